@@ -1,0 +1,22 @@
+"""Small helpers with no knowledge of GANs: atomic file writes, safe checkpoint I/O, RNG state."""
+from torch_gan_zoo.utils.io import (
+    CheckpointError,
+    atomic_write,
+    atomic_write_bytes,
+    atomic_write_json,
+    load_torch_file,
+    save_torch_file,
+)
+from torch_gan_zoo.utils.rng import get_rng_state, seed_everything, set_rng_state
+
+__all__ = [
+    "CheckpointError",
+    "atomic_write",
+    "atomic_write_bytes",
+    "atomic_write_json",
+    "load_torch_file",
+    "save_torch_file",
+    "get_rng_state",
+    "set_rng_state",
+    "seed_everything",
+]
