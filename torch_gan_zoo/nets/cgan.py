@@ -45,15 +45,16 @@ class BaseConditionalGenerator(BaseGenerator):
             raise ValueError(f"num_classes must be >= 1, got {num_classes}")
         self.num_classes = num_classes
 
-    def generate_images_with_labels(self, num_images, c=None, device=None):
+    def generate_images_with_labels(self, num_images, c=None, device=None, truncation=None):
         """Generate images and their classes: ``(float (N, C, H, W) in [-1, 1], long (N,))``."""
         device = self.device if device is None else device
         labels = class_labels(c, num_images, self.num_classes, device)
-        return self(self.sample_latent(num_images, device), labels), labels
+        return self(self.sample_latent(num_images, device, truncation=truncation), labels), labels
 
-    def generate_images(self, num_images, c=None, device=None):
-        """Generate ``num_images`` images of class ``c`` (None: random; int: that class; or labels)."""
-        return self.generate_images_with_labels(num_images, c=c, device=device)[0]
+    def generate_images(self, num_images, c=None, device=None, truncation=None):
+        """Generate ``num_images`` images of class ``c`` (None: random; int: that class; or labels).
+        ``truncation``: see :meth:`BaseGenerator.sample_latent`."""
+        return self.generate_images_with_labels(num_images, c=c, device=device, truncation=truncation)[0]
 
     def generate_batch(self, num_images, device=None):
         """A training batch of generated images with uniformly random classes: ``(images, labels)``."""
@@ -81,4 +82,4 @@ class BaseConditionalDiscriminator(BaseDiscriminator):
                 f"{type(self).__name__} is class-conditional: its data batches must be (images, labels)"
             )
         self.check_images(images)
-        return self(images, labels)
+        return self(self.augment(images) if self.augment is not None else images, labels)

@@ -61,18 +61,32 @@ class BaseGenerator(BaseModel):
         self.bottom_width = bottom_width
         self.loss_type = resolve_loss_type(loss_type)
 
-    def sample_latent(self, num_images, device=None, generator=None):
-        """Draw ``num_images`` noise vectors, float (num_images, nz), from N(0, I)."""
-        device = self.device if device is None else device
-        return torch.randn(num_images, self.nz, device=device, generator=generator)
+    def sample_latent(self, num_images, device=None, generator=None, truncation=None):
+        """Draw ``num_images`` noise vectors, float (num_images, nz), from N(0, I).
 
-    def generate_images(self, num_images, device=None):
+        Args:
+            truncation (float, optional): The truncation trick (Brock et al., 2019): draw from the
+                standard normal truncated to ``[-truncation, truncation]`` (each entry resampled
+                until it falls inside), trading diversity for fidelity.
+        """
+        device = self.device if device is None else device
+        z = torch.randn(num_images, self.nz, device=device, generator=generator)
+        if truncation is not None:
+            if not truncation > 0:
+                raise ValueError(f"truncation must be > 0, got {truncation}")
+            outside = z.abs() > truncation
+            while bool(outside.any()):
+                z = torch.where(outside, torch.randn(z.shape, device=device, generator=generator), z)
+                outside = z.abs() > truncation
+        return z
+
+    def generate_images(self, num_images, device=None, truncation=None):
         """Generate ``num_images`` images, float (num_images, C, H, W) in [-1, 1].
 
         Runs in the model's current mode and with gradients if enabled: wrap it in
-        ``torch.no_grad()`` (and call ``eval()``) for sampling.
+        ``torch.no_grad()`` (and call ``eval()``) for sampling. ``truncation``: see :meth:`sample_latent`.
         """
-        return self(self.sample_latent(num_images, device))
+        return self(self.sample_latent(num_images, device, truncation=truncation))
 
     def generate_batch(self, num_images, device=None):
         """Generate a training batch: ``(images, labels)`` with ``labels=None`` for unconditional models."""
@@ -123,6 +137,8 @@ class BaseDiscriminator(BaseModel):
         loss_type (str): Adversarial loss, one of :data:`torch_gan_zoo.losses.LOSS_TYPES`.
 
     Attributes:
+        augment (callable or None): Differentiable augmentation applied to every image batch that
+            :meth:`discriminate` scores, images (N, C, H, W) -> same shape. Has ``to_config()``.
         regularizers (list): Callables added to the discriminator loss in :meth:`train_step`; each is
             called as ``reg(netD, real_images=..., real_labels=..., fake_images=..., fake_labels=...,
             output_real=..., output_fake=..., global_step=..., scaler=...)`` and returns a scalar
@@ -134,12 +150,16 @@ class BaseDiscriminator(BaseModel):
         self.ndf = ndf
         self.loss_type = resolve_loss_type(loss_type)
         self.regularizers = []
+        self.augment = None
 
     def hparams(self):
-        """Constructor arguments plus the configs of any attached regularisers (see :class:`BaseModel`)."""
+        """Constructor arguments plus the configs of any attached regularisers and augmentation
+        (see :class:`BaseModel`): they change what a run is, so a resume compares them."""
         config = super().hparams()
         if self.regularizers:
             config["regularizers"] = [reg.to_config() for reg in self.regularizers]
+        if self.augment is not None:
+            config["augment"] = self.augment.to_config() if hasattr(self.augment, "to_config") else repr(self.augment)
         return config
 
     def check_images(self, images):
@@ -154,9 +174,13 @@ class BaseDiscriminator(BaseModel):
             raise ValueError(f"{type(self).__name__} expects images of shape {expected}, got {tuple(images.shape)}")
 
     def discriminate(self, images, labels=None):
-        """Logits (N, 1) for ``images`` (N, C, H, W); unconditional models ignore ``labels``."""
+        """Logits (N, 1) for ``images`` (N, C, H, W); unconditional models ignore ``labels``.
+
+        Applies :attr:`augment` (e.g. DiffAugment) first when one is set: train steps score real
+        and generated images through here, so both see the same differentiable augmentation.
+        """
         self.check_images(images)
-        return self(images)
+        return self(self.augment(images) if self.augment is not None else images)
 
     def compute_gan_loss(self, output_real, output_fake):
         """The discriminator's adversarial loss (scalar) from its logits on real and fake images."""

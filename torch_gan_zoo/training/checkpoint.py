@@ -5,6 +5,8 @@ Layout under ``log_dir/checkpoints``::
     netG/netG_<step>_steps.pth      generator weights + optimiser (BaseModel.save_checkpoint)
     netD/netD_<step>_steps.pth      discriminator weights + optimiser
     trainer/trainer_<step>_steps.pth  schedulers, RNG states, data position, scalers, EMA, fixed noise
+    netG_ema/netG_ema_<step>_steps.pth  the EMA generator, when the run keeps one (loadable on its own
+                                        with ``BaseModel.from_checkpoint``)
 
 The trainer file is written last, so a step counts as complete only when all three exist. Old
 steps are deleted only after a newer one is complete; every file is written atomically.
@@ -60,16 +62,18 @@ class CheckpointManager:
         """Whether any file of any part exists (complete or not)."""
         return any(self._steps(part) for part in PARTS)
 
-    def save(self, step, netG, netD, optG, optD, trainer_state):
-        """Write the three files for ``step`` (trainer last), then delete the oldest beyond ``keep_last``.
+    def save(self, step, netG, netD, optG, optD, trainer_state, netG_ema=None):
+        """Write the files for ``step`` (trainer last), then delete the oldest beyond ``keep_last``.
 
         Returns:
-            dict: ``{'netG': path, 'netD': path, 'trainer': path}``.
+            dict: ``{'netG': path, 'netD': path, 'trainer': path}`` (+ ``'netG_ema'``).
         """
         paths = {
             "netD": netD.save_checkpoint(self.directory("netD"), step, optD),
             "netG": netG.save_checkpoint(self.directory("netG"), step, optG),
         }
+        if netG_ema is not None:
+            paths["netG_ema"] = netG_ema.save_checkpoint(self.directory("netG_ema"), step)
         trainer_path = self.path("trainer", step)
         save_torch_file({"global_step": int(step), **trainer_state}, trainer_path)
         paths["trainer"] = trainer_path
@@ -81,10 +85,10 @@ class CheckpointManager:
             return
         complete = self.complete_steps()
         for step in complete[: max(0, len(complete) - self.keep_last)]:
-            for part in ("trainer", "netG", "netD"):  # trainer first: the step stops counting at once
+            for part in ("trainer", "netG", "netD", "netG_ema"):  # trainer first: the step stops counting at once
                 try:
                     os.remove(self.path(part, step))
-                except FileNotFoundError:  # pragma: no cover - removed concurrently
+                except FileNotFoundError:
                     pass
 
     def load_trainer_state(self, step):

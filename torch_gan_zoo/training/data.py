@@ -166,9 +166,12 @@ class DataStream:
         return {"epoch": self.epoch, "batches_in_epoch": self.batches_in_epoch, "seed": self.seed}
 
     def load_state_dict(self, state):
-        """Continue from a position saved by :meth:`state_dict` (the next batch is the one after it)."""
-        if int(state.get("seed", self.seed)) != self.seed:
-            raise ValueError(f"data stream seed {self.seed} differs from the saved {state['seed']}")
+        """Continue from a position saved by :meth:`state_dict` (the next batch is the one after it).
+
+        The saved seed is adopted, so a run started without a seed resumes with its own data order."""
+        self.seed = int(state.get("seed", self.seed))
+        if self.sampler is not None:
+            self.sampler.seed = self.seed
         self.epoch = int(state["epoch"])
         self.batches_in_epoch = int(state["batches_in_epoch"])
         self._iter = None

@@ -18,6 +18,7 @@ from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
 from torch_gan_zoo.nets.basemodel import jsonable
 from torch_gan_zoo.training.checkpoint import CheckpointManager
 from torch_gan_zoo.training.data import DataStream
+from torch_gan_zoo.training.ema import ExponentialMovingAverage
 from torch_gan_zoo.training.hparams import (
     check_resume,
     dataset_hparams,
@@ -83,13 +84,16 @@ class Trainer:
         progress (bool): Show a progress bar.
         extra_hparams (dict, optional): More JSON values describing the run; they are part of its
             identity (a resume with different values is refused).
+        ema_decay (float, optional): Keep an exponential moving average of G's weights with this decay
+            (``trainer.netG_ema``); sample grids then come from it.
+        ema_start (int): Step from which the EMA averages (before it, it copies G).
     """
 
     def __init__(self, netD, netG, optD, optG, dataloader, num_steps, log_dir="./log", n_dis=1, lr_decay=None,
                  device=None, print_steps=1, vis_steps=500, log_steps=50, save_steps=5000, seed=None,
                  keep_checkpoints=5, num_vis_images=64, netG_ckpt_file=None, netD_ckpt_file=None, amp=False,
                  amp_dtype=None, batch_size=None, num_workers=0, progress=True, extra_hparams=None,
-                 flush_secs=30):
+                 flush_secs=30, ema_decay=None, ema_start=0):
         if not isinstance(netG, BaseGenerator):
             raise TypeError(f"netG must be a torch_gan_zoo BaseGenerator, got {type(netG).__name__}")
         if not isinstance(netD, BaseDiscriminator):
@@ -121,6 +125,7 @@ class Trainer:
         data_seed = seed if seed is not None else int.from_bytes(os.urandom(4), "little")
         self.data = DataStream(dataloader, seed=data_seed, batch_size=batch_size, num_workers=num_workers,
                                pin_memory=self.device.type == "cuda")
+        self.ema = ExponentialMovingAverage(netG, ema_decay, ema_start) if ema_decay is not None else None
         self.checkpoints = CheckpointManager(self.log_dir, keep_checkpoints)
         self.logger = Logger(self.log_dir, num_steps, print_steps=print_steps, log_steps=log_steps,
                              vis_steps=vis_steps, progress=progress, flush_secs=flush_secs)
@@ -160,6 +165,7 @@ class Trainer:
             "lr_decay": self.lr_decay,
             "seed": self.seed,
             "amp": None if self.amp_dtype is None else str(self.amp_dtype).replace("torch.", ""),
+            "ema": None if self.ema is None else self.ema.to_config(),
             "dataset": dataset_hparams(self.data.dataset),
             "extra": self.extra_hparams,
             "num_steps": self.num_steps,
@@ -185,6 +191,7 @@ class Trainer:
             "data": self.data.state_dict(),
             "fixed_noise": self.fixed_noise.cpu(),
             "fixed_labels": None if self.fixed_labels is None else self.fixed_labels.cpu(),
+            "ema": None if self.ema is None else self.ema.state_dict(),
         }
 
     def _load_trainer_state(self, state):
@@ -197,6 +204,10 @@ class Trainer:
             if scaler is not None and saved is not None:
                 scaler.load_state_dict(saved)
         self.data.load_state_dict(state["data"])
+        if self.ema is not None:
+            if state.get("ema") is None:
+                raise CheckpointError("the checkpoint holds no EMA weights but ema_decay is set")
+            self.ema.load_state_dict(state["ema"])
         self.fixed_noise = state["fixed_noise"].to(self.device)
         labels = state.get("fixed_labels")
         self.fixed_labels = None if labels is None else labels.to(self.device)
@@ -234,9 +245,16 @@ class Trainer:
         return step
 
     # ------------------------------------------------------------------ the loop
+    @property
+    def netG_ema(self):
+        """The EMA copy of the generator (eval mode), or ``None`` without ``ema_decay``."""
+        return None if self.ema is None else self.ema.shadow
+
     def _prepare(self):
         self.netG.to(self.device)
         self.netD.to(self.device)
+        if self.ema is not None:
+            self.ema.shadow.to(self.device)
         current = self.hparams()
         check_resume(self.hparams_path, current)  # raises before anything is written
         fresh = not self.checkpoints.has_checkpoints() and not (self.netG_ckpt_file or self.netD_ckpt_file)
@@ -277,7 +295,8 @@ class Trainer:
             if not all(bool(torch.isfinite(p).all()) for p in net.parameters()):
                 raise NonFiniteLossError(f"{name} has non-finite weights at step {self.global_step}; not saving. "
                                          "Earlier checkpoints are untouched.")
-        paths = self.checkpoints.save(self.global_step, self.netG, self.netD, self.optG, self.optD, self.trainer_state())
+        paths = self.checkpoints.save(self.global_step, self.netG, self.netD, self.optG, self.optD, self.trainer_state(),
+                                      netG_ema=self.netG_ema)
         self._last_saved_step = self.global_step
         return paths
 
@@ -321,6 +340,8 @@ class Trainer:
                 while self.global_step < self.num_steps and self._stop_signal is None:
                     log_data = self._train_one_step()
                     self.global_step += 1
+                    if self.ema is not None:
+                        self.ema.update(self.netG, self.global_step)
                     for scheduler in self.schedulers.values():
                         if scheduler is not None:
                             scheduler.step()
@@ -334,7 +355,8 @@ class Trainer:
                     if self.global_step % self.vis_steps != 0:
                         self.vis()
                 elif paths is None:  # resumed a finished run: nothing new to save
-                    paths = {part: self.checkpoints.path(part, self.global_step) for part in ("netG", "netD", "trainer")}
+                    parts = ("netG", "netD", "trainer") + (() if self.ema is None else ("netG_ema",))
+                    paths = {part: self.checkpoints.path(part, self.global_step) for part in parts}
                 self.logger.flush_scalars(self.global_step, self._lrs())
                 metrics = dict(self.logger.last_means)
                 if self._stop_signal is not None:
@@ -351,5 +373,5 @@ class Trainer:
 
     def vis(self):
         """Write fixed-noise and random sample grids for the current step."""
-        return self.logger.vis_images(self.netG, self.global_step, self.fixed_noise, self.fixed_labels,
+        return self.logger.vis_images(self.netG if self.ema is None else self.ema.shadow, self.global_step, self.fixed_noise, self.fixed_labels,
                                       seed=self.seed or 0)
