@@ -7,46 +7,32 @@ default, and ``--set key=value`` overrides any field (``optD.lr=1e-4``, ``model_
 import copy
 import json
 
-__all__ = ["PRESETS", "get_preset", "list_presets", "apply_overrides", "register_preset"]
+__all__ = ["ADAM_DCGAN", "ADAM_SNGAN", "PRESETS", "get_preset", "list_presets", "apply_overrides", "register_preset"]
 
-_ADAM_SNGAN = {"name": "adam", "lr": 2e-4, "betas": [0.0, 0.9]}
-_ADAM_DCGAN = {"name": "adam", "lr": 2e-4, "betas": [0.5, 0.999]}
+#: Adam settings shared by many presets.
+ADAM_SNGAN = {"name": "adam", "lr": 2e-4, "betas": [0.0, 0.9]}
+ADAM_DCGAN = {"name": "adam", "lr": 2e-4, "betas": [0.5, 0.999]}
 
-#: ``{model name: preset}``. Fields: ``loss_type``, ``optG``/``optD`` (``name``, ``lr``, ``betas``,
-#: ``weight_decay``), ``n_dis``, ``batch_size``, ``num_steps``, ``lr_decay``, ``model_kwargs`` (for
-#: ``create_model``), ``trainer_kwargs`` (extra Trainer options) and ``paper``.
-PRESETS = {
-    "dcgan": {
-        "paper": "Radford et al., ICLR 2016; settings of Mimicry's DCGAN baseline",
-        "loss_type": "ns",
-        "optG": dict(_ADAM_DCGAN),
-        "optD": dict(_ADAM_DCGAN),
-        "n_dis": 1,
-        "batch_size": 64,
-        "num_steps": 100000,
-        "lr_decay": "linear",
-        "model_kwargs": {},
-        "trainer_kwargs": {},
-    },
-    "sngan": {
-        "paper": "Miyato et al., ICLR 2018 (ResNet, hinge loss, n_dis=5, Adam(2e-4, 0, 0.9))",
-        "loss_type": "hinge",
-        "optG": dict(_ADAM_SNGAN),
-        "optD": dict(_ADAM_SNGAN),
-        "n_dis": 5,
-        "batch_size": 64,
-        "num_steps": 100000,
-        "lr_decay": "linear",
-        "model_kwargs": {},
-        "trainer_kwargs": {},
-    },
-}
+#: ``{model name: preset}``, filled by each variant package with :func:`register_preset`. Fields:
+#: ``loss_type``, ``optG``/``optD`` (``name``, ``lr``, ``betas``, ``weight_decay``), ``n_dis``,
+#: ``batch_size``, ``num_steps``, ``lr_decay``, ``model_kwargs`` (for ``create_model``),
+#: ``trainer_kwargs`` (extra Trainer options, e.g. ``ema_decay``) and ``paper``.
+PRESETS = {}
+
+_REQUIRED = ("loss_type", "optG", "optD", "n_dis", "batch_size", "num_steps", "lr_decay")
 
 
 def register_preset(name, preset):
-    """Add or replace the preset of model ``name`` (it must be JSON-serialisable)."""
+    """Add or replace the preset of model ``name``.
+
+    Raises:
+        ValueError: A required field is missing. TypeError: the preset is not JSON-serialisable.
+    """
+    missing = [k for k in _REQUIRED if k not in preset]
+    if missing:
+        raise ValueError(f"preset {name!r} lacks {missing}")
     json.dumps(preset)
-    PRESETS[name] = copy.deepcopy(preset)
+    PRESETS[name] = {"model_kwargs": {}, "trainer_kwargs": {}, **copy.deepcopy(preset)}
 
 
 def list_presets():
