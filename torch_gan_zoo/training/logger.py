@@ -134,12 +134,17 @@ class Logger:
         if global_step % self.log_steps == 0 or global_step == self.num_steps:
             self.flush_scalars(global_step, lr)
 
-    def flush_scalars(self, global_step, lr=None):
-        """Write the averaged scalars since the last flush to TensorBoard and a log line.
+    def check_finite(self, global_step):
+        """Raise :class:`NonFiniteLossError` if a loss recorded since the last flush is NaN/inf.
 
-        Called every ``log_steps`` and before every checkpoint, so NaN losses are caught before
-        their weights are saved.
+        The Trainer calls it before every checkpoint, so NaN weights are never saved; nothing is
+        written or reset.
         """
+        self.tb_window.summary(reset=False, global_step=global_step)
+
+    def flush_scalars(self, global_step, lr=None):
+        """Write the averaged scalars since the last flush to TensorBoard and a log line
+        (every ``log_steps`` and at the end of training)."""
         if len(self.tb_window) == 0:
             return {}
         steps = len(self.tb_window)

@@ -230,10 +230,12 @@ class Trainer:
                 raise CheckpointError(f"netG_ckpt_file is from step {g_step} but netD_ckpt_file from step {d_step}")
             warnings.warn("starting from explicit checkpoint files: RNG states and data position start fresh, "
                           "so the continuation is not bit-identical to an uninterrupted run", RuntimeWarning, stacklevel=3)
-            for scheduler in self.schedulers.values():
-                if scheduler is not None:
-                    for _ in range(g_step):
-                        scheduler.step()
+            with warnings.catch_warnings():  # fast-forwarding the schedule without optimiser steps
+                warnings.simplefilter("ignore", UserWarning)
+                for scheduler in self.schedulers.values():
+                    if scheduler is not None:
+                        for _ in range(g_step):
+                            scheduler.step()
             return g_step
         step, state = self.checkpoints.restore_latest(self.netG, self.netD, self.optG, self.optD)
         if step is None:
@@ -290,7 +292,7 @@ class Trainer:
         Raises:
             NonFiniteLossError: Losses or weights are NaN/inf; nothing is written.
         """
-        self.logger.flush_scalars(self.global_step, self._lrs())
+        self.logger.check_finite(self.global_step)
         for name, net in (("netG", self.netG), ("netD", self.netD)):
             if not all(bool(torch.isfinite(p).all()) for p in net.parameters()):
                 raise NonFiniteLossError(f"{name} has non-finite weights at step {self.global_step}; not saving. "
