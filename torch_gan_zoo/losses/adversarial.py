@@ -4,15 +4,15 @@ Notation: ``real`` and ``fake`` are the discriminator's raw logits on real and g
 shape (N,) or (N, 1), any float dtype; ``sigma`` is the logistic sigmoid. All losses are means over
 the batch and are computed in float32 at least, so they stay accurate under mixed precision.
 
-==============  =======================================================  ===================================
-``loss_type``   discriminator loss                                       generator loss
-==============  =======================================================  ===================================
-``minimax``     ``-mean(log sigma(real)) - mean(log(1 - sigma(fake)))``  ``mean(log(1 - sigma(fake)))``
-``ns``          same as minimax                                          ``-mean(log sigma(fake))``
-``hinge``       ``mean(relu(1 - real)) + mean(relu(1 + fake))``          ``-mean(fake)``
-``wasserstein`` ``mean(fake) - mean(real)``                              ``-mean(fake)``
-``ls``          ``0.5 mean((real - 1)^2) + 0.5 mean(fake^2)``            ``0.5 mean((fake - 1)^2)``
-==============  =======================================================  ===================================
+================  ========================================================  ==================================
+``loss_type``     discriminator loss                                        generator loss
+================  ========================================================  ==================================
+``minimax``       ``-mean(log sigma(real)) - mean(log(1 - sigma(fake)))``   ``mean(log(1 - sigma(fake)))``
+``ns``            same as minimax                                           ``-mean(log sigma(fake))``
+``hinge``         ``mean(relu(1 - real)) + mean(relu(1 + fake))``           ``-mean(fake)``
+``wasserstein``   ``mean(fake) - mean(real)``                               ``-mean(fake)``
+``ls``            ``0.5 mean((real - 1)^2) + 0.5 mean(fake^2)``             ``0.5 mean((fake - 1)^2)``
+================  ========================================================  ==================================
 
 Aliases: ``gan`` -> ``minimax`` (Mimicry's name), ``wgan`` -> ``wasserstein``, ``lsgan`` and
 ``least_squares`` -> ``ls``, ``non_saturating`` -> ``ns``.
