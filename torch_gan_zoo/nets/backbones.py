@@ -52,18 +52,23 @@ class ResNetGeneratorBackbone(nn.Module):
         nc (int): Output image channels.
         num_classes (int): If > 0, the blocks use class-conditional batch norm.
         spectral_norm (bool): Spectrally normalise the blocks' convolutions.
+        block_factory (callable, optional): ``(index, in_channels, out_channels) -> nn.Module`` builds
+            each upsampling block instead of a ``GBlock`` (e.g. BigGAN's blocks, whose batch norms are
+            conditioned on a vector); it is called as ``block(h)`` or ``block(h, cond)``.
 
     Shapes: z (N, nz), y (N,) long if conditional -> images (N, nc, H, W) in [-1, 1] with
     ``H = bottom_width * 2 ** (len(channels) - 1)``.
     """
 
-    def __init__(self, nz, channels, bottom_width, nc=3, num_classes=0, spectral_norm=False):
+    def __init__(self, nz, channels, bottom_width, nc=3, num_classes=0, spectral_norm=False, block_factory=None):
         super().__init__()
         self.bottom_width = bottom_width
         self.l1 = nn.Linear(nz, bottom_width * bottom_width * channels[0])
+        if block_factory is None:
+            def block_factory(index, c_in, c_out):
+                return GBlock(c_in, c_out, upsample=True, num_classes=num_classes, spectral_norm=spectral_norm)
         self.blocks = nn.ModuleList(
-            GBlock(c_in, c_out, upsample=True, num_classes=num_classes, spectral_norm=spectral_norm)
-            for c_in, c_out in zip(channels[:-1], channels[1:])
+            block_factory(i, c_in, c_out) for i, (c_in, c_out) in enumerate(zip(channels[:-1], channels[1:]))
         )
         self.b_out = nn.BatchNorm2d(channels[-1])
         self.c_out = nn.Conv2d(channels[-1], nc, 3, 1, 1)
@@ -71,10 +76,18 @@ class ResNetGeneratorBackbone(nn.Module):
         nn.init.xavier_uniform_(self.c_out.weight, 1.0)
 
     def forward(self, z, y=None):
-        """Map noise ``z`` (N, nz) (and labels ``y``) to images (N, nc, H, W) in [-1, 1]."""
+        """Map noise ``z`` (N, nz) to images (N, nc, H, W) in [-1, 1].
+
+        ``y`` conditions the blocks: ``None``, one input given to every block (labels (N,) long for
+        class-conditional batch norm), or a list/tuple with one input per block (BigGAN's per-block
+        vectors).
+        """
+        conds = list(y) if isinstance(y, (list, tuple)) else [y] * len(self.blocks)
+        if len(conds) != len(self.blocks):
+            raise ValueError(f"got {len(conds)} conditioning inputs for {len(self.blocks)} generator blocks")
         h = self.l1(z).view(z.shape[0], -1, self.bottom_width, self.bottom_width)
-        for block in self.blocks:
-            h = block(h) if y is None else block(h, y)
+        for block, cond in zip(self.blocks, conds):
+            h = block(h) if cond is None else block(h, cond)
         return torch.tanh(self.c_out(torch.relu(self.b_out(h))))
 
 
@@ -86,18 +99,20 @@ class ResNetDiscriminatorBackbone(nn.Module):
         channels (list[int]): Block widths, input side first.
         downsample (list[bool]): Whether each block halves H and W (the first always does).
         spectral_norm (bool): Spectrally normalise every convolution.
+        wide (bool): Give each block's inner convolution its output width, as BigGAN does, instead
+            of its input width (SNGAN).
 
     Shapes: images (N, nc, H, W) -> features (N, channels[-1]).
     """
 
-    def __init__(self, nc, channels, downsample, spectral_norm=True):
+    def __init__(self, nc, channels, downsample, spectral_norm=True, wide=False):
         super().__init__()
         if len(channels) != len(downsample) or not downsample[0]:
             raise ValueError("need one downsample flag per block, and the first block downsamples")
         self.out_channels = channels[-1]
         blocks = [DBlockOptimized(nc, channels[0], spectral_norm=spectral_norm)]
         blocks += [
-            DBlock(c_in, c_out, downsample=down, spectral_norm=spectral_norm)
+            DBlock(c_in, c_out, hidden_channels=c_out if wide else None, downsample=down, spectral_norm=spectral_norm)
             for c_in, c_out, down in zip(channels[:-1], channels[1:], downsample[1:])
         ]
         self.blocks = nn.Sequential(*blocks)
