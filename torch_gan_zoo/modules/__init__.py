@@ -5,6 +5,14 @@ from torch_gan_zoo.modules.conditional_bn import ConditionalBatchNorm2d
 from torch_gan_zoo.modules.convblocks import DownConvBlock, UpConvBlock
 from torch_gan_zoo.modules.layers import SNConv2d, SNEmbedding, SNLinear, maybe_spectral_norm
 from torch_gan_zoo.modules.resblocks import DBlock, DBlockOptimized, GBlock
+from torch_gan_zoo.modules.biggan_blocks import (
+    BigGANGBlock,
+    BlockWithAttention,
+    LinearConditionalBatchNorm2d,
+    SelfAttention2d,
+)
+from torch_gan_zoo.modules.projection import ProjectionHead
+from torch_gan_zoo.modules.weight_init import orthogonal_init_
 
 __all__ = [
     "ConditionalBatchNorm2d",
@@ -17,4 +25,10 @@ __all__ = [
     "DBlock",
     "DBlockOptimized",
     "GBlock",
+    "BigGANGBlock",
+    "BlockWithAttention",
+    "LinearConditionalBatchNorm2d",
+    "SelfAttention2d",
+    "ProjectionHead",
+    "orthogonal_init_",
 ]
