@@ -18,6 +18,8 @@ from torch_gan_zoo.losses.adversarial import (
     wasserstein_loss_d,
     wasserstein_loss_g,
 )
+from torch_gan_zoo.losses.contrastive import conditional_contrastive_loss, data_to_data_cross_entropy_loss
+from torch_gan_zoo.losses.orthogonal import orthogonal_regularization
 
 __all__ = [
     "LOSS_TYPES",
@@ -34,4 +36,7 @@ __all__ = [
     "ns_loss_g",
     "wasserstein_loss_d",
     "wasserstein_loss_g",
+    "conditional_contrastive_loss",
+    "data_to_data_cross_entropy_loss",
+    "orthogonal_regularization",
 ]
