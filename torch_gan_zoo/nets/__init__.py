@@ -6,7 +6,7 @@
 [('dcgan', 28), ('dcgan', 32), ('dcgan', 48), ('dcgan', 64)]
 """
 from torch_gan_zoo.nets import dcgan, sngan
-from torch_gan_zoo.nets import acgan, biggan, cgan_pd
+from torch_gan_zoo.nets import acgan, biggan, cgan_pd, contragan, reacgan
 from torch_gan_zoo.nets.auxiliary import AuxiliaryDiscriminator, AuxiliaryLossGenerator
 from torch_gan_zoo.nets.basemodel import BaseModel
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator, BaseConditionalGenerator
@@ -41,4 +41,6 @@ __all__ = [
     "cgan_pd",
     "acgan",
     "biggan",
+    "contragan",
+    "reacgan",
 ]
