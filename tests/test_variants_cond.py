@@ -616,3 +616,21 @@ def test_auxiliary_discriminators_apply_regularizers_and_augmentation():
     assert netD.hparams()["regularizers"] == [{"name": "squared_logits", "weight": 10.0}]
     netG.train_step((images, labels), netD, torch.optim.SGD(netG.parameters(), 0.0), log)
     assert seen == [4, 4, 4]  # the generator's images are scored through the augmentation too
+
+
+def test_cli_trains_a_conditional_variant_with_its_preset_and_samples_from_it(tmp_path, capsys):
+    from torch_gan_zoo import cli
+
+    log_dir = tmp_path / "run"
+    widths = [arg for k, v in tiny_kwargs("reacgan").items() for arg in ("--set", f"model_kwargs.{k}={v}")]
+    argv = ["train", "--model", "reacgan", "--dataset", "shapes", "--steps", "1", "--batch-size", "4", "--n-dis", "1",
+            "--log-dir", str(log_dir), "--seed", "0", "--set", "dataset_kwargs.num_images=8",
+            "--set", "trainer_kwargs.progress=false", *widths]
+    assert cli.main(argv) == 0
+    hparams = json.loads((log_dir / "hparams.json").read_text())
+    assert hparams["netD"]["class"].endswith("ReACGANDiscriminator32") and hparams["netD"]["kwargs"]["cond_lambda"] == 0.5
+    assert hparams["ema"] == {"decay": 0.9999, "start_step": 1000}
+    out = tmp_path / "samples.png"
+    ckpt = log_dir / "checkpoints" / "netG_ema" / "netG_ema_1_steps.pth"
+    assert cli.main(["sample", "--checkpoint", str(ckpt), "--out", str(out), "--num-images", "4"]) == 0
+    assert out.exists()
