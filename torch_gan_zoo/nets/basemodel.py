@@ -285,6 +285,17 @@ class BaseModel(nn.Module):
             object.__setattr__(self, "_inside_wrapper", False)
 
     @contextlib.contextmanager
+    def bypass_wrapper(self):
+        """Context in which ``self(...)`` skips the installed wrapper: for work only some processes
+        do (sample grids on rank 0), which must not enter DDP's collective forward."""
+        previous = self.__dict__.get("_inside_wrapper", False)
+        object.__setattr__(self, "_inside_wrapper", True)
+        try:
+            yield self
+        finally:
+            object.__setattr__(self, "_inside_wrapper", previous)
+
+    @contextlib.contextmanager
     def frozen(self):
         """Context in which this model's parameters need no gradient (restored on exit).
 
