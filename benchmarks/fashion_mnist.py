@@ -49,8 +49,8 @@ def train(name, spec, out_dir, seed, max_steps=None):
     overrides = dict(spec)
     if max_steps:
         overrides["num_steps"] = max_steps
-    config = build_config(spec["model"], dataset="fashion_mnist", data_root=DATA, seed=seed,
-                          log_dir=os.path.join(out_dir, name), **{k: v for k, v in overrides.items() if k != "model"})
+    overrides.update(dataset="fashion_mnist", data_root=DATA, seed=seed, log_dir=os.path.join(out_dir, name))
+    config = build_config(spec["model"], config={k: v for k, v in overrides.items() if k != "model"})
     config["trainer_kwargs"] = {"log_steps": 200, "vis_steps": 2000, "save_steps": 1000, "progress": False,
                                 **config.get("trainer_kwargs", {})}
     tgz.utils.seed_everything(seed)
