@@ -95,7 +95,8 @@ class Trainer:
         sync_bn (bool): Under DDP on CUDA, convert batch norm to ``SyncBatchNorm``.
         channels_last (bool): Use the channels-last memory format for the networks and batches
             (faster convolutions on recent GPUs and some CPUs).
-        compile (bool): ``torch.compile`` both networks (opt-in; the first steps are slow).
+        compile (bool or dict): ``torch.compile`` both networks in place (opt-in; the first steps are
+            slow while it compiles); a dict is passed as keyword arguments, e.g. ``{'mode': 'max-autotune'}``.
     """
 
     def __init__(self, netD, netG, optD, optG, dataloader, num_steps, log_dir="./log", n_dis=1, lr_decay=None,
@@ -140,7 +141,9 @@ class Trainer:
             raise ValueError("sync_bn=True needs CUDA: SyncBatchNorm does not run on CPU")
         self.sync_bn = bool(sync_bn)
         self.channels_last = bool(channels_last)
-        self.compile = bool(compile)
+        if not isinstance(compile, (bool, dict)):
+            raise TypeError(f"compile must be a bool or a dict of torch.compile arguments, got {compile!r}")
+        self.compile = compile
         self._wrappers = {}
         self.amp_dtype = self._resolve_amp(amp, amp_dtype)
         self.scalers = self._make_scalers()
@@ -320,7 +323,7 @@ class Trainer:
             if self.sync_bn and self.dist.enabled:
                 torch.nn.SyncBatchNorm.convert_sync_batchnorm(net)
             if self.compile:
-                net.compile()
+                net.compile(**(self.compile if isinstance(self.compile, dict) else {}))
             if self.dist.enabled:
                 from torch.nn.parallel import DistributedDataParallel
 
