@@ -146,6 +146,14 @@ def test_lecam_anchors_and_value_follow_the_formula():
         LeCamRegularizer(decay=1.0)
 
 
+def test_lecam_refuses_to_run_unattached_where_its_state_would_not_be_checkpointed():
+    netG, netD = tiny_sngan()
+    netD.regularizers.append(LeCamRegularizer())  # bypasses add_regularizer
+    _, optD = adam_pair(netG, netD)
+    with pytest.raises(RuntimeError, match="add_regularizer"):
+        netD.train_step((torch.rand(4, 3, 32, 32) * 2 - 1, None), netG, optD, MetricLog(), global_step=0)
+
+
 def test_lecam_gradient_reaches_only_the_outputs_not_the_anchors():
     reg = LeCamRegularizer(weight=1.0, start=0)
     real = torch.tensor([[2.0], [4.0]], requires_grad=True)

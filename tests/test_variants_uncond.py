@@ -356,3 +356,19 @@ def test_ssgan_discriminator_is_an_sngan_discriminator_plus_a_head():
     sngan_keys = set(tiny("sngan")[1].state_dict())
     assert sngan_keys < set(netD.state_dict())
     assert {k.split(".")[0] for k in set(netD.state_dict()) - sngan_keys} == {"l_rotation"}
+
+
+def test_cli_trains_a_variant_with_its_preset_and_techniques(tmp_path):
+    from torch_gan_zoo import cli
+
+    log_dir = tmp_path / "run"
+    argv = ["train", "--model", "wgan_gp", "--resolution", "32", "--dataset", "shapes", "--steps", "1",
+            "--batch-size", "4", "--log-dir", str(log_dir), "--set", "model_kwargs.ngf=16",
+            "--set", "model_kwargs.ndf=16", "--set", "dataset_kwargs.num_images=8",
+            "--set", "trainer_kwargs.progress=false", "--set", "augment=color,translation",
+            "--set", 'regularizers=[{"name": "lecam", "weight": 0.1}]']
+    assert cli.main(argv) == 0
+    saved = json.loads((log_dir / "hparams.json").read_text())
+    assert saved["n_dis"] == 5 and saved["netD"]["kwargs"]["gp_weight"] == 10.0
+    assert [r["name"] for r in saved["netD"]["regularizers"]] == ["gradient_penalty", "lecam"]
+    assert saved["netD"]["augment"]["policy"] == "color,translation"

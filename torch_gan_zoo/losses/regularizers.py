@@ -215,7 +215,16 @@ class LeCamRegularizer(nn.Module):
         self.num_updates += 1
 
     def forward(self, netD, *, output_real, output_fake, global_step=None, **context):
-        """Update the anchors, then return the weighted regulariser (float32 scalar tensor)."""
+        """Update the anchors, then return the weighted regulariser (float32 scalar tensor).
+
+        Raises:
+            RuntimeError: ``netD`` is a network this regulariser is not a submodule of (it was appended
+                to ``netD.regularizers`` instead of attached with ``netD.add_regularizer``), so its
+                anchors would be missing from checkpoints.
+        """
+        if isinstance(netD, nn.Module) and getattr(netD, f"regularizer_{self.name}", None) is not self:
+            raise RuntimeError("attach LeCamRegularizer with netD.add_regularizer(...) so that its moving averages "
+                               "are part of netD's state_dict and checkpoints")
         self.update(output_real, output_fake, global_step)
         real = output_real.float().reshape(-1) - self.ema_fake
         fake = self.ema_real - output_fake.float().reshape(-1)
