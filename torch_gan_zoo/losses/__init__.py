@@ -1,6 +1,7 @@
-"""Adversarial losses as pure functions of discriminator logits, selected by name.
+"""Adversarial losses as pure functions of discriminator logits, selected by name, and the
+discriminator regularisers (gradient penalty, R1, LeCam, consistency) and auxiliary losses (InfoNCE).
 
-Every loss takes logits of shape (N,) or (N, 1) (any float dtype) and returns a scalar tensor.
+Every adversarial loss takes logits of shape (N,) or (N, 1) (any float dtype) and returns a scalar tensor.
 """
 from torch_gan_zoo.losses.adversarial import (
     LOSS_TYPES,
@@ -18,6 +19,16 @@ from torch_gan_zoo.losses.adversarial import (
     wasserstein_loss_d,
     wasserstein_loss_g,
 )
+from torch_gan_zoo.losses.infomax import infonce_loss
+from torch_gan_zoo.losses.regularizers import (
+    REGULARIZERS,
+    ConsistencyRegularizer,
+    GradientPenalty,
+    LeCamRegularizer,
+    R1Penalty,
+    build_regularizer,
+    input_gradients,
+)
 
 __all__ = [
     "LOSS_TYPES",
@@ -34,4 +45,12 @@ __all__ = [
     "ns_loss_g",
     "wasserstein_loss_d",
     "wasserstein_loss_g",
+    "infonce_loss",
+    "REGULARIZERS",
+    "GradientPenalty",
+    "R1Penalty",
+    "LeCamRegularizer",
+    "ConsistencyRegularizer",
+    "build_regularizer",
+    "input_gradients",
 ]

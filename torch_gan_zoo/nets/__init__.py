@@ -5,7 +5,7 @@
 >>> nets.list_models("dcgan")
 [('dcgan', 28), ('dcgan', 32), ('dcgan', 48), ('dcgan', 64)]
 """
-from torch_gan_zoo.nets import dcgan, sngan
+from torch_gan_zoo.nets import dcgan, infomax_gan, lsgan, sagan, sngan, ssgan, wgan_gp
 from torch_gan_zoo.nets.basemodel import BaseModel
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator, BaseConditionalGenerator
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
@@ -34,4 +34,9 @@ __all__ = [
     "register_discriminator",
     "dcgan",
     "sngan",
+    "wgan_gp",
+    "lsgan",
+    "ssgan",
+    "infomax_gan",
+    "sagan",
 ]

@@ -259,8 +259,17 @@ class BaseModel(nn.Module):
         positional = config["kwargs"].get("*args", [])
         kwargs = {k: v for k, v in config["kwargs"].items() if not k.startswith("*")}
         model = cls(*positional, **kwargs)
+        try:
+            model.restore_attachments(config)
+        except (TypeError, ValueError) as exc:
+            raise CheckpointError(f"{ckpt_file}: cannot rebuild what was attached to the model: {exc}") from exc
         model.restore_checkpoint(ckpt_file)
         return model.to(map_location).eval()
+
+    def restore_attachments(self, config):
+        """Re-create what was attached to the model after construction, from its :meth:`hparams`
+        ``config`` (:meth:`from_checkpoint` calls this before loading the weights). Nothing here;
+        discriminators rebuild their regularisers and augmentation."""
 
     # ------------------------------------------------------------------ training-step plumbing
     def set_call_wrapper(self, wrapper):
