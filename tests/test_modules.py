@@ -82,3 +82,46 @@ def test_conditional_batch_norm_is_plain_bn_at_init_and_class_specific_after():
     assert torch.allclose(out[y == 0], ref[y == 0], atol=1e-6)
     assert torch.allclose(out[y == 1], 2 * ref[y == 1], atol=1e-6)
     assert torch.allclose(out[y == 2], ref[y == 2] - 1, atol=1e-6)
+
+
+def test_fused_resampling_equals_the_two_step_computation_with_gradients():
+    from torch_gan_zoo.modules.resampling import conv2d_avg_pool, upsample_conv2d
+    import torch.nn.functional as F
+
+    torch.manual_seed(0)
+    x = torch.randn(2, 5, 6, 6, requires_grad=True)
+    w = torch.randn(7, 5, 3, 3, requires_grad=True)
+    b = torch.randn(7, requires_grad=True)
+    for fused, naive in (
+        (lambda: upsample_conv2d(x, w, b), lambda: F.conv2d(F.interpolate(x, scale_factor=2), w, b, padding=1)),
+        (lambda: conv2d_avg_pool(x, w, b), lambda: F.avg_pool2d(F.conv2d(x, w, b, padding=1), 2)),
+    ):
+        out_f, out_n = fused(), naive()
+        assert out_f.shape == out_n.shape and torch.allclose(out_f, out_n, atol=1e-5)
+        grads_f = torch.autograd.grad(out_f.square().sum(), (x, w, b))
+        grads_n = torch.autograd.grad(out_n.square().sum(), (x, w, b))
+        for gf, gn in zip(grads_f, grads_n):
+            assert torch.allclose(gf, gn, rtol=1e-4, atol=1e-4)
+    with pytest.raises(ValueError, match="3x3"):
+        upsample_conv2d(x, torch.randn(7, 5, 1, 1))
+    with pytest.raises(ValueError, match="3x3"):
+        conv2d_avg_pool(x, torch.randn(7, 5, 1, 1))
+
+
+def test_blocks_compute_the_textbook_order():
+    import torch.nn.functional as F
+
+    torch.manual_seed(0)
+    up = F.interpolate
+    g = GBlock(4, 6, upsample=True).eval()
+    x = torch.randn(2, 4, 5, 5)
+    h = g.c1(up(F.relu(g.b1(x)), scale_factor=2))
+    ref = g.c2(F.relu(g.b2(h))) + g.c_sc(up(x, scale_factor=2))
+    assert torch.allclose(g(x), ref, atol=1e-5)
+    d = DBlock(4, 6, downsample=True).eval()  # eval: spectral norm stops its power iteration
+    x = torch.randn(2, 4, 8, 8)
+    ref = F.avg_pool2d(d.c2(F.relu(d.c1(F.relu(x)))), 2) + F.avg_pool2d(d.c_sc(x), 2)
+    assert torch.allclose(d(x), ref, atol=1e-5)
+    o = DBlockOptimized(3, 6).eval()
+    ref = F.avg_pool2d(o.c2(F.relu(o.c1(x[:, :3]))), 2) + o.c_sc(F.avg_pool2d(x[:, :3], 2))
+    assert torch.allclose(o(x[:, :3]), ref, atol=1e-5)

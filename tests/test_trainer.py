@@ -282,3 +282,15 @@ def test_ctrl_c_saves_a_usable_checkpoint(tmp_path):
     resumed = make_trainer(log_dir, num_steps=step + 1)
     assert resumed.train()["global_step"] == step + 1
     assert "resumed from step %d" % step in (log_dir / "train.log").read_text()
+
+
+def test_compile_and_channels_last_options_train(tmp_path):
+    trainer = make_trainer(tmp_path, num_steps=2, compile={"backend": "eager"}, channels_last=True)
+    result = trainer.train()
+    assert result["global_step"] == 2 and trainer.netG._compiled_call_impl is not None
+    conv = next(m for m in trainer.netD.modules() if isinstance(m, torch.nn.Conv2d))
+    assert conv.weight.is_contiguous(memory_format=torch.channels_last)
+    runtime = json.loads((tmp_path / "hparams.json").read_text())["runtime"]
+    assert runtime["compile"] == {"backend": "eager"} and runtime["channels_last"] is True
+    with pytest.raises(TypeError, match="compile must be"):
+        make_trainer(tmp_path / "x", num_steps=1, compile="yes")

@@ -13,11 +13,10 @@ from torch_gan_zoo import nets
 from torch_gan_zoo.losses import conditional_contrastive_loss, data_to_data_cross_entropy_loss, orthogonal_regularization
 from torch_gan_zoo.modules import (
     BigGANGBlock,
-    BlockWithAttention,
     ConditionalBatchNorm2d,
     LinearConditionalBatchNorm2d,
     ProjectionHead,
-    SelfAttention2d,
+    SelfAttention,
     SNLinear,
     orthogonal_init_,
 )
@@ -510,25 +509,13 @@ def test_linear_conditional_batch_norm_takes_gain_and_bias_from_the_vector():
         block(torch.randn(2, 8, 4, 4))
 
 
-def test_self_attention_starts_as_identity_and_attends_once_gamma_moves():
-    torch.manual_seed(0)
-    attention = SelfAttention2d(8, spectral_norm=False)
-    x = torch.randn(2, 8, 4, 6)
-    assert torch.equal(attention(x), x)
-    with torch.no_grad():
-        attention.gamma.fill_(1.0)
-    theta = attention.theta(x).flatten(2)
-    phi = F.max_pool2d(attention.phi(x), 2).flatten(2)
-    g = F.max_pool2d(attention.g(x), 2).flatten(2)
-    weights = torch.softmax(torch.einsum("nci,ncj->nij", theta, phi), dim=-1)
-    expected = x + attention.o(torch.einsum("ncj,nij->nci", g, weights).view(2, 4, 4, 6))
-    assert torch.allclose(attention(x), expected, atol=1e-5)
-    wrapped = BlockWithAttention(BigGANGBlock(8, 8, cond_dim=3), attention)
-    assert wrapped(torch.randn(2, 8, 2, 2), torch.randn(2, 3)).shape == (2, 8, 4, 4)
-    with pytest.raises(ValueError, match="at least 8 channels"):
-        SelfAttention2d(4)
-    with pytest.raises(ValueError, match="even"):
-        attention(torch.randn(1, 8, 3, 4))
+def test_biggan_places_self_attention_at_its_resolution():
+    for resolution, g_after, d_after in ((32, 2, 1), (128, 4, 1)):  # StudioGAN's 16 px; the paper's 64 px
+        netG, netD = make("biggan", resolution)
+        assert netG.backbone.attention_after == g_after and netD.backbone.attention_after == d_after
+        assert isinstance(netG.backbone.attention, SelfAttention) and isinstance(netD.backbone.attention, SelfAttention)
+    block = BigGANGBlock(8, 8, cond_dim=3)
+    assert block(torch.randn(2, 8, 2, 2), torch.randn(2, 3)).shape == (2, 8, 4, 4)
 
 
 def test_projection_head_adds_the_class_projection():
@@ -573,7 +560,7 @@ def test_biggan_rejects_bad_settings():
     with pytest.raises(ValueError, match="discriminator's blocks output"):
         make("biggan", d_kwargs={"attention_resolution": 32})
     netG, netD = make("biggan", attention_resolution=None)
-    assert not any(isinstance(m, SelfAttention2d) for m in list(netG.modules()) + list(netD.modules()))
+    assert not any(isinstance(m, SelfAttention) for m in list(netG.modules()) + list(netD.modules()))
 
 
 class _SquaredLogits:

@@ -1,6 +1,7 @@
-"""Adversarial losses as pure functions of discriminator logits, selected by name.
+"""Adversarial losses as pure functions of discriminator logits, selected by name, and the
+discriminator regularisers (gradient penalty, R1, LeCam, consistency) and auxiliary losses (InfoNCE).
 
-Every loss takes logits of shape (N,) or (N, 1) (any float dtype) and returns a scalar tensor.
+Every adversarial loss takes logits of shape (N,) or (N, 1) (any float dtype) and returns a scalar tensor.
 """
 from torch_gan_zoo.losses.adversarial import (
     LOSS_TYPES,
@@ -17,6 +18,16 @@ from torch_gan_zoo.losses.adversarial import (
     resolve_loss_type,
     wasserstein_loss_d,
     wasserstein_loss_g,
+)
+from torch_gan_zoo.losses.infomax import infonce_loss
+from torch_gan_zoo.losses.regularizers import (
+    REGULARIZERS,
+    ConsistencyRegularizer,
+    GradientPenalty,
+    LeCamRegularizer,
+    R1Penalty,
+    build_regularizer,
+    input_gradients,
 )
 from torch_gan_zoo.losses.contrastive import conditional_contrastive_loss, data_to_data_cross_entropy_loss
 from torch_gan_zoo.losses.orthogonal import orthogonal_regularization
@@ -36,6 +47,14 @@ __all__ = [
     "ns_loss_g",
     "wasserstein_loss_d",
     "wasserstein_loss_g",
+    "infonce_loss",
+    "REGULARIZERS",
+    "GradientPenalty",
+    "R1Penalty",
+    "LeCamRegularizer",
+    "ConsistencyRegularizer",
+    "build_regularizer",
+    "input_gradients",
     "conditional_contrastive_loss",
     "data_to_data_cross_entropy_loss",
     "orthogonal_regularization",

@@ -1,16 +1,13 @@
 """Layers and blocks shared by every GAN variant. Pure ``nn.Module``\\ s: nothing here knows about
 models, losses or training.
 """
+from torch_gan_zoo.modules.attention import SelfAttention
 from torch_gan_zoo.modules.conditional_bn import ConditionalBatchNorm2d
 from torch_gan_zoo.modules.convblocks import DownConvBlock, UpConvBlock
+from torch_gan_zoo.modules.diffaugment import DiffAugment, build_augment
 from torch_gan_zoo.modules.layers import SNConv2d, SNEmbedding, SNLinear, maybe_spectral_norm
 from torch_gan_zoo.modules.resblocks import DBlock, DBlockOptimized, GBlock
-from torch_gan_zoo.modules.biggan_blocks import (
-    BigGANGBlock,
-    BlockWithAttention,
-    LinearConditionalBatchNorm2d,
-    SelfAttention2d,
-)
+from torch_gan_zoo.modules.biggan_blocks import BigGANGBlock, LinearConditionalBatchNorm2d
 from torch_gan_zoo.modules.projection import ProjectionHead
 from torch_gan_zoo.modules.weight_init import orthogonal_init_
 
@@ -25,10 +22,11 @@ __all__ = [
     "DBlock",
     "DBlockOptimized",
     "GBlock",
+    "SelfAttention",
+    "DiffAugment",
+    "build_augment",
     "BigGANGBlock",
-    "BlockWithAttention",
     "LinearConditionalBatchNorm2d",
-    "SelfAttention2d",
     "ProjectionHead",
     "orthogonal_init_",
 ]

@@ -1,17 +1,14 @@
-"""Blocks of BigGAN (Brock et al., 2019): batch norm conditioned on a vector, the generator block
-that uses it, and the self-attention layer of SAGAN (Zhang et al., 2019) that BigGAN inserts at one
-resolution.
+"""Blocks of BigGAN's generator (Brock et al., 2019): batch norm conditioned on a vector, and the
+residual block that uses it. (BigGAN's self-attention layer is :class:`~torch_gan_zoo.modules.SelfAttention`.)
 
-All take and return NCHW float tensors.
+Both take and return NCHW float tensors.
 """
-import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 from torch_gan_zoo.modules.layers import maybe_spectral_norm
 from torch_gan_zoo.modules.resblocks import GBlock
 
-__all__ = ["LinearConditionalBatchNorm2d", "BigGANGBlock", "SelfAttention2d", "BlockWithAttention"]
+__all__ = ["LinearConditionalBatchNorm2d", "BigGANGBlock"]
 
 
 class LinearConditionalBatchNorm2d(nn.Module):
@@ -63,61 +60,3 @@ class BigGANGBlock(GBlock):
         self.b1 = LinearConditionalBatchNorm2d(in_channels, cond_dim, spectral_norm)
         self.b2 = LinearConditionalBatchNorm2d(out_channels, cond_dim, spectral_norm)
         self.conditional = True
-
-
-class SelfAttention2d(nn.Module):
-    """Self-attention over spatial positions (SAGAN; BigGAN's ``Attention`` layer).
-
-    ``out = x + gamma * o(g(x) softmax(theta(x)^T phi(x)))`` with 1x1 convolutions ``theta``, ``phi``
-    (C -> C/8), ``g`` (C -> C/2) and ``o`` (C/2 -> C); ``phi`` and ``g`` are 2x2 max-pooled, and
-    ``gamma`` starts at 0 so the layer starts as the identity.
-
-    Args:
-        channels (int): Channels C (at least 8).
-        spectral_norm (bool): Spectrally normalise the four convolutions.
-
-    Shapes: x (N, C, H, W) with even H and W -> same shape.
-    """
-
-    def __init__(self, channels, spectral_norm=True):
-        super().__init__()
-        if channels < 8:
-            raise ValueError(f"self-attention needs at least 8 channels (it projects to C/8), got {channels}")
-        self.channels = channels
-
-        def conv(c_in, c_out):
-            return maybe_spectral_norm(nn.Conv2d(c_in, c_out, 1, bias=False), spectral_norm)
-
-        self.theta = conv(channels, channels // 8)
-        self.phi = conv(channels, channels // 8)
-        self.g = conv(channels, channels // 2)
-        self.o = conv(channels // 2, channels)
-        self.gamma = nn.Parameter(torch.zeros(()))
-
-    def forward(self, x):
-        """Add attention-weighted features to ``x`` (N, C, H, W)."""
-        n, c, h, w = x.shape
-        if h % 2 or w % 2:
-            raise ValueError(f"self-attention max-pools by 2, so H and W must be even; got {h}x{w}")
-        theta = self.theta(x).view(n, c // 8, h * w)
-        phi = F.max_pool2d(self.phi(x), 2).view(n, c // 8, h * w // 4)
-        g = F.max_pool2d(self.g(x), 2).view(n, c // 2, h * w // 4)
-        beta = F.softmax(torch.bmm(theta.transpose(1, 2), phi), dim=-1)  # (N, HW, HW/4)
-        o = self.o(torch.bmm(g, beta.transpose(1, 2)).view(n, c // 2, h, w))
-        return x + self.gamma * o
-
-
-class BlockWithAttention(nn.Module):
-    """A block followed by a :class:`SelfAttention2d`: ``attention(block(x, *cond))``.
-
-    Lets a trunk that calls its blocks as ``block(h, cond)`` place attention after one of them.
-    """
-
-    def __init__(self, block, attention):
-        super().__init__()
-        self.block = block
-        self.attention = attention
-
-    def forward(self, x, *cond):
-        """Apply the block (with any conditioning inputs), then self-attention."""
-        return self.attention(self.block(x, *cond))

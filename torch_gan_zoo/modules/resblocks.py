@@ -2,6 +2,12 @@
 
 ``GBlock`` upsamples in the generator, ``DBlock`` / ``DBlockOptimized`` downsample in the
 discriminator. All take and return NCHW float tensors.
+
+Resampling is fused with the adjacent convolution where that is exact (see
+:mod:`torch_gan_zoo.modules.resampling`): the blocks compute the same function as the textbook
+"upsample, conv" / "conv, pool" order with about 2.25x fewer multiply-adds in those layers, and a
+1x1 shortcut convolution runs at the lower resolution (it commutes with nearest upsampling and
+average pooling).
 """
 import math
 
@@ -10,6 +16,7 @@ import torch.nn.functional as F
 
 from torch_gan_zoo.modules.conditional_bn import ConditionalBatchNorm2d
 from torch_gan_zoo.modules.layers import maybe_spectral_norm
+from torch_gan_zoo.modules.resampling import conv2d_avg_pool, upsample_conv2d
 
 __all__ = ["GBlock", "DBlock", "DBlockOptimized"]
 
@@ -64,15 +71,11 @@ class GBlock(nn.Module):
         if self.conditional and y is None:
             raise ValueError("this GBlock is class-conditional: forward(x, y) needs labels y")
         h = F.relu(self._norm(self.b1, x, y))
-        if self.upsample:
-            h = F.interpolate(h, scale_factor=2, mode="nearest")
-        h = self.c1(h)
+        h = upsample_conv2d(h, self.c1.weight, self.c1.bias) if self.upsample else self.c1(h)
         h = self.c2(F.relu(self._norm(self.b2, h, y)))
-        sc = x
-        if self.learnable_sc:
-            if self.upsample:
-                sc = F.interpolate(sc, scale_factor=2, mode="nearest")
-            sc = self.c_sc(sc)
+        sc = self.c_sc(x) if self.learnable_sc else x
+        if self.upsample:
+            sc = F.interpolate(sc, scale_factor=2, mode="nearest")
         return h + sc
 
 
@@ -100,14 +103,11 @@ class DBlock(nn.Module):
 
     def forward(self, x):
         """Apply the block to ``x`` (N, C, H, W)."""
-        h = self.c2(F.relu(self.c1(F.relu(x))))
-        if self.downsample:
-            h = F.avg_pool2d(h, 2)
-        sc = x
+        h = F.relu(self.c1(F.relu(x)))
+        h = conv2d_avg_pool(h, self.c2.weight, self.c2.bias) if self.downsample else self.c2(h)
+        sc = F.avg_pool2d(x, 2) if self.downsample else x
         if self.learnable_sc:
             sc = self.c_sc(sc)
-            if self.downsample:
-                sc = F.avg_pool2d(sc, 2)
         return h + sc
 
 
@@ -126,5 +126,5 @@ class DBlockOptimized(nn.Module):
 
     def forward(self, x):
         """Apply the block to images ``x`` (N, C, H, W)."""
-        h = F.avg_pool2d(self.c2(F.relu(self.c1(x))), 2)
+        h = conv2d_avg_pool(F.relu(self.c1(x)), self.c2.weight, self.c2.bias)
         return h + self.c_sc(F.avg_pool2d(x, 2))

@@ -5,7 +5,7 @@
 >>> nets.list_models("dcgan")
 [('dcgan', 28), ('dcgan', 32), ('dcgan', 48), ('dcgan', 64)]
 """
-from torch_gan_zoo.nets import dcgan, sngan
+from torch_gan_zoo.nets import dcgan, infomax_gan, lsgan, sagan, sngan, ssgan, wgan_gp
 from torch_gan_zoo.nets import acgan, biggan, cgan_pd, contragan, reacgan
 from torch_gan_zoo.nets.auxiliary import AuxiliaryDiscriminator, AuxiliaryLossGenerator
 from torch_gan_zoo.nets.basemodel import BaseModel
@@ -36,6 +36,11 @@ __all__ = [
     "register_discriminator",
     "dcgan",
     "sngan",
+    "wgan_gp",
+    "lsgan",
+    "ssgan",
+    "infomax_gan",
+    "sagan",
     "AuxiliaryDiscriminator",
     "AuxiliaryLossGenerator",
     "cgan_pd",

@@ -5,15 +5,32 @@ by WGAN-GP, SSGAN, InfoMax-GAN, cGAN-PD and others. Channel tables per resolutio
 """
 import torch
 import torch.nn as nn
+from torch.nn.utils import parametrize
 
-from torch_gan_zoo.modules import DBlock, DBlockOptimized, GBlock
+from torch_gan_zoo.modules import DBlock, DBlockOptimized, GBlock, SelfAttention, maybe_spectral_norm
 
 __all__ = [
     "ResNetGeneratorBackbone",
     "ResNetDiscriminatorBackbone",
     "resnet_generator_channels",
     "resnet_discriminator_channels",
+    "init_weight_",
 ]
+
+
+def init_weight_(module, gain=1.0):
+    """Xavier-uniform initialise ``module``'s weight in place, the raw weight if it is spectrally
+    normalised (the parametrisation then rescales it at every forward pass)."""
+    if parametrize.is_parametrized(module, "weight"):
+        nn.init.xavier_uniform_(module.parametrizations.weight.original, gain)
+    else:
+        nn.init.xavier_uniform_(module.weight, gain)
+
+
+def _check_attention_position(attention_after, num_blocks):
+    if attention_after is not None and not 1 <= attention_after < num_blocks:
+        raise ValueError(f"attention_after must lie in [1, {num_blocks - 1}] (after one of the first "
+                         f"{num_blocks - 1} blocks), got {attention_after}")
 
 
 def resnet_generator_channels(resolution, ngf):
@@ -51,7 +68,10 @@ class ResNetGeneratorBackbone(nn.Module):
         bottom_width (int): Spatial size after the linear layer.
         nc (int): Output image channels.
         num_classes (int): If > 0, the blocks use class-conditional batch norm.
-        spectral_norm (bool): Spectrally normalise the blocks' convolutions.
+        spectral_norm (bool): Spectrally normalise every weight layer: the linear layer, the blocks'
+            convolutions, the output convolution and the attention block (SAGAN, BigGAN).
+        attention_after (int, optional): Insert a :class:`~torch_gan_zoo.modules.SelfAttention`
+            after this many upsampling blocks (SAGAN), at ``channels[attention_after]`` channels.
         block_factory (callable, optional): ``(index, in_channels, out_channels) -> nn.Module`` builds
             each upsampling block instead of a ``GBlock`` (e.g. BigGAN's blocks, whose batch norms are
             conditioned on a vector); it is called as ``block(h)`` or ``block(h, cond)``.
@@ -60,10 +80,13 @@ class ResNetGeneratorBackbone(nn.Module):
     ``H = bottom_width * 2 ** (len(channels) - 1)``.
     """
 
-    def __init__(self, nz, channels, bottom_width, nc=3, num_classes=0, spectral_norm=False, block_factory=None):
+    def __init__(self, nz, channels, bottom_width, nc=3, num_classes=0, spectral_norm=False, attention_after=None,
+                 block_factory=None):
         super().__init__()
+        _check_attention_position(attention_after, len(channels))
         self.bottom_width = bottom_width
-        self.l1 = nn.Linear(nz, bottom_width * bottom_width * channels[0])
+        self.attention_after = attention_after
+        self.l1 = maybe_spectral_norm(nn.Linear(nz, bottom_width * bottom_width * channels[0]), spectral_norm)
         if block_factory is None:
             def block_factory(index, c_in, c_out):
                 return GBlock(c_in, c_out, upsample=True, num_classes=num_classes, spectral_norm=spectral_norm)
@@ -71,9 +94,12 @@ class ResNetGeneratorBackbone(nn.Module):
             block_factory(i, c_in, c_out) for i, (c_in, c_out) in enumerate(zip(channels[:-1], channels[1:]))
         )
         self.b_out = nn.BatchNorm2d(channels[-1])
-        self.c_out = nn.Conv2d(channels[-1], nc, 3, 1, 1)
-        nn.init.xavier_uniform_(self.l1.weight, 1.0)
-        nn.init.xavier_uniform_(self.c_out.weight, 1.0)
+        self.c_out = maybe_spectral_norm(nn.Conv2d(channels[-1], nc, 3, 1, 1), spectral_norm)
+        init_weight_(self.l1, 1.0)
+        init_weight_(self.c_out, 1.0)
+        self.attention = None
+        if attention_after is not None:
+            self.attention = SelfAttention(channels[attention_after], spectral_norm=spectral_norm)
 
     def forward(self, z, y=None):
         """Map noise ``z`` (N, nz) to images (N, nc, H, W) in [-1, 1].
@@ -86,37 +112,72 @@ class ResNetGeneratorBackbone(nn.Module):
         if len(conds) != len(self.blocks):
             raise ValueError(f"got {len(conds)} conditioning inputs for {len(self.blocks)} generator blocks")
         h = self.l1(z).view(z.shape[0], -1, self.bottom_width, self.bottom_width)
-        for block, cond in zip(self.blocks, conds):
+        for i, (block, cond) in enumerate(zip(self.blocks, conds), start=1):
             h = block(h) if cond is None else block(h, cond)
+            if i == self.attention_after:
+                h = self.attention(h)
         return torch.tanh(self.c_out(torch.relu(self.b_out(h))))
 
 
 class ResNetDiscriminatorBackbone(nn.Module):
-    """``DBlockOptimized -> DBlock ... -> ReLU -> global sum pooling``: images to features.
+    """``DBlockOptimized -> DBlock ... -> ReLU -> global sum (or mean) pooling``: images to features.
 
     Args:
         nc (int): Input image channels.
         channels (list[int]): Block widths, input side first.
         downsample (list[bool]): Whether each block halves H and W (the first always does).
-        spectral_norm (bool): Spectrally normalise every convolution.
+        spectral_norm (bool): Spectrally normalise every convolution (and the attention block).
+        pooling (str): ``'sum'`` (SNGAN) or ``'mean'`` (WGAN-GP) over H and W.
+        attention_after (int, optional): Insert a :class:`~torch_gan_zoo.modules.SelfAttention` after
+            this many blocks (SAGAN); it must come before the last block.
         wide (bool): Give each block's inner convolution its output width, as BigGAN does, instead
             of its input width (SNGAN).
 
-    Shapes: images (N, nc, H, W) -> features (N, channels[-1]).
+    Shapes: images (N, nc, H, W) -> features (N, channels[-1]). :meth:`features` also returns the
+    local features, the output of every block but the last: (N, channels[-2], h, w).
     """
 
-    def __init__(self, nc, channels, downsample, spectral_norm=True, wide=False):
+    def __init__(self, nc, channels, downsample, spectral_norm=True, pooling="sum", attention_after=None, wide=False):
         super().__init__()
         if len(channels) != len(downsample) or not downsample[0]:
             raise ValueError("need one downsample flag per block, and the first block downsamples")
+        if pooling not in ("sum", "mean"):
+            raise ValueError(f"pooling must be 'sum' or 'mean', got {pooling!r}")
+        _check_attention_position(attention_after, len(channels))
         self.out_channels = channels[-1]
+        self.local_channels = channels[-2] if len(channels) > 1 else None
+        self.pooling = pooling
+        self.attention_after = attention_after
         blocks = [DBlockOptimized(nc, channels[0], spectral_norm=spectral_norm)]
         blocks += [
             DBlock(c_in, c_out, hidden_channels=c_out if wide else None, downsample=down, spectral_norm=spectral_norm)
             for c_in, c_out, down in zip(channels[:-1], channels[1:], downsample[1:])
         ]
         self.blocks = nn.Sequential(*blocks)
+        self.attention = None
+        if attention_after is not None:
+            self.attention = SelfAttention(channels[attention_after - 1], spectral_norm=spectral_norm)
+
+    def _pool(self, h):
+        h = torch.relu(h)
+        return h.sum(dim=(2, 3)) if self.pooling == "sum" else h.mean(dim=(2, 3))
+
+    def local_features(self, x):
+        """Output of every block but the last, (N, channels[-2], h, w), for images ``x`` (N, nc, H, W)."""
+        h = x
+        for i, block in enumerate(self.blocks[:-1], start=1):
+            h = block(h)
+            if i == self.attention_after:
+                h = self.attention(h)
+        return h
+
+    def features(self, x):
+        """``(local, global)`` features of images ``x``: (N, channels[-2], h, w) and (N, channels[-1])."""
+        local = self.local_features(x)
+        return local, self._pool(self.blocks[-1](local))
 
     def forward(self, x):
-        """Features (N, C) of images ``x`` (N, nc, H, W): ReLU then sum over H and W."""
-        return torch.relu(self.blocks(x)).sum(dim=(2, 3))
+        """Features (N, C) of images ``x`` (N, nc, H, W): ReLU then sum (or mean) over H and W."""
+        if self.attention is None:
+            return self._pool(self.blocks(x))
+        return self.features(x)[1]

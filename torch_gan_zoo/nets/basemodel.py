@@ -259,8 +259,17 @@ class BaseModel(nn.Module):
         positional = config["kwargs"].get("*args", [])
         kwargs = {k: v for k, v in config["kwargs"].items() if not k.startswith("*")}
         model = cls(*positional, **kwargs)
+        try:
+            model.restore_attachments(config)
+        except (TypeError, ValueError) as exc:
+            raise CheckpointError(f"{ckpt_file}: cannot rebuild what was attached to the model: {exc}") from exc
         model.restore_checkpoint(ckpt_file)
         return model.to(map_location).eval()
+
+    def restore_attachments(self, config):
+        """Re-create what was attached to the model after construction, from its :meth:`hparams`
+        ``config`` (:meth:`from_checkpoint` calls this before loading the weights). Nothing here;
+        discriminators rebuild their regularisers and augmentation."""
 
     # ------------------------------------------------------------------ training-step plumbing
     def set_call_wrapper(self, wrapper):
@@ -283,6 +292,17 @@ class BaseModel(nn.Module):
             return wrapper(*args, **kwargs)
         finally:
             object.__setattr__(self, "_inside_wrapper", False)
+
+    @contextlib.contextmanager
+    def bypass_wrapper(self):
+        """Context in which ``self(...)`` skips the installed wrapper: for work only some processes
+        do (sample grids on rank 0), which must not enter DDP's collective forward."""
+        previous = self.__dict__.get("_inside_wrapper", False)
+        object.__setattr__(self, "_inside_wrapper", True)
+        try:
+            yield self
+        finally:
+            object.__setattr__(self, "_inside_wrapper", previous)
 
     @contextlib.contextmanager
     def frozen(self):

@@ -4,8 +4,10 @@ A variant subclasses these, builds its layers and writes ``forward``; it overrid
 ``compute_gan_loss`` or ``train_step`` only where its training differs.
 """
 import torch
+import torch.nn as nn
 
-from torch_gan_zoo.losses import discriminator_loss, generator_loss, resolve_loss_type
+from torch_gan_zoo.losses import build_regularizer, discriminator_loss, generator_loss, resolve_loss_type
+from torch_gan_zoo.modules.diffaugment import build_augment
 from torch_gan_zoo.nets.basemodel import BaseModel
 
 __all__ = ["BaseGenerator", "BaseDiscriminator", "split_batch"]
@@ -142,7 +144,8 @@ class BaseDiscriminator(BaseModel):
         regularizers (list): Callables added to the discriminator loss in :meth:`train_step`; each is
             called as ``reg(netD, real_images=..., real_labels=..., fake_images=..., fake_labels=...,
             output_real=..., output_fake=..., global_step=..., scaler=...)`` and returns a scalar
-            tensor (already weighted). Each has a ``name`` and a ``to_config()``.
+            tensor (already weighted). Each has a ``name`` and a ``to_config()``. Attach them with
+            :meth:`add_regularizer`, which also makes stateful ones (LeCam's anchors) submodules.
     """
 
     def __init__(self, ndf, loss_type):
@@ -161,6 +164,39 @@ class BaseDiscriminator(BaseModel):
         if self.augment is not None:
             config["augment"] = self.augment.to_config() if hasattr(self.augment, "to_config") else repr(self.augment)
         return config
+
+    def add_regularizer(self, regularizer):
+        """Attach ``regularizer`` (see :attr:`regularizers`) and return it.
+
+        A regulariser that is an ``nn.Module`` (it has state, e.g. LeCam's moving averages) is also
+        registered as the submodule ``regularizer_<name>``: its buffers are then in this network's
+        ``state_dict`` (saved in checkpoints, restored on resume) and follow ``.to(device)``.
+        :meth:`~torch_gan_zoo.nets.BaseModel.from_checkpoint` re-attaches regularisers from the
+        checkpoint's ``hparams`` before loading the weights.
+
+        Raises:
+            ValueError: A regulariser of the same ``name`` is already attached.
+        """
+        name = regularizer.name
+        if any(reg.name == name for reg in self.regularizers):
+            raise ValueError(f"{type(self).__name__} already has a regularizer named {name!r}")
+        if isinstance(regularizer, nn.Module):
+            self.add_module(f"regularizer_{name}", regularizer)
+        self.regularizers.append(regularizer)
+        return regularizer
+
+    def restore_attachments(self, config):
+        """Re-attach the regularisers and augmentation recorded in ``config`` (this network's
+        :meth:`hparams`) that are not attached yet, e.g. those a variant's constructor adds itself."""
+        attached = [reg.to_config() for reg in self.regularizers]
+        for reg_config in config.get("regularizers") or []:
+            if reg_config not in attached:
+                self.add_regularizer(build_regularizer(reg_config, build_augment=build_augment))
+        augment = config.get("augment")
+        if augment is not None and self.augment is None:
+            if not isinstance(augment, dict):
+                raise ValueError(f"the augmentation {augment!r} was recorded without a config; attach it yourself")
+            self.augment = build_augment(augment)
 
     def check_images(self, images):
         """Raise ``ValueError`` naming the expected shape if ``images`` don't fit this network.

@@ -36,10 +36,12 @@ class Logger:
         enabled (bool): Write anything at all (False on non-zero ranks).
         progress (bool): Show a tqdm progress bar (steps/s, losses, ETA).
         flush_secs (int): TensorBoard flush interval.
+        reduce (callable, optional): Averages logged means across processes (DDP); every process
+            then calls :meth:`step`, :meth:`flush_scalars` and :meth:`check_finite` at the same steps.
     """
 
     def __init__(self, log_dir, num_steps, print_steps=1, log_steps=50, vis_steps=500, enabled=True,
-                 progress=True, flush_secs=30):
+                 progress=True, flush_secs=30, reduce=None):
         for name, value in (("print_steps", print_steps), ("log_steps", log_steps), ("vis_steps", vis_steps)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive int, got {value!r}")
@@ -51,6 +53,7 @@ class Logger:
         self.enabled = enabled
         self.progress = progress
         self.flush_secs = flush_secs
+        self.reduce = reduce
         self.console_window = MetricWindow()
         self.tb_window = MetricWindow()
         self._writer = None
@@ -128,7 +131,7 @@ class Logger:
             self._bar.update(1)
             now = time.perf_counter()
             if global_step % self.print_steps == 0 and now - self._last_refresh >= 0.5:
-                means = self.console_window.summary(global_step=global_step)
+                means = self.console_window.summary(global_step=global_step, check_finite=False)
                 self._bar.set_postfix({k: _fmt(means[k]) for k in _BAR_KEYS if k in means}, refresh=False)
                 self._last_refresh = now
         if global_step % self.log_steps == 0 or global_step == self.num_steps:
@@ -140,7 +143,7 @@ class Logger:
         The Trainer calls it before every checkpoint, so NaN weights are never saved; nothing is
         written or reset.
         """
-        self.tb_window.summary(reset=False, global_step=global_step)
+        self.tb_window.summary(reset=False, global_step=global_step, reduce=self.reduce)
 
     def flush_scalars(self, global_step, lr=None):
         """Write the averaged scalars since the last flush to TensorBoard and a log line
@@ -148,8 +151,8 @@ class Logger:
         if len(self.tb_window) == 0:
             return {}
         steps = len(self.tb_window)
-        means = self.tb_window.summary(global_step=global_step)
-        self.console_window.summary(global_step=global_step)
+        means = self.tb_window.summary(global_step=global_step, reduce=self.reduce)
+        self.console_window.summary(global_step=global_step, check_finite=False)
         self.last_means = means
         now = time.perf_counter()
         rate = (global_step - self._last_step) / max(now - self._last_time, 1e-9) if self._last_step is not None else 0.0

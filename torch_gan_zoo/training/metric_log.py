@@ -123,11 +123,22 @@ class MetricWindow:
         """Display group of ``name``."""
         return self._groups.get(name, name)
 
-    def summary(self, reset=True, global_step=None):
+    def summary(self, reset=True, global_step=None, reduce=None, check_finite=True):
         """``{name: mean}`` over the window as floats; raises :class:`NonFiniteLossError` if a
-        loss-group metric is NaN or infinite (naming it and ``global_step``)."""
+        loss-group metric is NaN or infinite (naming it and ``global_step``).
+
+        Args:
+            reduce (callable, optional): Averages a float64 tensor of the means across processes
+                (every process must call ``summary`` at the same step with the same names).
+            check_finite (bool): Raise on non-finite losses (off for display-only summaries).
+        """
         means = _mean_values(self._values)
-        bad = [n for n, v in means.items() if not math.isfinite(v) and self._groups.get(n) in ("loss", "regularizer")]
+        if reduce is not None and means:
+            names = sorted(means)
+            reduced = reduce(torch.tensor([means[n] for n in names], dtype=torch.float64))
+            means = dict(zip(names, reduced.tolist()))
+        bad = [n for n, v in means.items() if check_finite and not math.isfinite(v)
+               and self._groups.get(n) in ("loss", "regularizer")]
         if reset:
             self._values.clear()
             self.steps = 0

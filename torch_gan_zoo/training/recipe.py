@@ -5,7 +5,12 @@ A config is a preset (:mod:`torch_gan_zoo.nets.presets`) plus the run's choices:
     {"model": "sngan", "resolution": 32, "dataset": "cifar10", "data_root": "./data",
      "num_steps": 100000, "batch_size": 64, "n_dis": 5, "lr_decay": "linear", "loss_type": "hinge",
      "optG": {"name": "adam", "lr": 2e-4, "betas": [0.0, 0.9]}, "optD": {...},
-     "model_kwargs": {"ngf": 256}, "trainer_kwargs": {}, "seed": 0, "log_dir": "./log/sngan"}
+     "model_kwargs": {"ngf": 256}, "trainer_kwargs": {}, "seed": 0, "log_dir": "./log/sngan",
+     "regularizers": [{"name": "lecam", "weight": 0.3}], "augment": "color,translation,cutout"}
+
+``regularizers`` (a list of regulariser configs, or a comma-separated string of names such as
+``"r1,lecam"``) and ``augment`` (a DiffAugment policy string or config) compose with any model: they
+are built and attached to the discriminator before training.
 """
 import copy
 import inspect
@@ -13,17 +18,19 @@ import inspect
 import torch
 
 from torch_gan_zoo.datasets import load_dataset
+from torch_gan_zoo.losses import build_regularizer
+from torch_gan_zoo.modules import build_augment
 from torch_gan_zoo.nets import create_model, get_model_classes
 from torch_gan_zoo.nets.presets import apply_overrides, get_preset
 from torch_gan_zoo.training.trainer import Trainer
 from torch_gan_zoo.utils.rng import seed_everything
 
-__all__ = ["build_config", "build_optimizer", "run_config"]
+__all__ = ["build_config", "build_optimizer", "build_regularizers", "attach_techniques", "run_config"]
 
 _OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "rmsprop": torch.optim.RMSprop, "sgd": torch.optim.SGD}
 _RUN_KEYS = {"model", "resolution", "dataset", "data_root", "split", "download", "num_steps", "batch_size", "n_dis",
              "lr_decay", "loss_type", "optG", "optD", "model_kwargs", "trainer_kwargs", "dataset_kwargs", "seed",
-             "log_dir", "device", "num_workers", "paper"}
+             "log_dir", "device", "num_workers", "paper", "regularizers", "augment"}
 
 
 def build_config(model, preset=True, config=None, overrides=None, **values):
@@ -70,6 +77,29 @@ def build_optimizer(params, settings):
     return cls(params, **settings)
 
 
+def build_regularizers(configs):
+    """Regularisers from a config value: ``None``, a list of configs (dicts or names), one dict, or a
+    comma-separated string of names (``"r1,lecam"``)."""
+    if configs is None:
+        return []
+    if isinstance(configs, str):
+        configs = [name.strip() for name in configs.split(",") if name.strip()]
+    elif isinstance(configs, dict):
+        configs = [configs]
+    return [build_regularizer(c, build_augment=build_augment) for c in configs]
+
+
+def attach_techniques(netD, config):
+    """Attach the config's ``regularizers`` (with ``netD.add_regularizer``) and ``augment`` (DiffAugment)
+    to ``netD``; returns ``netD``."""
+    for regularizer in build_regularizers(config.get("regularizers")):
+        netD.add_regularizer(regularizer)
+    augment = build_augment(config.get("augment"))
+    if augment is not None:
+        netD.augment = augment
+    return netD
+
+
 def run_config(config, netG=None, netD=None):
     """Load the data, build the models and optimisers, and train as ``config`` says.
 
@@ -93,6 +123,7 @@ def run_config(config, netG=None, netD=None):
         if dataset.num_classes and "num_classes" in inspect.signature(generator_class).parameters:
             model_kwargs.setdefault("num_classes", dataset.num_classes)  # class-conditional models
         netG, netD = create_model(config["model"], resolution, **model_kwargs)
+    attach_techniques(netD, config)
     if getattr(netG, "num_classes", None) and dataset.num_classes and netG.num_classes != dataset.num_classes:
         raise ValueError(f"the model has {netG.num_classes} classes but {dataset.name} has {dataset.num_classes}")
     device = config.get("device")

@@ -18,6 +18,7 @@ from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
 from torch_gan_zoo.nets.basemodel import jsonable
 from torch_gan_zoo.training.checkpoint import CheckpointManager
 from torch_gan_zoo.training.data import DataStream
+from torch_gan_zoo.training.distributed import DistributedContext, init_distributed
 from torch_gan_zoo.training.ema import ExponentialMovingAverage
 from torch_gan_zoo.training.hparams import (
     check_resume,
@@ -87,13 +88,23 @@ class Trainer:
         ema_decay (float, optional): Keep an exponential moving average of G's weights with this decay
             (``trainer.netG_ema``); sample grids then come from it.
         ema_start (int): Step from which the EMA averages (before it, it copies G).
+        distributed (bool, optional): ``None`` (default): use DistributedDataParallel when launched
+            by ``torchrun`` with several processes; ``True``: require it; ``False``: never.
+            Under DDP each process reads its shard of the data (``batch_size`` is per process),
+            G and D are wrapped in ``DistributedDataParallel``, and only rank 0 writes files.
+        sync_bn (bool): Under DDP on CUDA, convert batch norm to ``SyncBatchNorm``.
+        channels_last (bool): Use the channels-last memory format for the networks and batches
+            (faster convolutions on recent GPUs and some CPUs).
+        compile (bool or dict): ``torch.compile`` both networks in place (opt-in; the first steps are
+            slow while it compiles); a dict is passed as keyword arguments, e.g. ``{'mode': 'max-autotune'}``.
     """
 
     def __init__(self, netD, netG, optD, optG, dataloader, num_steps, log_dir="./log", n_dis=1, lr_decay=None,
                  device=None, print_steps=1, vis_steps=500, log_steps=50, save_steps=5000, seed=None,
                  keep_checkpoints=5, num_vis_images=64, netG_ckpt_file=None, netD_ckpt_file=None, amp=False,
                  amp_dtype=None, batch_size=None, num_workers=0, progress=True, extra_hparams=None,
-                 flush_secs=30, ema_decay=None, ema_start=0):
+                 flush_secs=30, ema_decay=None, ema_start=0, distributed=None, sync_bn=False,
+                 channels_last=False, compile=False):
         if not isinstance(netG, BaseGenerator):
             raise TypeError(f"netG must be a torch_gan_zoo BaseGenerator, got {type(netG).__name__}")
         if not isinstance(netD, BaseDiscriminator):
@@ -117,18 +128,36 @@ class Trainer:
         self.netG_ckpt_file, self.netD_ckpt_file = netG_ckpt_file, netD_ckpt_file
         self.progress = progress
         self.extra_hparams = jsonable(extra_hparams or {})
-        self.device = torch.device(device) if device is not None else torch.device(
-            "cuda" if torch.cuda.is_available() else "cpu")
+        if distributed is False:
+            self.dist = DistributedContext(device=torch.device(device) if device is not None else torch.device(
+                "cuda" if torch.cuda.is_available() else "cpu"))
+        else:
+            self.dist = init_distributed(device)
+            if distributed and not self.dist.enabled:
+                raise ValueError("distributed=True, but this process was not launched with several processes "
+                                 "(run it with torchrun --nproc_per_node N)")
+        self.device = self.dist.device
+        if sync_bn and self.dist.enabled and self.device.type != "cuda":
+            raise ValueError("sync_bn=True needs CUDA: SyncBatchNorm does not run on CPU")
+        self.sync_bn = bool(sync_bn)
+        self.channels_last = bool(channels_last)
+        if not isinstance(compile, (bool, dict)):
+            raise TypeError(f"compile must be a bool or a dict of torch.compile arguments, got {compile!r}")
+        self.compile = compile
+        self._wrappers = {}
         self.amp_dtype = self._resolve_amp(amp, amp_dtype)
         self.scalers = self._make_scalers()
         self.schedulers = {name: make_lr_scheduler(opt, lr_decay, num_steps) for name, opt in (("G", optG), ("D", optD))}
         data_seed = seed if seed is not None else int.from_bytes(os.urandom(4), "little")
-        self.data = DataStream(dataloader, seed=data_seed, batch_size=batch_size, num_workers=num_workers,
-                               pin_memory=self.device.type == "cuda")
+        if self.dist.enabled:  # every rank must shuffle alike: rank 0 chooses the seed
+            data_seed = self.dist.all_gather_object(data_seed)[0]
+        self.data = DataStream(dataloader, seed=data_seed, rank=self.dist.rank, world_size=self.dist.world_size,
+                               batch_size=batch_size, num_workers=num_workers, pin_memory=self.device.type == "cuda")
         self.ema = ExponentialMovingAverage(netG, ema_decay, ema_start) if ema_decay is not None else None
         self.checkpoints = CheckpointManager(self.log_dir, keep_checkpoints)
         self.logger = Logger(self.log_dir, num_steps, print_steps=print_steps, log_steps=log_steps,
-                             vis_steps=vis_steps, progress=progress, flush_secs=flush_secs)
+                             vis_steps=vis_steps, progress=progress, flush_secs=flush_secs, enabled=self.dist.is_main,
+                             reduce=self.dist.all_reduce_mean if self.dist.enabled else None)
         self.global_step = 0
         self.fixed_noise = None
         self.fixed_labels = None
@@ -162,6 +191,8 @@ class Trainer:
             "optD": optimizer_hparams(self.optD),
             "n_dis": self.n_dis,
             "batch_size": self.data.batch_size,
+            "world_size": self.dist.world_size,
+            "sync_bn": self.sync_bn,
             "lr_decay": self.lr_decay,
             "seed": self.seed,
             "amp": None if self.amp_dtype is None else str(self.amp_dtype).replace("torch.", ""),
@@ -172,7 +203,8 @@ class Trainer:
             "logging": {"print_steps": self.print_steps, "log_steps": self.log_steps, "vis_steps": self.vis_steps,
                         "save_steps": self.save_steps, "keep_checkpoints": self.keep_checkpoints},
             "versions": versions(),
-            "runtime": {"device": str(self.device), "log_dir": os.path.abspath(self.log_dir)},
+            "runtime": {"device": str(self.device), "log_dir": os.path.abspath(self.log_dir),
+                        "channels_last": self.channels_last, "compile": self.compile},
         }
 
     @property
@@ -188,6 +220,7 @@ class Trainer:
             "schedulers": {k: (s.state_dict() if s is not None else None) for k, s in self.schedulers.items()},
             "scalers": {k: (s.state_dict() if s is not None else None) for k, s in self.scalers.items()},
             "rng": get_rng_state(),
+            "rng_per_rank": self.dist.all_gather_object(get_rng_state()) if self.dist.enabled else None,
             "data": self.data.state_dict(),
             "fixed_noise": self.fixed_noise.cpu(),
             "fixed_labels": None if self.fixed_labels is None else self.fixed_labels.cpu(),
@@ -211,7 +244,14 @@ class Trainer:
         self.fixed_noise = state["fixed_noise"].to(self.device)
         labels = state.get("fixed_labels")
         self.fixed_labels = None if labels is None else labels.to(self.device)
-        set_rng_state(state["rng"])
+        per_rank = state.get("rng_per_rank")
+        if per_rank is not None and len(per_rank) == self.dist.world_size:
+            set_rng_state(per_rank[self.dist.rank])
+        else:
+            if self.dist.enabled:
+                warnings.warn(f"the checkpoint's RNG states are from {len(per_rank or [0])} process(es), this run has "
+                              f"{self.dist.world_size}: every rank restores rank 0's state", RuntimeWarning, stacklevel=3)
+            set_rng_state(state["rng"])
 
     def _make_fixed_inputs(self):
         rng = torch.Generator().manual_seed(self.seed if self.seed is not None else 0)
@@ -253,12 +293,14 @@ class Trainer:
         return None if self.ema is None else self.ema.shadow
 
     def _prepare(self):
-        self.netG.to(self.device)
-        self.netD.to(self.device)
+        memory_format = torch.channels_last if self.channels_last else torch.preserve_format
+        for net in (self.netG, self.netD):
+            net.to(self.device, memory_format=memory_format)
         if self.ema is not None:
-            self.ema.shadow.to(self.device)
+            self.ema.shadow.to(self.device, memory_format=memory_format)
         current = self.hparams()
         check_resume(self.hparams_path, current)  # raises before anything is written
+        self.dist.barrier()  # no rank writes before every rank has checked
         fresh = not self.checkpoints.has_checkpoints() and not (self.netG_ckpt_file or self.netD_ckpt_file)
         if fresh and self.seed is not None:
             seed_everything(self.seed)
@@ -266,22 +308,55 @@ class Trainer:
         start = self._restore()
         if start > self.num_steps:
             raise ValueError(f"the newest checkpoint is at step {start}, beyond num_steps={self.num_steps}")
-        atomic_write_json(self.hparams_path, current)
+        if self.dist.is_main:
+            atomic_write_json(self.hparams_path, current)
         self.global_step = start
         self._last_saved_step = start if start > 0 else None
+        self._wrap_networks()
         return start
+
+    def _wrap_networks(self):
+        """SyncBatchNorm, DistributedDataParallel and torch.compile, once, after restoring weights."""
+        if self._wrappers:
+            return
+        for name, net in (("G", self.netG), ("D", self.netD)):
+            if self.sync_bn and self.dist.enabled:
+                torch.nn.SyncBatchNorm.convert_sync_batchnorm(net)
+            if self.compile:
+                net.compile(**(self.compile if isinstance(self.compile, dict) else {}))
+            if self.dist.enabled:
+                from torch.nn.parallel import DistributedDataParallel
+
+                ids = [self.device.index] if self.device.type == "cuda" else None
+                wrapper = DistributedDataParallel(net, device_ids=ids, output_device=ids[0] if ids else None)
+                net.set_call_wrapper(wrapper)
+                self._wrappers[name] = wrapper
+
+    def _unwrap_networks(self):
+        for name, net in (("G", self.netG), ("D", self.netD)):
+            if name in self._wrappers:
+                net.set_call_wrapper(None)
+        self._wrappers = {}
 
     def _lrs(self):
         return {"G": self.optG.param_groups[0]["lr"], "D": self.optD.param_groups[0]["lr"]}
 
     def _train_one_step(self):
-        batches = [self.data.next() for _ in range(self.n_dis)]  # fetch first: a step never half-happens
+        batches = [self._to_device(self.data.next()) for _ in range(self.n_dis)]  # fetch first: a step never half-happens
         log_data = MetricLog()
         kwargs = dict(device=self.device, global_step=self.global_step, amp_dtype=self.amp_dtype)
         for batch in batches:
             self.netD.train_step(batch, self.netG, self.optD, log_data, scaler=self.scalers["D"], **kwargs)
         self.netG.train_step(batches[-1], self.netD, self.optG, log_data, scaler=self.scalers["G"], **kwargs)
         return log_data
+
+    def _to_device(self, batch):
+        tensors = list(batch) if isinstance(batch, (tuple, list)) else [batch]
+        images = tensors[0].to(self.device, non_blocking=True)
+        if self.channels_last and images.dim() == 4:
+            images = images.contiguous(memory_format=torch.channels_last)
+        rest = [t.to(self.device, non_blocking=True) if torch.is_tensor(t) else t for t in tensors[1:]]
+        return (images, *rest) if isinstance(batch, (tuple, list)) else images
 
     def save_checkpoint(self):
         """Checkpoint the current step (after checking losses and weights are finite).
@@ -297,10 +372,28 @@ class Trainer:
             if not all(bool(torch.isfinite(p).all()) for p in net.parameters()):
                 raise NonFiniteLossError(f"{name} has non-finite weights at step {self.global_step}; not saving. "
                                          "Earlier checkpoints are untouched.")
-        paths = self.checkpoints.save(self.global_step, self.netG, self.netD, self.optG, self.optD, self.trainer_state(),
-                                      netG_ema=self.netG_ema)
+        state = self.trainer_state()  # collective under DDP: gathers every rank's RNG state
+        if self.dist.is_main:
+            paths = self.checkpoints.save(self.global_step, self.netG, self.netD, self.optG, self.optD, state,
+                                          netG_ema=self.netG_ema)
+        else:
+            paths = self._paths(self.global_step)
+        self.dist.barrier()
         self._last_saved_step = self.global_step
         return paths
+
+    def _paths(self, step):
+        parts = ("netG", "netD", "trainer") + (() if self.ema is None else ("netG_ema",))
+        return {part: self.checkpoints.path(part, step) for part in parts}
+
+    def _stop_requested(self):
+        """Whether a stop signal arrived; under DDP, on any rank (so every rank stops at the same step)."""
+        if self.dist.enabled:
+            stop = self.dist.any(self._stop_signal is not None)
+            if stop and self._stop_signal is None:
+                self._stop_signal = signal.SIGTERM
+            return stop
+        return self._stop_signal is not None
 
     def _on_signal(self, signum, frame):
         if self._stop_signal is not None:  # second signal: stop now
@@ -339,7 +432,7 @@ class Trainer:
         paths, metrics = None, {}
         try:
             with self._signal_handlers():
-                while self.global_step < self.num_steps and self._stop_signal is None:
+                while self.global_step < self.num_steps and not self._stop_requested():
                     log_data = self._train_one_step()
                     self.global_step += 1
                     if self.ema is not None:
@@ -357,8 +450,7 @@ class Trainer:
                     if self.global_step % self.vis_steps != 0:
                         self.vis()
                 elif paths is None:  # resumed a finished run: nothing new to save
-                    parts = ("netG", "netD", "trainer") + (() if self.ema is None else ("netG_ema",))
-                    paths = {part: self.checkpoints.path(part, self.global_step) for part in parts}
+                    paths = self._paths(self.global_step)
                 self.logger.flush_scalars(self.global_step, self._lrs())
                 metrics = dict(self.logger.last_means)
                 if self._stop_signal is not None:
@@ -367,6 +459,7 @@ class Trainer:
                                      f"{paths['netG']}; run the same command again to resume")
         finally:
             self.logger.close()
+            self._unwrap_networks()
         if self._stop_signal == signal.SIGINT:
             raise KeyboardInterrupt(f"training interrupted at step {self.global_step}; checkpoint saved")
         if self._stop_signal == signal.SIGTERM:
@@ -375,5 +468,7 @@ class Trainer:
 
     def vis(self):
         """Write fixed-noise and random sample grids for the current step."""
-        return self.logger.vis_images(self.netG if self.ema is None else self.ema.shadow, self.global_step, self.fixed_noise, self.fixed_labels,
-                                      seed=self.seed or 0)
+        netG = self.netG if self.ema is None else self.ema.shadow
+        with netG.bypass_wrapper():  # rank 0 alone samples: no collective forward
+            return self.logger.vis_images(netG, self.global_step, self.fixed_noise, self.fixed_labels,
+                                          seed=self.seed or 0)

@@ -20,8 +20,7 @@ import torch
 import torch.nn as nn
 
 from torch_gan_zoo.losses.orthogonal import orthogonal_regularization
-from torch_gan_zoo.modules import maybe_spectral_norm
-from torch_gan_zoo.modules.biggan_blocks import BigGANGBlock, BlockWithAttention, SelfAttention2d
+from torch_gan_zoo.modules.biggan_blocks import BigGANGBlock
 from torch_gan_zoo.modules.projection import ProjectionHead
 from torch_gan_zoo.modules.weight_init import orthogonal_init_
 from torch_gan_zoo.nets.auxiliary import AuxiliaryLossGenerator
@@ -68,15 +67,13 @@ def biggan_discriminator_trunk(resolution, nc, ndf, attention_resolution):
         ResNetDiscriminatorBackbone: images (N, nc, resolution, resolution) -> features (N, out_channels).
     """
     channels, downsample = resnet_discriminator_channels(resolution, ndf)
-    trunk = ResNetDiscriminatorBackbone(nc, channels, downsample, spectral_norm=True, wide=True)
     sizes, size = [], resolution
     for down in downsample:
         size = size // 2 if down else size
         sizes.append(size)
     index = _attention_index(sizes, attention_resolution, "discriminator")
-    if index is not None:
-        trunk.blocks.insert(index + 1, SelfAttention2d(channels[index]))
-    return trunk
+    return ResNetDiscriminatorBackbone(nc, channels, downsample, spectral_norm=True, wide=True,
+                                       attention_after=None if index is None else index + 1)
 
 
 class BigGANBaseGenerator(AuxiliaryLossGenerator):
@@ -114,16 +111,11 @@ class BigGANBaseGenerator(AuxiliaryLossGenerator):
         cond_dim = self.chunk_size + shared_dim
         sizes = [bottom_width * 2 ** (i + 1) for i in range(num_blocks)]
         attention_index = _attention_index(sizes, attention_resolution, "generator")
-
-        def make_block(index, c_in, c_out):
-            block = BigGANGBlock(c_in, c_out, cond_dim)
-            return BlockWithAttention(block, SelfAttention2d(c_out)) if index == attention_index else block
-
         self.shared = nn.Embedding(num_classes, shared_dim)
-        self.backbone = ResNetGeneratorBackbone(self.chunk_size, channels, bottom_width, nc, block_factory=make_block)
-        # BigGAN normalises every layer of G, the first linear layer and the output convolution included.
-        maybe_spectral_norm(self.backbone.l1)
-        maybe_spectral_norm(self.backbone.c_out)
+        self.backbone = ResNetGeneratorBackbone(
+            self.chunk_size, channels, bottom_width, nc, spectral_norm=True,
+            attention_after=None if attention_index is None else attention_index + 1,
+            block_factory=lambda index, c_in, c_out: BigGANGBlock(c_in, c_out, cond_dim))
         orthogonal_init_(self)
 
     def forward(self, z, y):

@@ -1,0 +1,174 @@
+"""What InfoMax-GAN's resolutions share (Lee et al., InfoMax-GAN: Improved Adversarial Image Generation
+via Information Maximization and Contrastive Learning, WACV 2021).
+
+SNGAN's networks; the discriminator's *local* features (the output of every block but the last) and
+*global* features (the pooled output of the last block) are projected to ``nrkhs`` dimensions by two
+small residual heads, and the InfoNCE loss (:func:`~torch_gan_zoo.losses.infonce_loss`) asks each
+image's global feature to recognise its own local features among the batch's.
+
+* Discriminator step: adversarial loss + ``infomax_weight`` (beta, paper: 0.2) x InfoNCE on real
+  images (``errD_IM``); the real batch's logits and features come from one forward pass.
+* Generator step: adversarial loss + ``infomax_weight`` (alpha, paper: 0.2) x InfoNCE on its images
+  (``errG_IM``), again from the one forward pass that scores them.
+
+The projection heads run inside ``forward`` so that a ``DistributedDataParallel`` wrapper sees them.
+"""
+import torch
+import torch.nn as nn
+
+from torch_gan_zoo.losses import infonce_loss
+from torch_gan_zoo.modules import maybe_spectral_norm
+from torch_gan_zoo.nets.backbones import init_weight_
+from torch_gan_zoo.nets.gan import split_batch
+from torch_gan_zoo.nets.presets import ADAM_SNGAN, register_preset
+from torch_gan_zoo.nets.sngan.base import SNGANBaseDiscriminator, SNGANBaseGenerator
+
+PAPER = ("Lee et al., InfoMax-GAN: Improved Adversarial Image Generation via Information Maximization and "
+         "Contrastive Learning, WACV 2021")
+
+__all__ = ["InfoMaxGANBaseGenerator", "InfoMaxGANBaseDiscriminator", "FeatureProjection", "PAPER"]
+
+register_preset("infomax_gan", {
+    "paper": "Lee et al., WACV 2021: InfoNCE weights alpha=beta=0.2 (model_kwargs.infomax_weight), RKHS "
+             "dimension 1024 (model_kwargs.nrkhs); hinge loss, n_dis=5, Adam(2e-4, 0, 0.9), batch 64, 100k "
+             "steps, linear decay (the paper trains with Mimicry's settings)",
+    "loss_type": "hinge", "optG": ADAM_SNGAN, "optD": ADAM_SNGAN, "n_dis": 5, "batch_size": 64,
+    "num_steps": 100000, "lr_decay": "linear",
+})
+
+
+class FeatureProjection(nn.Module):
+    """Residual projection head of InfoMax-GAN: ``b(relu(a(h))) + shortcut(h)``, all spectrally normalised.
+
+    Args:
+        in_channels (int): Feature channels C. out_channels (int): Projection dimension R.
+        spatial (bool): 1x1 convolutions for local features (N, C, H, W); linear layers for global
+            features (N, C).
+
+    Shapes: (N, C, H, W) -> (N, R, H, W) if ``spatial``, else (N, C) -> (N, R).
+    """
+
+    def __init__(self, in_channels, out_channels, spatial):
+        super().__init__()
+
+        def layer(c_in, c_out):
+            module = nn.Conv2d(c_in, c_out, 1, 1, 0) if spatial else nn.Linear(c_in, c_out)
+            module = maybe_spectral_norm(module)
+            init_weight_(module, 1.0)
+            return module
+
+        self.a = layer(in_channels, in_channels)
+        self.b = layer(in_channels, out_channels)
+        self.shortcut = layer(in_channels, out_channels)
+
+    def forward(self, h):
+        """Project features ``h``; see the class docstring for shapes."""
+        return self.b(torch.relu(self.a(h))) + self.shortcut(h)
+
+
+class InfoMaxGANBaseGenerator(SNGANBaseGenerator):
+    """SNGAN's ResNet generator trained with the adversarial loss plus InfoNCE on its images.
+
+    Args:
+        nz, ngf, bottom_width, nc: As in :class:`~torch_gan_zoo.nets.sngan.SNGANBaseGenerator`.
+        loss_type (str): Adversarial loss (default ``'hinge'``).
+        infomax_weight (float): alpha, the weight of the InfoNCE loss (paper: 0.2).
+
+    ``forward(z)``: z (N, nz) -> images (N, nc, resolution, resolution) in [-1, 1].
+    """
+
+    def __init__(self, nz, ngf, bottom_width, nc=3, loss_type="hinge", infomax_weight=0.2):
+        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc, loss_type=loss_type)
+        self.infomax_weight = infomax_weight
+
+    def train_step(self, real_batch, netD, optG, log_data, device=None, global_step=None, scaler=None,
+                   amp_dtype=None, **kwargs):
+        """One generator update on ``errG + infomax_weight * InfoNCE`` of ``netD``'s features of the
+        generated images (one forward pass of ``netD``, an :class:`InfoMaxGANBaseDiscriminator`).
+
+        Arguments as in :meth:`~torch_gan_zoo.nets.BaseGenerator.train_step`; logs ``errG`` and
+        ``errG_IM`` (group ``loss``).
+        """
+        if not hasattr(netD, "discriminate_with_features"):
+            raise TypeError(f"an InfoMax-GAN generator trains against an InfoMax-GAN discriminator, "
+                            f"got {type(netD).__name__}")
+        images, _ = split_batch(real_batch)
+        optG.zero_grad(set_to_none=True)
+        with netD.frozen():
+            with self.autocast(device or self.device, amp_dtype):
+                fake_images, fake_labels = self.generate_batch(images.shape[0], device=device)
+                output, local_features, global_features = netD.discriminate_with_features(fake_images, fake_labels)
+                errG = self.compute_gan_loss(output)
+                errG_IM = self.infomax_weight * infonce_loss(local_features, global_features)
+            self.optimize(errG + errG_IM, optG, scaler)
+        log_data.add_metric("errG", errG.detach(), group="loss")
+        log_data.add_metric("errG_IM", errG_IM.detach(), group="loss")
+        return log_data
+
+
+class InfoMaxGANBaseDiscriminator(SNGANBaseDiscriminator):
+    """SNGAN's discriminator with projection heads on its local and global features.
+
+    Args:
+        ndf, nc: As in :class:`~torch_gan_zoo.nets.sngan.SNGANBaseDiscriminator`.
+        loss_type (str): Adversarial loss (default ``'hinge'``).
+        nrkhs (int): Dimension R the features are projected to (paper: 1024).
+        infomax_weight (float): beta, the weight of the InfoNCE loss on real images (paper: 0.2).
+
+    ``forward(x)``: images (N, nc, H, W) -> logits (N, 1). ``forward(x, features=True)`` -> ``(logits
+    (N, 1), projected local features (N, R, h, w), projected global features (N, R))``.
+    """
+
+    def __init__(self, ndf, nc=3, loss_type="hinge", nrkhs=1024, infomax_weight=0.2):
+        super().__init__(ndf=ndf, nc=nc, loss_type=loss_type)
+        self.nrkhs = nrkhs
+        self.infomax_weight = infomax_weight
+        self.local_projection = FeatureProjection(self.backbone.local_channels, nrkhs, spatial=True)
+        self.global_projection = FeatureProjection(self.backbone.out_channels, nrkhs, spatial=False)
+
+    def forward(self, x, features=False):
+        """Logits (N, 1) of images ``x`` (N, nc, H, W); with ``features``, also the projected features."""
+        local_features, global_features = self.backbone.features(x)
+        output = self.l_out(global_features)
+        if not features:
+            return output
+        return output, self.local_projection(local_features), self.global_projection(global_features)
+
+    def discriminate_with_features(self, images, labels=None):
+        """Like :meth:`discriminate` (applies :attr:`augment`), returning ``(logits, local, global)``
+        as ``forward(x, features=True)`` does."""
+        self.check_images(images)
+        return self(self.augment(images) if self.augment is not None else images, features=True)
+
+    def train_step(self, real_batch, netG, optD, log_data, device=None, global_step=None, scaler=None,
+                   amp_dtype=None, **kwargs):
+        """One discriminator update on ``errD + infomax_weight * InfoNCE(real features)`` plus any
+        attached :attr:`regularizers`, with one optimiser step.
+
+        Arguments and logs as in :meth:`~torch_gan_zoo.nets.BaseDiscriminator.train_step`, plus
+        ``errD_IM`` (group ``loss``).
+        """
+        device = device or self.device
+        real_images, real_labels = split_batch(real_batch, device)
+        optD.zero_grad(set_to_none=True)
+        with torch.no_grad(), self.autocast(device, amp_dtype):
+            fake_images, fake_labels = netG.generate_batch(real_images.shape[0], device=device)
+        with self.autocast(device, amp_dtype):
+            output_real, local_features, global_features = self.discriminate_with_features(real_images, real_labels)
+            output_fake = self.discriminate(fake_images, fake_labels)
+            errD = self.compute_gan_loss(output_real, output_fake)
+            errD_IM = self.infomax_weight * infonce_loss(local_features, global_features)
+        reg_terms = self.compute_regularizers(
+            real_images=real_images, real_labels=real_labels, fake_images=fake_images, fake_labels=fake_labels,
+            output_real=output_real, output_fake=output_fake, global_step=global_step, scaler=scaler,
+            amp_dtype=amp_dtype,
+        )
+        self.optimize(errD + errD_IM + sum(reg_terms.values()), optD, scaler)
+        D_x, D_Gz = self.compute_probs(output_real, output_fake)
+        log_data.add_metric("errD", errD.detach(), group="loss")
+        log_data.add_metric("errD_IM", errD_IM.detach(), group="loss")
+        for name, value in reg_terms.items():
+            log_data.add_metric(name, value.detach(), group="regularizer")
+        log_data.add_metric("D(x)", D_x, group="prob")
+        log_data.add_metric("D(G(z))", D_Gz, group="prob")
+        return log_data

@@ -1,0 +1,22 @@
+"""InfoMax-GAN at 32x32 pixels (the SNGAN ResNet sizes Mimicry uses: ngf=256, ndf=128)."""
+from torch_gan_zoo.nets.infomax_gan.base import PAPER, InfoMaxGANBaseDiscriminator, InfoMaxGANBaseGenerator
+from torch_gan_zoo.nets.registry import register_discriminator, register_generator
+
+__all__ = ["InfoMaxGANGenerator32", "InfoMaxGANDiscriminator32"]
+
+
+@register_generator("infomax_gan", 32, paper=PAPER)
+class InfoMaxGANGenerator32(InfoMaxGANBaseGenerator):
+    """InfoMax-GAN generator for 32x32 images: z (N, nz) -> (N, nc, 32, 32) in [-1, 1]."""
+
+    def __init__(self, nz=128, ngf=256, bottom_width=4, nc=3, loss_type="hinge", infomax_weight=0.2):
+        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc,
+                         loss_type=loss_type, infomax_weight=infomax_weight)
+
+
+@register_discriminator("infomax_gan", 32, paper=PAPER)
+class InfoMaxGANDiscriminator32(InfoMaxGANBaseDiscriminator):
+    """InfoMax-GAN discriminator for 32x32 images: (N, nc, 32, 32) -> logits (N, 1)."""
+
+    def __init__(self, ndf=128, nc=3, loss_type="hinge", nrkhs=1024, infomax_weight=0.2):
+        super().__init__(ndf=ndf, nc=nc, loss_type=loss_type, nrkhs=nrkhs, infomax_weight=infomax_weight)

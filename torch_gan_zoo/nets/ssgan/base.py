@@ -1,0 +1,138 @@
+"""What SSGAN's resolutions share (Chen et al., Self-Supervised GANs via Auxiliary Rotation Loss, CVPR 2019).
+
+SNGAN's networks, plus a rotation head on the discriminator's pooled features that classifies images
+into 4 rotations (0, 90, 180, 270 degrees). As in Mimicry, each quarter of a batch is rotated by one
+angle (:func:`rotate_quarters`), so the rotation task costs one extra forward pass of one batch.
+
+* Discriminator step: the adversarial loss plus ``rotation_weight`` (alpha, paper: 1) times the
+  rotation cross-entropy on *real* images, added through :meth:`SSGANBaseDiscriminator.compute_regularizers`
+  (logged as ``errD_SS``).
+* Generator step: the adversarial loss plus ``rotation_weight`` (beta, paper: 0.2) times the rotation
+  cross-entropy on its *generated* images (``errG_SS``).
+"""
+import torch
+import torch.nn.functional as F
+
+from torch_gan_zoo.modules import SNLinear
+from torch_gan_zoo.nets.backbones import init_weight_
+from torch_gan_zoo.nets.gan import split_batch
+from torch_gan_zoo.nets.presets import ADAM_SNGAN, register_preset
+from torch_gan_zoo.nets.sngan.base import SNGANBaseDiscriminator, SNGANBaseGenerator
+
+PAPER = "Chen et al., Self-Supervised GANs via Auxiliary Rotation Loss, CVPR 2019"
+
+__all__ = ["SSGANBaseGenerator", "SSGANBaseDiscriminator", "rotate_quarters", "NUM_ROTATIONS", "PAPER"]
+
+#: Rotation classes: 0, 90, 180 and 270 degrees counter-clockwise.
+NUM_ROTATIONS = 4
+
+register_preset("ssgan", {
+    "paper": "Chen et al., CVPR 2019: rotation loss weights alpha=1 (D, real images) and beta=0.2 (G, fakes) "
+             "(set one with model_kwargs.d_kwargs.rotation_weight or model_kwargs.g_kwargs.rotation_weight; "
+             "model_kwargs.rotation_weight sets both); hinge loss, n_dis=5, "
+             "Adam(2e-4, 0, 0.9), batch 64, 100k steps, linear decay as in Mimicry's SSGAN reproduction "
+             "(the paper's own runs use the non-saturating loss: loss_type=ns)",
+    "loss_type": "hinge", "optG": ADAM_SNGAN, "optD": ADAM_SNGAN, "n_dis": 5, "batch_size": 64,
+    "num_steps": 100000, "lr_decay": "linear",
+})
+
+
+def rotate_quarters(images):
+    """Rotate the k-th quarter of a batch by k * 90 degrees counter-clockwise (k = 0..3).
+
+    Args:
+        images: float (N, C, H, H) (square).
+
+    Returns:
+        tuple: ``(rotated, labels)``: float (N, C, H, H) and long (N,) with ``labels[i] = 4 * i // N``.
+    """
+    if images.dim() != 4 or images.shape[2] != images.shape[3]:
+        raise ValueError(f"rotation needs square images (N, C, H, H), got {tuple(images.shape)}")
+    n = images.shape[0]
+    classes = [NUM_ROTATIONS * i // n for i in range(n)]
+    chunks = torch.split(images, [classes.count(k) for k in range(NUM_ROTATIONS)])
+    rotated = torch.cat([torch.rot90(chunk, k, dims=(2, 3)) for k, chunk in enumerate(chunks)])
+    return rotated, torch.tensor(classes, dtype=torch.long, device=images.device)
+
+
+class SSGANBaseGenerator(SNGANBaseGenerator):
+    """SNGAN's ResNet generator that also makes its images' rotations recognisable to D.
+
+    Args:
+        nz, ngf, bottom_width, nc: As in :class:`~torch_gan_zoo.nets.sngan.SNGANBaseGenerator`.
+        loss_type (str): Adversarial loss (default ``'hinge'``, as Mimicry).
+        rotation_weight (float): beta, the weight of the rotation loss on generated images (paper: 0.2).
+
+    ``forward(z)``: z (N, nz) -> images (N, nc, resolution, resolution) in [-1, 1].
+    """
+
+    def __init__(self, nz, ngf, bottom_width, nc=3, loss_type="hinge", rotation_weight=0.2):
+        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc, loss_type=loss_type)
+        self.rotation_weight = rotation_weight
+
+    def train_step(self, real_batch, netD, optG, log_data, device=None, global_step=None, scaler=None,
+                   amp_dtype=None, **kwargs):
+        """One generator update on the adversarial loss plus ``rotation_weight`` times the rotation
+        loss of ``netD`` (an :class:`SSGANBaseDiscriminator`) on the generated images.
+
+        Arguments as in :meth:`~torch_gan_zoo.nets.BaseGenerator.train_step`; logs ``errG`` and
+        ``errG_SS`` (group ``loss``).
+        """
+        if not hasattr(netD, "rotation_loss"):
+            raise TypeError(f"an SSGAN generator trains against an SSGAN discriminator, got {type(netD).__name__}")
+        images, _ = split_batch(real_batch)
+        optG.zero_grad(set_to_none=True)
+        with netD.frozen():
+            with self.autocast(device or self.device, amp_dtype):
+                fake_images, fake_labels = self.generate_batch(images.shape[0], device=device)
+                output = netD.discriminate(fake_images, fake_labels)
+                errG = self.compute_gan_loss(output)
+                errG_SS = self.rotation_weight * netD.rotation_loss(fake_images)
+            self.optimize(errG + errG_SS, optG, scaler)
+        log_data.add_metric("errG", errG.detach(), group="loss")
+        log_data.add_metric("errG_SS", errG_SS.detach(), group="loss")
+        return log_data
+
+
+class SSGANBaseDiscriminator(SNGANBaseDiscriminator):
+    """SNGAN's discriminator with a spectrally normalised linear rotation head on the pooled features.
+
+    Args:
+        ndf, nc: As in :class:`~torch_gan_zoo.nets.sngan.SNGANBaseDiscriminator`.
+        loss_type (str): Adversarial loss (default ``'hinge'``).
+        rotation_weight (float): alpha, the weight of the rotation loss on real images (paper: 1).
+
+    ``forward(x)``: images (N, nc, H, W) -> logits (N, 1); ``forward(x, rotation=True)`` -> ``(logits
+    (N, 1), rotation logits (N, 4))``.
+    """
+
+    def __init__(self, ndf, nc=3, loss_type="hinge", rotation_weight=1.0):
+        super().__init__(ndf=ndf, nc=nc, loss_type=loss_type)
+        self.rotation_weight = rotation_weight
+        self.l_rotation = SNLinear(self.backbone.out_channels, NUM_ROTATIONS)
+        init_weight_(self.l_rotation, 1.0)
+
+    def forward(self, x, rotation=False):
+        """Logits (N, 1) of images ``x`` (N, nc, H, W), and the rotation logits (N, 4) if ``rotation``."""
+        h = self.backbone(x)
+        output = self.l_out(h)
+        return (output, self.l_rotation(h)) if rotation else output
+
+    def rotation_loss(self, images, amp_dtype=None):
+        """Cross-entropy of the rotation head on :func:`rotate_quarters` of ``images`` (float (N, C, H, H)).
+
+        The rotated images pass through :attr:`augment` like every image D scores. Returns a float32
+        scalar (unweighted).
+        """
+        rotated, labels = rotate_quarters(images)
+        self.check_images(rotated)
+        with self.autocast(images.device, amp_dtype):
+            _, rotation_logits = self(self.augment(rotated) if self.augment is not None else rotated, rotation=True)
+        return F.cross_entropy(rotation_logits.float(), labels)
+
+    def compute_regularizers(self, **context):
+        """The attached regularisers plus ``errD_SS``: ``rotation_weight`` times the rotation loss on
+        the step's real images."""
+        terms = super().compute_regularizers(**context)
+        terms["errD_SS"] = self.rotation_weight * self.rotation_loss(context["real_images"], context.get("amp_dtype"))
+        return terms
