@@ -29,6 +29,8 @@ from torch_gan_zoo.losses.regularizers import (
     build_regularizer,
     input_gradients,
 )
+from torch_gan_zoo.losses.contrastive import conditional_contrastive_loss, data_to_data_cross_entropy_loss
+from torch_gan_zoo.losses.orthogonal import orthogonal_regularization
 
 __all__ = [
     "LOSS_TYPES",
@@ -53,4 +55,7 @@ __all__ = [
     "ConsistencyRegularizer",
     "build_regularizer",
     "input_gradients",
+    "conditional_contrastive_loss",
+    "data_to_data_cross_entropy_loss",
+    "orthogonal_regularization",
 ]

@@ -7,6 +7,9 @@ from torch_gan_zoo.modules.convblocks import DownConvBlock, UpConvBlock
 from torch_gan_zoo.modules.diffaugment import DiffAugment, build_augment
 from torch_gan_zoo.modules.layers import SNConv2d, SNEmbedding, SNLinear, maybe_spectral_norm
 from torch_gan_zoo.modules.resblocks import DBlock, DBlockOptimized, GBlock
+from torch_gan_zoo.modules.biggan_blocks import BigGANGBlock, LinearConditionalBatchNorm2d
+from torch_gan_zoo.modules.projection import ProjectionHead
+from torch_gan_zoo.modules.weight_init import orthogonal_init_
 
 __all__ = [
     "ConditionalBatchNorm2d",
@@ -22,4 +25,8 @@ __all__ = [
     "SelfAttention",
     "DiffAugment",
     "build_augment",
+    "BigGANGBlock",
+    "LinearConditionalBatchNorm2d",
+    "ProjectionHead",
+    "orthogonal_init_",
 ]

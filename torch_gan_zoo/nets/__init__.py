@@ -6,6 +6,8 @@
 [('dcgan', 28), ('dcgan', 32), ('dcgan', 48), ('dcgan', 64)]
 """
 from torch_gan_zoo.nets import dcgan, infomax_gan, lsgan, sagan, sngan, ssgan, wgan_gp
+from torch_gan_zoo.nets import acgan, biggan, cgan_pd, contragan, reacgan
+from torch_gan_zoo.nets.auxiliary import AuxiliaryDiscriminator, AuxiliaryLossGenerator
 from torch_gan_zoo.nets.basemodel import BaseModel
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator, BaseConditionalGenerator
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
@@ -39,4 +41,11 @@ __all__ = [
     "ssgan",
     "infomax_gan",
     "sagan",
+    "AuxiliaryDiscriminator",
+    "AuxiliaryLossGenerator",
+    "cgan_pd",
+    "acgan",
+    "biggan",
+    "contragan",
+    "reacgan",
 ]

@@ -72,20 +72,26 @@ class ResNetGeneratorBackbone(nn.Module):
             convolutions, the output convolution and the attention block (SAGAN, BigGAN).
         attention_after (int, optional): Insert a :class:`~torch_gan_zoo.modules.SelfAttention`
             after this many upsampling blocks (SAGAN), at ``channels[attention_after]`` channels.
+        block_factory (callable, optional): ``(index, in_channels, out_channels) -> nn.Module`` builds
+            each upsampling block instead of a ``GBlock`` (e.g. BigGAN's blocks, whose batch norms are
+            conditioned on a vector); it is called as ``block(h)`` or ``block(h, cond)``.
 
     Shapes: z (N, nz), y (N,) long if conditional -> images (N, nc, H, W) in [-1, 1] with
     ``H = bottom_width * 2 ** (len(channels) - 1)``.
     """
 
-    def __init__(self, nz, channels, bottom_width, nc=3, num_classes=0, spectral_norm=False, attention_after=None):
+    def __init__(self, nz, channels, bottom_width, nc=3, num_classes=0, spectral_norm=False, attention_after=None,
+                 block_factory=None):
         super().__init__()
         _check_attention_position(attention_after, len(channels))
         self.bottom_width = bottom_width
         self.attention_after = attention_after
         self.l1 = maybe_spectral_norm(nn.Linear(nz, bottom_width * bottom_width * channels[0]), spectral_norm)
+        if block_factory is None:
+            def block_factory(index, c_in, c_out):
+                return GBlock(c_in, c_out, upsample=True, num_classes=num_classes, spectral_norm=spectral_norm)
         self.blocks = nn.ModuleList(
-            GBlock(c_in, c_out, upsample=True, num_classes=num_classes, spectral_norm=spectral_norm)
-            for c_in, c_out in zip(channels[:-1], channels[1:])
+            block_factory(i, c_in, c_out) for i, (c_in, c_out) in enumerate(zip(channels[:-1], channels[1:]))
         )
         self.b_out = nn.BatchNorm2d(channels[-1])
         self.c_out = maybe_spectral_norm(nn.Conv2d(channels[-1], nc, 3, 1, 1), spectral_norm)
@@ -96,10 +102,18 @@ class ResNetGeneratorBackbone(nn.Module):
             self.attention = SelfAttention(channels[attention_after], spectral_norm=spectral_norm)
 
     def forward(self, z, y=None):
-        """Map noise ``z`` (N, nz) (and labels ``y``) to images (N, nc, H, W) in [-1, 1]."""
+        """Map noise ``z`` (N, nz) to images (N, nc, H, W) in [-1, 1].
+
+        ``y`` conditions the blocks: ``None``, one input given to every block (labels (N,) long for
+        class-conditional batch norm), or a list/tuple with one input per block (BigGAN's per-block
+        vectors).
+        """
+        conds = list(y) if isinstance(y, (list, tuple)) else [y] * len(self.blocks)
+        if len(conds) != len(self.blocks):
+            raise ValueError(f"got {len(conds)} conditioning inputs for {len(self.blocks)} generator blocks")
         h = self.l1(z).view(z.shape[0], -1, self.bottom_width, self.bottom_width)
-        for i, block in enumerate(self.blocks, start=1):
-            h = block(h) if y is None else block(h, y)
+        for i, (block, cond) in enumerate(zip(self.blocks, conds), start=1):
+            h = block(h) if cond is None else block(h, cond)
             if i == self.attention_after:
                 h = self.attention(h)
         return torch.tanh(self.c_out(torch.relu(self.b_out(h))))
@@ -116,12 +130,14 @@ class ResNetDiscriminatorBackbone(nn.Module):
         pooling (str): ``'sum'`` (SNGAN) or ``'mean'`` (WGAN-GP) over H and W.
         attention_after (int, optional): Insert a :class:`~torch_gan_zoo.modules.SelfAttention` after
             this many blocks (SAGAN); it must come before the last block.
+        wide (bool): Give each block's inner convolution its output width, as BigGAN does, instead
+            of its input width (SNGAN).
 
     Shapes: images (N, nc, H, W) -> features (N, channels[-1]). :meth:`features` also returns the
     local features, the output of every block but the last: (N, channels[-2], h, w).
     """
 
-    def __init__(self, nc, channels, downsample, spectral_norm=True, pooling="sum", attention_after=None):
+    def __init__(self, nc, channels, downsample, spectral_norm=True, pooling="sum", attention_after=None, wide=False):
         super().__init__()
         if len(channels) != len(downsample) or not downsample[0]:
             raise ValueError("need one downsample flag per block, and the first block downsamples")
@@ -134,7 +150,7 @@ class ResNetDiscriminatorBackbone(nn.Module):
         self.attention_after = attention_after
         blocks = [DBlockOptimized(nc, channels[0], spectral_norm=spectral_norm)]
         blocks += [
-            DBlock(c_in, c_out, downsample=down, spectral_norm=spectral_norm)
+            DBlock(c_in, c_out, hidden_channels=c_out if wide else None, downsample=down, spectral_norm=spectral_norm)
             for c_in, c_out, down in zip(channels[:-1], channels[1:], downsample[1:])
         ]
         self.blocks = nn.Sequential(*blocks)

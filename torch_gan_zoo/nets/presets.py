@@ -7,11 +7,16 @@ default, and ``--set key=value`` overrides any field (``optD.lr=1e-4``, ``model_
 import copy
 import json
 
-__all__ = ["ADAM_DCGAN", "ADAM_SNGAN", "PRESETS", "get_preset", "list_presets", "apply_overrides", "register_preset"]
+__all__ = [
+    "ADAM_DCGAN", "ADAM_SNGAN", "ADAM_STUDIOGAN", "PRESETS", "get_preset", "list_presets", "apply_overrides",
+    "register_preset",
+]
 
 #: Adam settings shared by many presets.
 ADAM_SNGAN = {"name": "adam", "lr": 2e-4, "betas": [0.0, 0.9]}
 ADAM_DCGAN = {"name": "adam", "lr": 2e-4, "betas": [0.5, 0.999]}
+#: StudioGAN's default optimiser (src/config.py: Adam, lr 2e-4, betas (0.5, 0.999), eps 1e-6).
+ADAM_STUDIOGAN = {"name": "adam", "lr": 2e-4, "betas": [0.5, 0.999], "eps": 1e-6}
 
 #: ``{model name: preset}``, filled by each variant package with :func:`register_preset`. Fields:
 #: ``loss_type``, ``optG``/``optD`` (``name``, ``lr``, ``betas``, ``weight_decay``), ``n_dis``,

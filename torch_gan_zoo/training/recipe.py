@@ -20,7 +20,7 @@ import torch
 from torch_gan_zoo.datasets import load_dataset
 from torch_gan_zoo.losses import build_regularizer
 from torch_gan_zoo.modules import build_augment
-from torch_gan_zoo.nets import create_model
+from torch_gan_zoo.nets import create_model, get_model_classes
 from torch_gan_zoo.nets.presets import apply_overrides, get_preset
 from torch_gan_zoo.training.trainer import Trainer
 from torch_gan_zoo.utils.rng import seed_everything
@@ -119,6 +119,9 @@ def run_config(config, netG=None, netD=None):
     if config.get("loss_type"):
         model_kwargs.setdefault("loss_type", config["loss_type"])
     if netG is None or netD is None:
+        generator_class = get_model_classes(config["model"], resolution)[0]
+        if dataset.num_classes and "num_classes" in inspect.signature(generator_class).parameters:
+            model_kwargs.setdefault("num_classes", dataset.num_classes)  # class-conditional models
         netG, netD = create_model(config["model"], resolution, **model_kwargs)
     attach_techniques(netD, config)
     if getattr(netG, "num_classes", None) and dataset.num_classes and netG.num_classes != dataset.num_classes:

@@ -1,0 +1,33 @@
+"""Weight initialisations that whole networks use (applied after construction)."""
+import torch
+import torch.nn as nn
+from torch.nn.utils import parametrize
+
+__all__ = ["orthogonal_init_"]
+
+
+@torch.no_grad()
+def orthogonal_init_(model):
+    """Orthogonal initialisation (Saxe et al., 2014) of every ``Conv2d``, ``Linear`` and ``Embedding``
+    weight in ``model``, with biases set to 0: the initialisation of BigGAN and StudioGAN's BigGAN-family
+    networks.
+
+    Spectrally normalised layers have their unnormalised weight initialised, and their power-iteration
+    vectors re-estimated for it (15 iterations, as when spectral norm is first applied), so the first
+    forward pass is normalised by the right singular value.
+
+    Returns:
+        nn.Module: ``model``.
+    """
+    for module in [m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear, nn.Embedding))]:
+        if parametrize.is_parametrized(module, "weight"):
+            weight = module.parametrizations.weight.original
+            nn.init.orthogonal_(weight)
+            for parametrization in module.parametrizations.weight:
+                if hasattr(parametrization, "_power_method"):  # torch's spectral norm
+                    parametrization._power_method(parametrization._reshape_weight_to_matrix(weight), 15)
+        else:
+            nn.init.orthogonal_(module.weight)
+        if getattr(module, "bias", None) is not None:
+            nn.init.zeros_(module.bias)
+    return model

@@ -1,0 +1,67 @@
+"""What ACGAN's resolutions share (Odena et al., 2017): a discriminator with an auxiliary classifier
+head next to its adversarial logit, trained on the adversarial loss plus the cross-entropy of the
+class predictions; the generator adds the cross-entropy of the classes it was asked for.
+
+Architecture: StudioGAN's modernised ACGAN ("ACGAN-Mod") rather than the paper's DCGAN-like
+networks: the same SNGAN ResNet generator with conditional batch norm as cGAN-PD, and the
+spectrally normalised SNGAN ResNet discriminator trunk with two spectrally normalised linear heads
+(adversarial logit, class logits); hinge loss. The class loss follows the paper: the discriminator
+classifies real images *and* generated ones (with their sampled labels); ``classify_fakes=False``
+gives StudioGAN's variant (real images only). Preset: StudioGAN's defaults for ACGAN-Mod on CIFAR-10.
+"""
+import torch.nn as nn
+import torch.nn.functional as F
+
+from torch_gan_zoo.modules import SNLinear
+from torch_gan_zoo.nets.auxiliary import AuxiliaryDiscriminator
+from torch_gan_zoo.nets.backbones import ResNetDiscriminatorBackbone, resnet_discriminator_channels
+from torch_gan_zoo.nets.presets import ADAM_STUDIOGAN, register_preset
+
+PAPER = "Odena et al., Conditional Image Synthesis with Auxiliary Classifier GANs, ICML 2017"
+
+__all__ = ["ACGANBaseDiscriminator", "PAPER"]
+
+register_preset("acgan", {
+    "paper": "Odena et al., ICML 2017 (class loss on real and fake images, weight 1); optimisation of "
+             "StudioGAN's CIFAR-10 ACGAN-Mod: hinge, n_dis=5, Adam(2e-4, 0.5, 0.999, eps 1e-6), batch 64, "
+             "100k steps, constant learning rate",
+    "loss_type": "hinge", "optG": ADAM_STUDIOGAN, "optD": ADAM_STUDIOGAN, "n_dis": 5, "batch_size": 64,
+    "num_steps": 100000, "lr_decay": None,
+})
+
+
+class ACGANBaseDiscriminator(AuxiliaryDiscriminator):
+    """SNGAN ResNet discriminator with an adversarial and an auxiliary classifier head.
+
+    Args:
+        ndf (int): Width of the last block. num_classes (int): Number of classes.
+        nc (int): Image channels.
+        cond_lambda (float): Weight of the classification loss (1.0, as in the paper and StudioGAN).
+        classify_fakes (bool): Train the classifier on generated images too (the paper) or only on
+            real ones (StudioGAN).
+        loss_type (str): Adversarial loss (default ``'hinge'``).
+
+    ``forward(x, y=None, return_aux=False)``: images (N, nc, resolution, resolution) -> logits (N, 1),
+    or ``(logits, class_logits (N, num_classes))``; the labels do not enter the forward pass.
+    """
+
+    def __init__(self, ndf, num_classes, nc=3, cond_lambda=1.0, classify_fakes=True, loss_type="hinge"):
+        super().__init__(ndf=ndf, num_classes=num_classes, loss_type=loss_type, cond_lambda=cond_lambda,
+                         aux_loss_on_fakes=classify_fakes)
+        self.nc = nc
+        channels, downsample = resnet_discriminator_channels(self.resolution, ndf)
+        self.backbone = ResNetDiscriminatorBackbone(nc, channels, downsample, spectral_norm=True)
+        self.l_out = SNLinear(channels[-1], 1)
+        self.l_cls = SNLinear(channels[-1], num_classes, bias=False)
+        for layer in (self.l_out, self.l_cls):
+            nn.init.xavier_uniform_(layer.parametrizations.weight.original, 1.0)
+
+    def forward(self, x, y=None, return_aux=False):
+        """Logits (N, 1) of images ``x`` (N, nc, H, W), and class logits (N, num_classes) if ``return_aux``."""
+        h = self.backbone(x)
+        logits = self.l_out(h)
+        return (logits, self.l_cls(h)) if return_aux else logits
+
+    def compute_aux_loss(self, class_logits, labels):
+        """Cross-entropy (float32 scalar) of ``class_logits`` (N, num_classes) against ``labels`` (N,)."""
+        return F.cross_entropy(class_logits.float(), labels)

@@ -1,0 +1,49 @@
+"""What ReACGAN's resolutions share (Kang et al., 2021): ContraGAN's networks trained with the
+data-to-data cross-entropy (D2D-CE) instead of the 2C loss
+(:func:`~torch_gan_zoo.losses.data_to_data_cross_entropy_loss`): margins ``m_p``/``m_n`` stop
+easy positives and negatives from contributing, and same-class samples are not negatives.
+
+Loss weights and preset are StudioGAN's CIFAR-10 ReACGAN (configs/CIFAR10/ReACGAN.yaml on top of
+src/config.py): temperature 0.5, ``m_p`` 0.98 (``m_n = 1 - m_p``), ``cond_lambda`` 0.5, batch 128 with
+the learning rate scaled by sqrt(2) (2.8284271e-4).
+"""
+from torch_gan_zoo.losses.contrastive import data_to_data_cross_entropy_loss
+from torch_gan_zoo.nets.contragan.base import ContraGANBaseDiscriminator
+from torch_gan_zoo.nets.presets import ADAM_STUDIOGAN, register_preset
+
+PAPER = "Kang et al., Rebooting ACGAN: Auxiliary Classifier GANs with Stable Training, NeurIPS 2021"
+
+__all__ = ["ReACGANBaseDiscriminator", "PAPER"]
+
+_ADAM = {**ADAM_STUDIOGAN, "lr": 2.8284271e-4}
+register_preset("reacgan", {
+    "paper": "Kang et al., NeurIPS 2021; StudioGAN's CIFAR-10 ReACGAN: hinge, D2D-CE (temperature 0.5, m_p 0.98, "
+             "m_n 0.02, weight 0.5), n_dis=5, Adam(2.83e-4, 0.5, 0.999, eps 1e-6), batch 128, 100k steps, "
+             "constant learning rate, G EMA 0.9999 from step 1000",
+    "loss_type": "hinge", "optG": _ADAM, "optD": _ADAM, "n_dis": 5, "batch_size": 128,
+    "num_steps": 100000, "lr_decay": None, "trainer_kwargs": {"ema_decay": 0.9999, "ema_start": 1000},
+})
+
+
+class ReACGANBaseDiscriminator(ContraGANBaseDiscriminator):
+    """ContraGAN's discriminator with the D2D-CE loss.
+
+    Args:
+        ndf, num_classes, nc, attention_resolution, embed_dim, loss_type: As in
+            :class:`~torch_gan_zoo.nets.contragan.ContraGANBaseDiscriminator`.
+        temperature (float): D2D-CE temperature (0.5).
+        pos_margin (float): ``m_p`` (0.98). neg_margin (float): ``m_n`` (0.02).
+        cond_lambda (float): Weight of the D2D-CE loss (0.5).
+    """
+
+    def __init__(self, ndf, num_classes, nc=3, attention_resolution=None, embed_dim=512, temperature=0.5,
+                 pos_margin=0.98, neg_margin=0.02, cond_lambda=0.5, loss_type="hinge"):
+        super().__init__(ndf=ndf, num_classes=num_classes, nc=nc, attention_resolution=attention_resolution,
+                         embed_dim=embed_dim, temperature=temperature, cond_lambda=cond_lambda, loss_type=loss_type)
+        self.pos_margin = float(pos_margin)
+        self.neg_margin = float(neg_margin)
+
+    def compute_aux_loss(self, aux, labels):
+        """The D2D-CE loss (float32 scalar) of ``aux = (embeddings, proxies)`` for ``labels`` (N,)."""
+        embed, proxy = aux
+        return data_to_data_cross_entropy_loss(embed, proxy, labels, self.temperature, self.pos_margin, self.neg_margin)
