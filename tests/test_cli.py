@@ -53,6 +53,10 @@ def test_sample_rebuilds_the_generator_from_its_checkpoint(tmp_path, capsys):
     out = tmp_path / "grid" / "s.png"
     assert cli.main(["sample", "--checkpoint", str(ckpt), "--out", str(out), "--num-images", "4"]) == 0
     assert out.exists() and "wrote 4 samples" in capsys.readouterr().out
+    assert cli.main(["sample", "--checkpoint", str(ckpt), "--out", str(out), "--num-images", "2",
+                     "--truncation", "0.5"]) == 0
+    with pytest.raises(SystemExit, match="class-conditional"):
+        cli.main(["sample", "--checkpoint", str(ckpt), "--out", str(out), "--class", "1"])
     d_ckpt = log_dir / "checkpoints" / "netD" / "netD_1_steps.pth"
     with pytest.raises(SystemExit, match="does not hold a generator"):
         cli.main(["sample", "--checkpoint", str(d_ckpt), "--out", str(out)])
@@ -105,3 +109,15 @@ def test_build_optimizer():
     assert isinstance(build_optimizer(params, {"name": "sgd", "lr": 0.1}), torch.optim.SGD)
     with pytest.raises(ValueError, match="unknown optimizer"):
         build_optimizer(params, {"name": "lion"})
+
+
+def test_sample_a_class_from_a_conditional_checkpoint(tmp_path, capsys):
+    from torch_gan_zoo import nets
+
+    netG, _ = nets.create_model("cgan_pd", 32, ngf=8, ndf=8, num_classes=3)
+    path = netG.save_checkpoint(str(tmp_path / "netG"), 1)
+    out = tmp_path / "c.png"
+    assert cli.main(["sample", "--checkpoint", path, "--out", str(out), "--num-images", "4", "--class", "2"]) == 0
+    assert out.exists()
+    assert cli.main(["sample", "--checkpoint", path, "--out", str(out), "--class", "7"]) == 2
+    assert "lie in [0, 3)" in capsys.readouterr().err

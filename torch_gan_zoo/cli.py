@@ -64,6 +64,8 @@ def build_parser():
     sample.add_argument("--out", default="samples.png", help="output PNG grid")
     sample.add_argument("--num-images", type=int, default=64)
     sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--class", dest="class_label", type=int, help="class to sample (conditional models)")
+    sample.add_argument("--truncation", type=float, help="truncation trick threshold, e.g. 0.5")
     sample.add_argument("--device", default="cpu")
     return parser
 
@@ -135,9 +137,14 @@ def _cmd_sample(args):
     netG = BaseModel.from_checkpoint(args.checkpoint, map_location=args.device)
     if not hasattr(netG, "generate_images"):
         raise SystemExit(f"{args.checkpoint} does not hold a generator")
+    kwargs = {"device": args.device, "truncation": args.truncation}
+    if args.class_label is not None:
+        if not getattr(netG, "num_classes", None):
+            raise SystemExit(f"--class needs a class-conditional generator; {type(netG).__name__} is not one")
+        kwargs["c"] = args.class_label
     with torch.random.fork_rng(devices=[]), torch.no_grad():
         torch.manual_seed(args.seed)
-        images = netG.generate_images(args.num_images, device=args.device).float().cpu()
+        images = netG.generate_images(args.num_images, **kwargs).float().cpu()
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     vutils.save_image(images, args.out, nrow=max(1, int(args.num_images ** 0.5)), normalize=True, value_range=(-1, 1))
     print(f"wrote {args.num_images} samples to {args.out}")
