@@ -11,7 +11,8 @@ image's global feature to recognise its own local features among the batch's.
 * Generator step: adversarial loss + ``infomax_weight`` (alpha, paper: 0.2) x InfoNCE on its images
   (``errG_IM``), again from the one forward pass that scores them.
 
-The projection heads run inside ``forward`` so that a ``DistributedDataParallel`` wrapper sees them.
+The projection heads run inside ``forward`` so that a ``DistributedDataParallel`` wrapper sees them;
+the InfoNCE loss is computed outside autocast, in float32, like every loss of the library.
 """
 import torch
 import torch.nn as nn
@@ -92,7 +93,7 @@ class InfoMaxGANBaseGenerator(SNGANBaseGenerator):
         with self.autocast(fake_images.device, amp_dtype):
             output, local_features, global_features = netD.discriminate_with_features(fake_images, fake_labels)
             errG = self.compute_gan_loss(output)
-            errG_IM = self.infomax_weight * infonce_loss(local_features, global_features)
+        errG_IM = self.infomax_weight * infonce_loss(local_features, global_features)
         return {"errG": LossTerm(errG), "errG_IM": LossTerm(errG_IM)}
 
 
@@ -138,5 +139,5 @@ class InfoMaxGANBaseDiscriminator(SNGANBaseDiscriminator):
             output_real, local_features, global_features = self.discriminate_with_features(real_images, real_labels)
             output_fake = self.discriminate(fake_images, fake_labels)
             errD = self.compute_gan_loss(output_real, output_fake)
-            errD_IM = self.infomax_weight * infonce_loss(local_features, global_features)
+        errD_IM = self.infomax_weight * infonce_loss(local_features, global_features)
         return output_real, output_fake, {"errD": LossTerm(errD), "errD_IM": LossTerm(errD_IM)}
