@@ -34,27 +34,22 @@ class LossTerm(NamedTuple):
     a logged value is weighted is decided here, in one place: it is weighted exactly when the weight
     is part of ``value`` (``weight`` 1), and unweighted when the weight is given as ``weight``.
 
-    =====================================  =====================  ===========================
-    term                                   logged                 group
-    =====================================  =====================  ===========================
-    ``errD``, ``errG`` (adversarial)       as optimised           ``loss``
-    ``errD_cond``, ``errG_cond``           unweighted (weight     ``loss``
-    (auxiliary variants)                   ``cond_lambda``)
-    ``errD_IM``, ``errG_IM`` (InfoMax)     weighted               ``loss``
-    ``errG_SS`` (SSGAN)                    weighted               ``loss``
-    ``errD_SS`` (SSGAN), attached          weighted               ``regularizer``
-    regularisers, ``ortho`` (BigGAN)
-    =====================================  =====================  ===========================
-
-    Attributes:
-        value (Tensor): Scalar, float32 (losses are computed outside autocast or upcast), with a
-            graph to the trained network's weights.
-        weight (float): Factor of ``value`` in the optimised loss (default 1).
-        group (str): Display group in the :class:`~torch_gan_zoo.training.MetricLog`.
+    ===============================================================  ==========  ===============
+    term                                                             logged      group
+    ===============================================================  ==========  ===============
+    ``errD``, ``errG`` (adversarial)                                 as is       ``loss``
+    ``errD_cond``, ``errG_cond`` (auxiliary variants)                unweighted  ``loss``
+    ``errD_IM``, ``errG_IM`` (InfoMax-GAN), ``errG_SS`` (SSGAN)      weighted    ``loss``
+    ``errD_SS`` (SSGAN), attached regularisers, ``ortho`` (BigGAN)   weighted    ``regularizer``
+    ===============================================================  ==========  ===============
     """
 
+    #: Scalar tensor, float32 (losses are computed outside autocast, or upcast), with a graph to the
+    #: trained network's weights.
     value: torch.Tensor
+    #: Factor of ``value`` in the optimised loss (default 1).
     weight: float = 1.0
+    #: Display group of the logged value in the :class:`~torch_gan_zoo.training.MetricLog`.
     group: str = "loss"
 
 
