@@ -249,6 +249,24 @@ def test_infomax_losses_use_one_forward_pass_and_their_weights():
         netG.train_step(real_batch(4), tiny("sngan")[1], optG, MetricLog())
 
 
+def test_infomax_infonce_is_computed_in_float32_outside_autocast(monkeypatch):
+    import torch_gan_zoo.nets.infomax_gan.base as infomax_base
+
+    calls = []
+
+    def spy(local_features, global_features):
+        calls.append((local_features.dtype, torch.is_autocast_enabled("cpu")))
+        return infonce_loss(local_features, global_features)
+
+    monkeypatch.setattr(infomax_base, "infonce_loss", spy)
+    netG, netD = tiny("infomax_gan")
+    optG, optD = adam_pair(netG, netD)
+    log = netD.train_step(real_batch(4), netG, optD, MetricLog(), amp_dtype=torch.bfloat16)
+    netG.train_step(real_batch(4), netD, optG, log, amp_dtype=torch.bfloat16)
+    assert calls == [(torch.bfloat16, False)] * 2  # features from the autocast forward, loss outside it
+    assert log.values("errD_IM")[0].dtype == log.values("errG_IM")[0].dtype == torch.float32
+
+
 # ---------------------------------------------------------------------------------------------- SAGAN
 def reference_attention(module, x):
     """SAGAN's attention written out position by position."""

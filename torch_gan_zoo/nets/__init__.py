@@ -10,7 +10,7 @@ from torch_gan_zoo.nets import acgan, biggan, cgan_pd, contragan, reacgan
 from torch_gan_zoo.nets.auxiliary import AuxiliaryDiscriminator, AuxiliaryLossGenerator
 from torch_gan_zoo.nets.basemodel import BaseModel
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator, BaseConditionalGenerator
-from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
+from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator, LossTerm
 from torch_gan_zoo.nets.registry import (
     GANPair,
     create_model,
@@ -25,6 +25,7 @@ __all__ = [
     "BaseModel",
     "BaseGenerator",
     "BaseDiscriminator",
+    "LossTerm",
     "BaseConditionalGenerator",
     "BaseConditionalDiscriminator",
     "GANPair",

@@ -1,8 +1,21 @@
 """Unconditional GAN bases: :class:`BaseGenerator` and :class:`BaseDiscriminator`.
 
-A variant subclasses these, builds its layers and writes ``forward``; it overrides
-``compute_gan_loss`` or ``train_step`` only where its training differs.
+A variant subclasses these, builds its layers and writes ``forward``. The two ``train_step`` methods
+here are the library's only train-step skeleton (zero the gradients, generate fakes, freeze D during
+the G step, add the regularisers, one optimiser step on the summed loss, log); a variant whose
+*losses* differ overrides the hooks that return them, as StyleGAN2-ADA separates ``training_loop``
+from ``loss``:
+
+* :meth:`BaseDiscriminator.compute_discriminator_losses` and
+  :meth:`BaseGenerator.compute_generator_losses`: the forward passes of a step and its named loss
+  terms (:class:`LossTerm`: an auxiliary classifier's, a rotation or an InfoNCE term);
+* :meth:`BaseDiscriminator.compute_gan_loss` and :meth:`BaseGenerator.compute_gan_loss`: only the
+  adversarial loss (label smoothing, another loss function);
+* :meth:`BaseDiscriminator.compute_regularizers` and :meth:`BaseGenerator.compute_weight_regularizers`:
+  terms logged in group ``regularizer`` (attached regularisers, BigGAN's orthogonal regularisation).
 """
+from typing import NamedTuple
+
 import torch
 import torch.nn as nn
 
@@ -10,7 +23,64 @@ from torch_gan_zoo.losses import build_regularizer, discriminator_loss, generato
 from torch_gan_zoo.modules.diffaugment import build_augment
 from torch_gan_zoo.nets.basemodel import BaseModel
 
-__all__ = ["BaseGenerator", "BaseDiscriminator", "split_batch"]
+__all__ = ["BaseGenerator", "BaseDiscriminator", "LossTerm", "split_batch", "total_loss"]
+
+
+class LossTerm(NamedTuple):
+    """One named term of a train step's loss, as the loss hooks return it (``{name: LossTerm}``).
+
+    The train step optimises the sum of ``weight * value`` over its terms (one backward pass, one
+    optimiser step) and logs ``value`` under the term's name in display group ``group``. So whether
+    a logged value is weighted is decided here, in one place: it is weighted exactly when the weight
+    is part of ``value`` (``weight`` 1), and unweighted when the weight is given as ``weight``.
+
+    ===============================================================  ==========  ===============
+    term                                                             logged      group
+    ===============================================================  ==========  ===============
+    ``errD``, ``errG`` (adversarial)                                 as is       ``loss``
+    ``errD_cond``, ``errG_cond`` (auxiliary variants)                unweighted  ``loss``
+    ``errD_IM``, ``errG_IM`` (InfoMax-GAN), ``errG_SS`` (SSGAN)      weighted    ``loss``
+    ``errD_SS`` (SSGAN), attached regularisers, ``ortho`` (BigGAN)   weighted    ``regularizer``
+    ===============================================================  ==========  ===============
+    """
+
+    #: Scalar tensor, float32 (losses are computed outside autocast, or upcast), with a graph to the
+    #: trained network's weights.
+    value: torch.Tensor
+    #: Factor of ``value`` in the optimised loss (default 1).
+    weight: float = 1.0
+    #: Display group of the logged value in the :class:`~torch_gan_zoo.training.MetricLog`.
+    group: str = "loss"
+
+
+def total_loss(terms):
+    """The loss a train step optimises: the sum of ``weight * value`` over ``terms`` ({name: LossTerm}),
+    in their order; a scalar tensor."""
+    if not terms:
+        raise ValueError("a train step needs at least one loss term")
+    loss = None
+    for term in terms.values():
+        weighted = term.value if term.weight == 1 else term.weight * term.value
+        loss = weighted if loss is None else loss + weighted
+    return loss
+
+
+def _with_regularizer_terms(terms, regularizer_values):
+    """``terms`` followed by ``regularizer_values`` ({name: weighted scalar}) as group-``regularizer`` terms.
+
+    Raises:
+        ValueError: A regulariser has the name of a loss term (one would hide the other in the logs).
+    """
+    clashes = sorted(set(terms) & set(regularizer_values))
+    if clashes:
+        raise ValueError(f"regularizer names {clashes} clash with loss terms of the same names")
+    return {**terms, **{name: LossTerm(value, group="regularizer") for name, value in regularizer_values.items()}}
+
+
+def _log_terms(log_data, terms):
+    """Log each term's (detached) value under its name and group."""
+    for name, term in terms.items():
+        log_data.add_metric(name, term.value.detach(), group=term.group)
 
 
 def split_batch(real_batch, device=None):
@@ -99,18 +169,47 @@ class BaseGenerator(BaseModel):
         on generated images."""
         return generator_loss(self.loss_type, output)
 
+    def compute_generator_losses(self, fake_images, fake_labels, netD, amp_dtype=None):
+        """The loss hook of :meth:`train_step`: score the generated batch with ``netD`` and return
+        the generator's loss terms. Override it to add terms; call ``netD.discriminate*`` (never
+        ``netD.forward``) so DDP wrappers see the forward pass.
+
+        Runs with ``netD``'s weights frozen and gradients enabled; the forward passes go under
+        ``self.autocast(device, amp_dtype)``, losses are computed in float32.
+
+        Args:
+            fake_images: float (N, C, H, W) in [-1, 1], generated with a graph to this network.
+            fake_labels: long (N,) their classes, or ``None`` for unconditional models.
+            netD (BaseDiscriminator): The opposing discriminator.
+            amp_dtype (torch.dtype, optional): Autocast dtype of the step.
+
+        Returns:
+            dict: ``{name: LossTerm}``; here ``{'errG': compute_gan_loss(D(G(z)))}``.
+        """
+        with self.autocast(fake_images.device, amp_dtype):
+            output = netD.discriminate(fake_images, fake_labels)
+            errG = self.compute_gan_loss(output)
+        return {"errG": LossTerm(errG)}
+
+    def compute_weight_regularizers(self):
+        """Penalties on this generator's weights, ``{name: weighted float32 scalar}``, added to its loss
+        and logged in group ``regularizer`` (none here; BigGAN's orthogonal regularisation)."""
+        return {}
+
     def train_step(self, real_batch, netD, optG, log_data, device=None, global_step=None, scaler=None,
                    amp_dtype=None, **kwargs):
         """One generator update.
 
-        Generates as many images as ``real_batch`` holds, scores them with ``netD`` (whose weights
-        are frozen meanwhile), and takes one ``optG`` step on the loss.
+        Generates as many images as ``real_batch`` holds and, with ``netD``'s weights frozen, takes
+        one ``optG`` step on the sum of :meth:`compute_generator_losses` and
+        :meth:`compute_weight_regularizers` (see :class:`LossTerm`).
 
         Args:
             real_batch: The data batch ``(images, labels)``; only its size is used.
             netD (BaseDiscriminator): The opposing discriminator.
             optG (torch.optim.Optimizer): Optimiser of this generator.
-            log_data (MetricLog): Receives ``errG`` (group ``loss``).
+            log_data (MetricLog): Receives every loss term: ``errG`` (group ``loss``), a variant's own
+                terms, weight regularisers (group ``regularizer``).
             device: Device to generate on (default: the model's).
             global_step (int, optional): The current generator step.
             scaler (torch.amp.GradScaler, optional): For fp16 mixed precision.
@@ -124,10 +223,10 @@ class BaseGenerator(BaseModel):
         with netD.frozen():
             with self.autocast(device or self.device, amp_dtype):
                 fake_images, fake_labels = self.generate_batch(images.shape[0], device=device)
-                output = netD.discriminate(fake_images, fake_labels)
-                errG = self.compute_gan_loss(output)
-            self.optimize(errG, optG, scaler)
-        log_data.add_metric("errG", errG.detach(), group="loss")
+            terms = self.compute_generator_losses(fake_images, fake_labels, netD, amp_dtype=amp_dtype)
+            terms = _with_regularizer_terms(terms, self.compute_weight_regularizers())
+            self.optimize(total_loss(terms), optG, scaler)
+        _log_terms(log_data, terms)
         return log_data
 
 
@@ -143,8 +242,8 @@ class BaseDiscriminator(BaseModel):
             :meth:`discriminate` scores, images (N, C, H, W) -> same shape. Has ``to_config()``.
         regularizers (list): Callables added to the discriminator loss in :meth:`train_step`; each is
             called as ``reg(netD, real_images=..., real_labels=..., fake_images=..., fake_labels=...,
-            output_real=..., output_fake=..., global_step=..., scaler=...)`` and returns a scalar
-            tensor (already weighted). Each has a ``name`` and a ``to_config()``. Attach them with
+            output_real=..., output_fake=..., global_step=..., scaler=..., amp_dtype=...)`` and returns
+            a float32 scalar tensor (already weighted). Each has a ``name`` and a ``to_config()``. Attach them with
             :meth:`add_regularizer`, which also makes stateful ones (LeCam's anchors) submodules.
     """
 
@@ -233,20 +332,43 @@ class BaseDiscriminator(BaseModel):
         """Evaluate :attr:`regularizers` on the step's tensors; returns ``{name: scalar tensor}``."""
         return {reg.name: reg(self, **context) for reg in self.regularizers}
 
+    def compute_discriminator_losses(self, real_images, real_labels, fake_images, fake_labels, amp_dtype=None):
+        """The loss hook of :meth:`train_step`: score the real and generated batches and return the
+        discriminator's loss terms. Override it to add terms from the same forward passes; call
+        networks through ``self(...)``/``self.discriminate*`` so DDP wrappers see them.
+
+        Forward passes go under ``self.autocast(real_images.device, amp_dtype)``; losses are computed
+        in float32. Attached regularisers are not this hook's business (:meth:`compute_regularizers`).
+
+        Args:
+            real_images: float (N, C, H, W) in [-1, 1]; real_labels: long (N,) or ``None``.
+            fake_images: float (N, C, H, W) in [-1, 1], generated without a graph; fake_labels: long (N,) or ``None``.
+            amp_dtype (torch.dtype, optional): Autocast dtype of the step.
+
+        Returns:
+            tuple: ``(output_real, output_fake, terms)``: the adversarial logits (N, 1) on the real and
+            generated images (for the regularisers and ``D(x)``/``D(G(z))``), and ``{name: LossTerm}``,
+            here ``{'errD': compute_gan_loss(output_real, output_fake)}``.
+        """
+        with self.autocast(real_images.device, amp_dtype):
+            output_real = self.discriminate(real_images, real_labels)
+            output_fake = self.discriminate(fake_images, fake_labels)
+            errD = self.compute_gan_loss(output_real, output_fake)
+        return output_real, output_fake, {"errD": LossTerm(errD)}
+
     def train_step(self, real_batch, netG, optD, log_data, device=None, global_step=None, scaler=None,
                    amp_dtype=None, **kwargs):
         """One discriminator update on a real batch and as many generated images.
 
-        Generates under ``torch.no_grad()`` (no graph through G), computes
-        :meth:`compute_gan_loss` plus any :attr:`regularizers`, and takes one ``optD`` step on
-        their sum.
+        Generates under ``torch.no_grad()`` (no graph through G), and takes one ``optD`` step on the
+        sum of :meth:`compute_discriminator_losses` and :meth:`compute_regularizers` (see :class:`LossTerm`).
 
         Args:
             real_batch: ``(images, labels)`` from the data loader; images float (N, C, H, W) in [-1, 1].
             netG (BaseGenerator): The opposing generator.
             optD (torch.optim.Optimizer): Optimiser of this discriminator.
-            log_data (MetricLog): Receives ``errD`` (group ``loss``), regulariser values (group
-                ``regularizer``), ``D(x)`` and ``D(G(z))`` (group ``prob``).
+            log_data (MetricLog): Receives every loss term: ``errD`` (group ``loss``), a variant's own
+                terms, regulariser values (group ``regularizer``); then ``D(x)`` and ``D(G(z))`` (group ``prob``).
             device: Device of the step (default: the model's).
             global_step (int, optional): The current generator step.
             scaler (torch.amp.GradScaler, optional): For fp16 mixed precision.
@@ -260,21 +382,16 @@ class BaseDiscriminator(BaseModel):
         optD.zero_grad(set_to_none=True)
         with torch.no_grad(), self.autocast(device, amp_dtype):
             fake_images, fake_labels = netG.generate_batch(real_images.shape[0], device=device)
-        with self.autocast(device, amp_dtype):
-            output_real = self.discriminate(real_images, real_labels)
-            output_fake = self.discriminate(fake_images, fake_labels)
-            errD = self.compute_gan_loss(output_real, output_fake)
-        reg_terms = self.compute_regularizers(
+        output_real, output_fake, terms = self.compute_discriminator_losses(
+            real_images, real_labels, fake_images, fake_labels, amp_dtype=amp_dtype)
+        terms = _with_regularizer_terms(terms, self.compute_regularizers(
             real_images=real_images, real_labels=real_labels, fake_images=fake_images, fake_labels=fake_labels,
             output_real=output_real, output_fake=output_fake, global_step=global_step, scaler=scaler,
             amp_dtype=amp_dtype,
-        )
-        loss = errD + sum(reg_terms.values()) if reg_terms else errD
-        self.optimize(loss, optD, scaler)
+        ))
+        self.optimize(total_loss(terms), optD, scaler)
         D_x, D_Gz = self.compute_probs(output_real, output_fake)
-        log_data.add_metric("errD", errD.detach(), group="loss")
-        for name, value in reg_terms.items():
-            log_data.add_metric(name, value.detach(), group="regularizer")
+        _log_terms(log_data, terms)
         log_data.add_metric("D(x)", D_x, group="prob")
         log_data.add_metric("D(G(z))", D_Gz, group="prob")
         return log_data

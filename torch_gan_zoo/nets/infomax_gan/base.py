@@ -11,7 +11,8 @@ image's global feature to recognise its own local features among the batch's.
 * Generator step: adversarial loss + ``infomax_weight`` (alpha, paper: 0.2) x InfoNCE on its images
   (``errG_IM``), again from the one forward pass that scores them.
 
-The projection heads run inside ``forward`` so that a ``DistributedDataParallel`` wrapper sees them.
+The projection heads run inside ``forward`` so that a ``DistributedDataParallel`` wrapper sees them;
+the InfoNCE loss is computed outside autocast, in float32, like every loss of the library.
 """
 import torch
 import torch.nn as nn
@@ -19,7 +20,7 @@ import torch.nn as nn
 from torch_gan_zoo.losses import infonce_loss
 from torch_gan_zoo.modules import maybe_spectral_norm
 from torch_gan_zoo.nets.backbones import init_weight_
-from torch_gan_zoo.nets.gan import split_batch
+from torch_gan_zoo.nets.gan import LossTerm
 from torch_gan_zoo.nets.presets import ADAM_SNGAN, register_preset
 from torch_gan_zoo.nets.sngan.base import SNGANBaseDiscriminator, SNGANBaseGenerator
 
@@ -81,29 +82,19 @@ class InfoMaxGANBaseGenerator(SNGANBaseGenerator):
         super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc, loss_type=loss_type)
         self.infomax_weight = infomax_weight
 
-    def train_step(self, real_batch, netD, optG, log_data, device=None, global_step=None, scaler=None,
-                   amp_dtype=None, **kwargs):
-        """One generator update on ``errG + infomax_weight * InfoNCE`` of ``netD``'s features of the
-        generated images (one forward pass of ``netD``, an :class:`InfoMaxGANBaseDiscriminator`).
-
-        Arguments as in :meth:`~torch_gan_zoo.nets.BaseGenerator.train_step`; logs ``errG`` and
-        ``errG_IM`` (group ``loss``).
-        """
+    def compute_generator_losses(self, fake_images, fake_labels, netD, amp_dtype=None):
+        """``errG`` plus ``errG_IM``: ``infomax_weight`` times the InfoNCE loss of ``netD``'s features of
+        the generated images (logged weighted), from the one forward pass of ``netD`` (an
+        :class:`InfoMaxGANBaseDiscriminator`) that scores them. Arguments and return as in
+        :meth:`~torch_gan_zoo.nets.BaseGenerator.compute_generator_losses`."""
         if not hasattr(netD, "discriminate_with_features"):
             raise TypeError(f"an InfoMax-GAN generator trains against an InfoMax-GAN discriminator, "
                             f"got {type(netD).__name__}")
-        images, _ = split_batch(real_batch)
-        optG.zero_grad(set_to_none=True)
-        with netD.frozen():
-            with self.autocast(device or self.device, amp_dtype):
-                fake_images, fake_labels = self.generate_batch(images.shape[0], device=device)
-                output, local_features, global_features = netD.discriminate_with_features(fake_images, fake_labels)
-                errG = self.compute_gan_loss(output)
-                errG_IM = self.infomax_weight * infonce_loss(local_features, global_features)
-            self.optimize(errG + errG_IM, optG, scaler)
-        log_data.add_metric("errG", errG.detach(), group="loss")
-        log_data.add_metric("errG_IM", errG_IM.detach(), group="loss")
-        return log_data
+        with self.autocast(fake_images.device, amp_dtype):
+            output, local_features, global_features = netD.discriminate_with_features(fake_images, fake_labels)
+            errG = self.compute_gan_loss(output)
+        errG_IM = self.infomax_weight * infonce_loss(local_features, global_features)
+        return {"errG": LossTerm(errG), "errG_IM": LossTerm(errG_IM)}
 
 
 class InfoMaxGANBaseDiscriminator(SNGANBaseDiscriminator):
@@ -140,35 +131,13 @@ class InfoMaxGANBaseDiscriminator(SNGANBaseDiscriminator):
         self.check_images(images)
         return self(self.augment(images) if self.augment is not None else images, features=True)
 
-    def train_step(self, real_batch, netG, optD, log_data, device=None, global_step=None, scaler=None,
-                   amp_dtype=None, **kwargs):
-        """One discriminator update on ``errD + infomax_weight * InfoNCE(real features)`` plus any
-        attached :attr:`regularizers`, with one optimiser step.
-
-        Arguments and logs as in :meth:`~torch_gan_zoo.nets.BaseDiscriminator.train_step`, plus
-        ``errD_IM`` (group ``loss``).
-        """
-        device = device or self.device
-        real_images, real_labels = split_batch(real_batch, device)
-        optD.zero_grad(set_to_none=True)
-        with torch.no_grad(), self.autocast(device, amp_dtype):
-            fake_images, fake_labels = netG.generate_batch(real_images.shape[0], device=device)
-        with self.autocast(device, amp_dtype):
+    def compute_discriminator_losses(self, real_images, real_labels, fake_images, fake_labels, amp_dtype=None):
+        """``errD`` plus ``errD_IM``: ``infomax_weight`` times the InfoNCE loss of the real images'
+        features (logged weighted), from the one forward pass that also gives their logits. Arguments
+        and return as in :meth:`~torch_gan_zoo.nets.BaseDiscriminator.compute_discriminator_losses`."""
+        with self.autocast(real_images.device, amp_dtype):
             output_real, local_features, global_features = self.discriminate_with_features(real_images, real_labels)
             output_fake = self.discriminate(fake_images, fake_labels)
             errD = self.compute_gan_loss(output_real, output_fake)
-            errD_IM = self.infomax_weight * infonce_loss(local_features, global_features)
-        reg_terms = self.compute_regularizers(
-            real_images=real_images, real_labels=real_labels, fake_images=fake_images, fake_labels=fake_labels,
-            output_real=output_real, output_fake=output_fake, global_step=global_step, scaler=scaler,
-            amp_dtype=amp_dtype,
-        )
-        self.optimize(errD + errD_IM + sum(reg_terms.values()), optD, scaler)
-        D_x, D_Gz = self.compute_probs(output_real, output_fake)
-        log_data.add_metric("errD", errD.detach(), group="loss")
-        log_data.add_metric("errD_IM", errD_IM.detach(), group="loss")
-        for name, value in reg_terms.items():
-            log_data.add_metric(name, value.detach(), group="regularizer")
-        log_data.add_metric("D(x)", D_x, group="prob")
-        log_data.add_metric("D(G(z))", D_Gz, group="prob")
-        return log_data
+        errD_IM = self.infomax_weight * infonce_loss(local_features, global_features)
+        return output_real, output_fake, {"errD": LossTerm(errD), "errD_IM": LossTerm(errD_IM)}

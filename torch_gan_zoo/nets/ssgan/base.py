@@ -6,16 +6,17 @@ angle (:func:`rotate_quarters`), so the rotation task costs one extra forward pa
 
 * Discriminator step: the adversarial loss plus ``rotation_weight`` (alpha, paper: 1) times the
   rotation cross-entropy on *real* images, added through :meth:`SSGANBaseDiscriminator.compute_regularizers`
-  (logged as ``errD_SS``).
+  (logged as ``errD_SS``, group ``regularizer``).
 * Generator step: the adversarial loss plus ``rotation_weight`` (beta, paper: 0.2) times the rotation
-  cross-entropy on its *generated* images (``errG_SS``).
+  cross-entropy on its *generated* images (``errG_SS``, group ``loss``), added by
+  :meth:`SSGANBaseGenerator.compute_generator_losses`.
 """
 import torch
 import torch.nn.functional as F
 
 from torch_gan_zoo.modules import SNLinear
 from torch_gan_zoo.nets.backbones import init_weight_
-from torch_gan_zoo.nets.gan import split_batch
+from torch_gan_zoo.nets.gan import LossTerm
 from torch_gan_zoo.nets.presets import ADAM_SNGAN, register_preset
 from torch_gan_zoo.nets.sngan.base import SNGANBaseDiscriminator, SNGANBaseGenerator
 
@@ -70,28 +71,15 @@ class SSGANBaseGenerator(SNGANBaseGenerator):
         super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc, loss_type=loss_type)
         self.rotation_weight = rotation_weight
 
-    def train_step(self, real_batch, netD, optG, log_data, device=None, global_step=None, scaler=None,
-                   amp_dtype=None, **kwargs):
-        """One generator update on the adversarial loss plus ``rotation_weight`` times the rotation
-        loss of ``netD`` (an :class:`SSGANBaseDiscriminator`) on the generated images.
-
-        Arguments as in :meth:`~torch_gan_zoo.nets.BaseGenerator.train_step`; logs ``errG`` and
-        ``errG_SS`` (group ``loss``).
-        """
+    def compute_generator_losses(self, fake_images, fake_labels, netD, amp_dtype=None):
+        """``errG`` plus ``errG_SS``: ``rotation_weight`` times the rotation loss of ``netD`` (an
+        :class:`SSGANBaseDiscriminator`) on the generated images (logged weighted, group ``loss``).
+        Arguments and return as in :meth:`~torch_gan_zoo.nets.BaseGenerator.compute_generator_losses`."""
         if not hasattr(netD, "rotation_loss"):
             raise TypeError(f"an SSGAN generator trains against an SSGAN discriminator, got {type(netD).__name__}")
-        images, _ = split_batch(real_batch)
-        optG.zero_grad(set_to_none=True)
-        with netD.frozen():
-            with self.autocast(device or self.device, amp_dtype):
-                fake_images, fake_labels = self.generate_batch(images.shape[0], device=device)
-                output = netD.discriminate(fake_images, fake_labels)
-                errG = self.compute_gan_loss(output)
-                errG_SS = self.rotation_weight * netD.rotation_loss(fake_images)
-            self.optimize(errG + errG_SS, optG, scaler)
-        log_data.add_metric("errG", errG.detach(), group="loss")
-        log_data.add_metric("errG_SS", errG_SS.detach(), group="loss")
-        return log_data
+        terms = super().compute_generator_losses(fake_images, fake_labels, netD, amp_dtype=amp_dtype)
+        terms["errG_SS"] = LossTerm(self.rotation_weight * netD.rotation_loss(fake_images, amp_dtype))
+        return terms
 
 
 class SSGANBaseDiscriminator(SNGANBaseDiscriminator):
@@ -132,7 +120,15 @@ class SSGANBaseDiscriminator(SNGANBaseDiscriminator):
 
     def compute_regularizers(self, **context):
         """The attached regularisers plus ``errD_SS``: ``rotation_weight`` times the rotation loss on
-        the step's real images."""
+        the step's real images.
+
+        The rotation term is added here rather than in
+        :meth:`~torch_gan_zoo.nets.BaseDiscriminator.compute_discriminator_losses` because it needs
+        its own forward pass (of the rotated batch) and has always been evaluated after the attached
+        regularisers and logged with them (group ``regularizer``): moving it would reorder the
+        forward passes, and so the augmentation's random draws and the spectral-norm power
+        iterations, of runs with regularisers.
+        """
         terms = super().compute_regularizers(**context)
         terms["errD_SS"] = self.rotation_weight * self.rotation_loss(context["real_images"], context.get("amp_dtype"))
         return terms
