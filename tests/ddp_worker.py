@@ -11,6 +11,7 @@ from torch.utils.data import TensorDataset
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from torch_gan_zoo import losses as tgz_losses  # noqa: E402
 from torch_gan_zoo import nets  # noqa: E402
 from torch_gan_zoo.nets import BaseGenerator  # noqa: E402
 from torch_gan_zoo.training import Trainer  # noqa: E402
@@ -48,6 +49,9 @@ def main(mode, log_dir, out, steps):
     if mode == "equivalence":
         netG = MLPGenerator()
         netD = nets.create_model("dcgan", 32, ndf=16)[1]  # no batch norm in DCGAN discriminators
+    elif mode == "regularized":  # double backward (gradient penalty, R1) through DDP
+        netG, netD = nets.create_model("wgan_gp", 32, ngf=16, ndf=16)
+        netD.add_regularizer(tgz_losses.R1Penalty(gamma=1.0))
     else:
         netG, netD = nets.create_model("dcgan", 32, ngf=16, ndf=16)
     optG = torch.optim.Adam(netG.parameters(), 1e-3, betas=(0.5, 0.999))

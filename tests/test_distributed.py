@@ -60,6 +60,14 @@ def test_two_ranks_match_one_process_with_the_same_global_batch(tmp_path):
 
 
 @pytest.mark.slow
+def test_gradient_penalty_and_r1_train_under_ddp(tmp_path):
+    ranks = run_worker("regularized", tmp_path / "run", tmp_path / "out", 2, nproc=2)
+    assert _same(ranks[0]["D"], ranks[1]["D"]) and _same(ranks[0]["G"], ranks[1]["G"])
+    log = (tmp_path / "run" / "train.log").read_text()
+    assert "gradient_penalty " in log and "r1 " in log
+
+
+@pytest.mark.slow
 def test_resume_under_ddp_is_exact(tmp_path):
     full = run_worker("basic", tmp_path / "full", tmp_path / "o1", 4, nproc=2)[0]
     run_worker("basic", tmp_path / "split", tmp_path / "o2", 2, nproc=2)
