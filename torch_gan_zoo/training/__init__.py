@@ -2,6 +2,7 @@
 resumable data streams and learning-rate schedules."""
 from torch_gan_zoo.training.checkpoint import CheckpointManager
 from torch_gan_zoo.training.data import DataStream, ResumableSampler
+from torch_gan_zoo.training.evaluation import Evaluator
 from torch_gan_zoo.training.hparams import HyperparameterMismatchError
 from torch_gan_zoo.training.logger import Logger
 from torch_gan_zoo.training.metric_log import MetricLog, MetricWindow, NonFiniteLossError
@@ -11,6 +12,7 @@ from torch_gan_zoo.training.trainer import Trainer
 __all__ = [
     "CheckpointManager",
     "DataStream",
+    "Evaluator",
     "ResumableSampler",
     "HyperparameterMismatchError",
     "Logger",

@@ -170,6 +170,15 @@ class Logger:
         self.info(f"[step {global_step}/{self.num_steps}] {parts} | {rate:.2f} steps/s over {steps} steps {lr_text}".rstrip())
         return means
 
+    def write_metrics(self, global_step, results):
+        """Write evaluation results (``{'fid': 12.3, ...}``) to TensorBoard (``metrics/<name>``) and a log line."""
+        if not self.enabled or not results:
+            return
+        for name, value in results.items():
+            self.writer.add_scalar(f"metrics/{name}", value, global_step)
+        self.info(f"[step {global_step}/{self.num_steps}] evaluation: "
+                  + " ".join(f"{name} {_fmt(value)}" for name, value in results.items()))
+
     # ------------------------------------------------------------------ images
     @torch.no_grad()
     def vis_images(self, netG, global_step, fixed_noise, fixed_labels=None, num_random=None, seed=0):

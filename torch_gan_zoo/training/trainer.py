@@ -95,6 +95,9 @@ class Trainer:
         sync_bn (bool): Under DDP on CUDA, convert batch norm to ``SyncBatchNorm``.
         channels_last (bool): Use the channels-last memory format for the networks and batches
             (faster convolutions on recent GPUs and some CPUs).
+        evaluator (Evaluator, optional): Computes metrics (FID, ...) every ``evaluator.every`` steps and
+            at the end, sharded across DDP ranks; results go to TensorBoard (``metrics/*``),
+            ``log_dir/metrics.jsonl`` and the ``'evaluation'`` entry of :meth:`train`'s result.
         compile (bool or dict): ``torch.compile`` both networks in place (opt-in; the first steps are
             slow while it compiles); a dict is passed as keyword arguments, e.g. ``{'mode': 'max-autotune'}``.
     """
@@ -104,7 +107,7 @@ class Trainer:
                  keep_checkpoints=5, num_vis_images=64, netG_ckpt_file=None, netD_ckpt_file=None, amp=False,
                  amp_dtype=None, batch_size=None, num_workers=0, progress=True, extra_hparams=None,
                  flush_secs=30, ema_decay=None, ema_start=0, distributed=None, sync_bn=False,
-                 channels_last=False, compile=False):
+                 channels_last=False, compile=False, evaluator=None):
         if not isinstance(netG, BaseGenerator):
             raise TypeError(f"netG must be a torch_gan_zoo BaseGenerator, got {type(netG).__name__}")
         if not isinstance(netD, BaseDiscriminator):
@@ -145,6 +148,9 @@ class Trainer:
             raise TypeError(f"compile must be a bool or a dict of torch.compile arguments, got {compile!r}")
         self.compile = compile
         self._wrappers = {}
+        self.evaluator = evaluator
+        self.last_evaluation = None
+        self._last_evaluated_step = None
         self.amp_dtype = self._resolve_amp(amp, amp_dtype)
         self.scalers = self._make_scalers()
         self.schedulers = {name: make_lr_scheduler(opt, lr_decay, num_steps) for name, opt in (("G", optG), ("D", optD))}
@@ -201,7 +207,8 @@ class Trainer:
             "extra": self.extra_hparams,
             "num_steps": self.num_steps,
             "logging": {"print_steps": self.print_steps, "log_steps": self.log_steps, "vis_steps": self.vis_steps,
-                        "save_steps": self.save_steps, "keep_checkpoints": self.keep_checkpoints},
+                        "save_steps": self.save_steps, "keep_checkpoints": self.keep_checkpoints,
+                        "evaluation": None if self.evaluator is None else self.evaluator.to_config()},
             "versions": versions(),
             "runtime": {"device": str(self.device), "log_dir": os.path.abspath(self.log_dir),
                         "channels_last": self.channels_last, "compile": self.compile},
@@ -337,6 +344,9 @@ class Trainer:
             if name in self._wrappers:
                 net.set_call_wrapper(None)
         self._wrappers = {}
+        self.evaluator = evaluator
+        self.last_evaluation = None
+        self._last_evaluated_step = None
 
     def _lrs(self):
         return {"G": self.optG.param_groups[0]["lr"], "D": self.optD.param_groups[0]["lr"]}
@@ -445,12 +455,17 @@ class Trainer:
                         self.vis()
                     if self.global_step % self.save_steps == 0:
                         paths = self.save_checkpoint()
+                    if self.evaluator is not None and self.global_step % self.evaluator.every == 0:
+                        self.evaluate()
                 if self._last_saved_step != self.global_step:
                     paths = self.save_checkpoint()
                     if self.global_step % self.vis_steps != 0:
                         self.vis()
                 elif paths is None:  # resumed a finished run: nothing new to save
                     paths = self._paths(self.global_step)
+                if self.evaluator is not None and self._last_evaluated_step != self.global_step and \
+                        self._stop_signal is None:
+                    self.evaluate()
                 self.logger.flush_scalars(self.global_step, self._lrs())
                 metrics = dict(self.logger.last_means)
                 if self._stop_signal is not None:
@@ -464,7 +479,21 @@ class Trainer:
             raise KeyboardInterrupt(f"training interrupted at step {self.global_step}; checkpoint saved")
         if self._stop_signal == signal.SIGTERM:
             raise SystemExit(128 + signal.SIGTERM)
-        return {"global_step": self.global_step, "checkpoint": paths, "log_dir": self.log_dir, "metrics": metrics}
+        return {"global_step": self.global_step, "checkpoint": paths, "log_dir": self.log_dir, "metrics": metrics,
+                "evaluation": self.last_evaluation}
+
+    def evaluate(self):
+        """Run the evaluator now (every process must call it under DDP); returns and records the results."""
+        if self.evaluator is None:
+            raise ValueError("no evaluator: pass Trainer(evaluator=Evaluator(...))")
+        netG = self.ema.shadow if (self.ema is not None and self.evaluator.use_ema) else self.netG
+        results = self.evaluator.evaluate(netG, self.dist, self.device)
+        if self.dist.is_main:
+            self.logger.write_metrics(self.global_step, results)
+            self.evaluator.record(self.log_dir, self.global_step, results)
+        self.last_evaluation = {"step": self.global_step, **results}
+        self._last_evaluated_step = self.global_step
+        return results
 
     def vis(self):
         """Write fixed-noise and random sample grids for the current step."""

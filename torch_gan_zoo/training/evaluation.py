@@ -1,0 +1,166 @@
+"""Metrics computed while training: FID, IS, KID, PRDC of the generator every ``every`` steps.
+
+Generated images are produced in chunks of ``batch_size`` whose latents (and classes) are seeded by
+``(seed, chunk index)``. Under DDP, rank ``r`` generates and embeds chunks ``r, r + W, r + 2W, ...``;
+the features are gathered on rank 0 in chunk order and the metrics computed there. The image set,
+and so the number, is therefore the same whether one process or many evaluate (the test suite
+checks it for 2 processes against 1).
+"""
+import contextlib
+import json
+import os
+
+import torch
+
+from torch_gan_zoo.utils.io import atomic_write
+
+__all__ = ["Evaluator", "EVALUATION_METRICS"]
+
+#: Metrics the evaluator can compute.
+EVALUATION_METRICS = ("fid", "is", "kid", "prdc")
+
+
+class Evaluator:
+    """Evaluates the generator during training (pass it to ``Trainer(evaluator=...)``).
+
+    Args:
+        real: The reference images, any real input of :func:`torch_gan_zoo.metrics.compute_fid` (a
+            dataset name with ``root``/``split`` options, a Dataset, a folder, an image tensor or a
+            statistics file; a statistics file serves FID only).
+        metrics (sequence of str): Among ``'fid'``, ``'is'``, ``'kid'``, ``'prdc'``.
+        every (int): Evaluate every this many generator steps (and at the end of training).
+        num_samples (int): Generated images per evaluation (10,000 is common during training).
+        num_real_samples (int, optional): Reference images (default: all of them).
+        batch_size (int): Images per generated chunk and per Inception batch.
+        seed (int): Seeds the generated images: the same weights give the same score.
+        use_ema (bool): Evaluate the Trainer's EMA generator when it has one.
+        **options: Metric options of :mod:`torch_gan_zoo.metrics` (``root``, ``split``,
+            ``resolution``, ``inception_weights``, ``protocol``, ``splits``, ``subsets``,
+            ``subset_size``, ``nearest_k``, ...).
+    """
+
+    def __init__(self, real, metrics=("fid",), every=5000, num_samples=10000, num_real_samples=None,
+                 batch_size=50, seed=0, use_ema=True, **options):
+        metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+        unknown = [m for m in metrics if m not in EVALUATION_METRICS]
+        if unknown or not metrics:
+            raise ValueError(f"unknown evaluation metric(s) {unknown}; choose from {EVALUATION_METRICS}")
+        for name, value in (("every", every), ("num_samples", num_samples), ("batch_size", batch_size)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        if num_samples < 2:
+            raise ValueError(f"num_samples must be >= 2, got {num_samples}")
+        self.real = real
+        self.metrics = metrics
+        self.every = every
+        self.num_samples = num_samples
+        self.num_real_samples = num_real_samples
+        self.batch_size = batch_size
+        self.seed = int(seed)
+        self.use_ema = bool(use_ema)
+        self.metric_args = {k: options.pop(k) for k in ("splits", "subsets", "subset_size", "nearest_k") if k in options}
+        self.options = options
+        self._real_stats = None
+        self._real_features = None
+
+    def to_config(self):
+        """The evaluation settings as JSON values (recorded in ``hparams.json``)."""
+        real = self.real if isinstance(self.real, (str, os.PathLike)) else type(self.real).__name__
+        options = {k: (v if isinstance(v, (str, int, float, bool, type(None))) else repr(v))
+                   for k, v in self.options.items()}
+        return {"real": os.fspath(real) if isinstance(real, os.PathLike) else real, "metrics": list(self.metrics),
+                "every": self.every, "num_samples": self.num_samples, "num_real_samples": self.num_real_samples,
+                "batch_size": self.batch_size, "seed": self.seed, "use_ema": self.use_ema,
+                "options": options, **self.metric_args}
+
+    # ------------------------------------------------------------------ pieces
+    def _metric_options(self, device):
+        return dict(self.options, device=device, batch_size=self.batch_size)
+
+    def _chunks(self):
+        starts = range(0, self.num_samples, self.batch_size)
+        return [(k, min(self.batch_size, self.num_samples - s)) for k, s in enumerate(starts)]
+
+    @torch.inference_mode()
+    def _generate_chunk(self, netG, index, size, device):
+        fork = [device.index or 0] if device.type == "cuda" else []
+        with torch.random.fork_rng(devices=fork):
+            torch.manual_seed(self.seed * 1000003 + index)
+            return netG.generate_images(size, device=device).float()
+
+    def _fake_features(self, netG, dist, device, logits):
+        from torch_gan_zoo.metrics import extract_features
+
+        was_training = netG.training
+        netG.eval()
+        mine = {}
+        try:
+            with netG.bypass_wrapper() if hasattr(netG, "bypass_wrapper") else contextlib.nullcontext():
+                for index, size in self._chunks():
+                    if index % dist.world_size != dist.rank:
+                        continue
+                    images = self._generate_chunk(netG, index, size, device)
+                    out = extract_features(images, logits=logits, **self._metric_options(device))
+                    mine[index] = tuple(t.cpu() for t in out) if logits else (out.cpu(),)
+        finally:
+            netG.train(was_training)
+        gathered = {}
+        for part in dist.all_gather_object(mine):
+            gathered.update(part)
+        ordered = [gathered[k] for k in sorted(gathered)]
+        pool3 = torch.cat([o[0] for o in ordered])
+        return pool3, (torch.cat([o[1] for o in ordered]) if logits else None)
+
+    def _real_side(self, device):
+        from torch_gan_zoo.metrics import compute_statistics, extract_features
+
+        needs_features = any(m in self.metrics for m in ("kid", "prdc"))
+        opts = self._metric_options(device)
+        if self.num_real_samples is not None:
+            opts["num_samples"] = self.num_real_samples
+        if "fid" in self.metrics and self._real_stats is None:
+            self._real_stats = compute_statistics(self.real, **opts)
+        if needs_features and self._real_features is None:
+            self._real_features = extract_features(self.real, **opts).cpu()
+
+    # ------------------------------------------------------------------ entry point
+    def evaluate(self, netG, dist, device):
+        """Compute the metrics of ``netG``; every process of ``dist`` must call it.
+
+        Returns:
+            dict: ``{'fid': float, 'is': float, 'is_std': float, 'kid': float, 'kid_std': float,
+            'precision': ..., 'recall': ..., 'density': ..., 'coverage': ...}`` (those requested), on
+            every rank.
+        """
+        from torch_gan_zoo.metrics import StreamingMoments, fid_from_statistics, inception_score
+        from torch_gan_zoo.metrics import kernel_inception_distance, prdc
+
+        device = torch.device(device)
+        pool3, logits = self._fake_features(netG, dist, device, logits="is" in self.metrics)
+        results = {}
+        if dist.is_main:
+            self._real_side(device)
+            if "fid" in self.metrics:
+                moments = StreamingMoments(pool3.shape[1])
+                moments.update(pool3)
+                results["fid"] = float(fid_from_statistics(self._real_stats, moments.statistics()))
+            if "is" in self.metrics:
+                mean, std = inception_score(logits, splits=self.metric_args.get("splits", 10), seed=self.seed)
+                results.update({"is": float(mean), "is_std": float(std)})
+            if "kid" in self.metrics:
+                size = min(self.metric_args.get("subset_size", 1000), pool3.shape[0], self._real_features.shape[0])
+                mean, std = kernel_inception_distance(pool3, self._real_features, subsets=self.metric_args.get(
+                    "subsets", 100), subset_size=size, seed=self.seed)
+                results.update({"kid": float(mean), "kid_std": float(std)})
+            if "prdc" in self.metrics:
+                results.update(prdc(self._real_features, pool3, nearest_k=self.metric_args.get("nearest_k", 5)))
+        return dist.all_gather_object(results)[0]
+
+    def record(self, log_dir, global_step, results):
+        """Append ``{'step', **results}`` as one JSON line to ``log_dir/metrics.jsonl`` (atomically)."""
+        path = os.path.join(log_dir, "metrics.jsonl")
+        previous = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
+        with atomic_write(path, "w") as f:
+            f.write(previous + json.dumps({"step": global_step, **results}, sort_keys=True) + "\n")
+        return path
+
