@@ -23,6 +23,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import torch_gan_zoo as tgz  # noqa: E402
+import torch_gan_zoo.metrics  # noqa: E402,F401
 from torch_gan_zoo.training.recipe import build_config, build_optimizer  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
