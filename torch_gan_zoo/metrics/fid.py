@@ -1,0 +1,173 @@
+"""Fréchet Inception Distance: streaming Gaussian statistics and the Fréchet distance between them.
+
+``FID = ||mu1 - mu2||^2 + tr(S1) + tr(S2) - 2 tr((S1 S2)^(1/2))`` over the pool3 features of two
+image sets (Heusel et al., 2017).
+
+* :class:`StreamingMoments` accumulates the mean and covariance batch by batch in float64 (Chan et
+  al.'s pairwise update), so memory is O(d^2) whatever the number of images.
+* :func:`trace_sqrt_product` computes ``tr((S1 S2)^(1/2))`` by the symmetric eigenvalue route,
+  ``tr((S1^(1/2) S2 S1^(1/2))^(1/2))``: two ``eigh`` calls instead of an iterative ``sqrtm``;
+  negative eigenvalues (the imaginary part of the square root) are reported.
+"""
+import json
+import os
+import warnings
+
+import numpy as np
+import torch
+
+from torch_gan_zoo.utils.io import atomic_write
+
+__all__ = ["StreamingMoments", "FIDStatistics", "trace_sqrt_product", "frechet_distance"]
+
+#: Warn when the imaginary part of tr(sqrt(S1 S2)) exceeds this fraction of its real part.
+IMAGINARY_TOLERANCE = 1e-3
+
+
+class StreamingMoments:
+    """Running mean and covariance of feature vectors, in float64.
+
+    Feed batches with :meth:`update`; :meth:`statistics` gives the mean and the unbiased
+    (``N - 1``) covariance, as ``numpy.cov`` computes them. Memory is O(d^2).
+
+    Args:
+        dim (int): Feature dimension (2048 for pool3).
+        device: Where the float64 accumulators live (the feature device is fine).
+    """
+
+    def __init__(self, dim, device="cpu"):
+        self.dim = dim
+        self.count = 0
+        self.mean = torch.zeros(dim, dtype=torch.float64, device=device)
+        self.m2 = torch.zeros(dim, dim, dtype=torch.float64, device=device)  # sum of centred outer products
+
+    def update(self, features):
+        """Add a batch: float ``(B, dim)`` features (any float dtype; NaN/inf raise)."""
+        if features.dim() != 2 or features.shape[1] != self.dim:
+            raise ValueError(f"expected features of shape (B, {self.dim}), got {tuple(features.shape)}")
+        if not torch.isfinite(features).all():
+            raise ValueError("the Inception features contain NaN or infinite values (check the input images "
+                             "and the Inception weights)")
+        x = features.to(device=self.mean.device, dtype=torch.float64)
+        n_b = x.shape[0]
+        if n_b == 0:
+            return
+        mean_b = x.mean(0)
+        centred = x - mean_b
+        m2_b = centred.t() @ centred
+        n = self.count
+        delta = mean_b - self.mean
+        total = n + n_b
+        self.mean += delta * (n_b / total)
+        self.m2 += m2_b + torch.outer(delta, delta) * (n * n_b / total)
+        self.count = total
+
+    def statistics(self, meta=None):
+        """The :class:`FIDStatistics` of everything fed so far (needs at least 2 samples)."""
+        if self.count < 2:
+            raise ValueError(f"at least 2 samples are needed for a covariance, got {self.count}")
+        sigma = self.m2 / (self.count - 1)
+        return FIDStatistics(self.mean.cpu().numpy(), sigma.cpu().numpy(), self.count, meta)
+
+
+class FIDStatistics:
+    """Mean ``mu`` (float64 ``(d,)``) and covariance ``sigma`` (float64 ``(d, d)``) of ``num_samples`` features.
+
+    Saved as ``.npz`` with ``mu`` and ``sigma`` (pytorch-fid's format, so its tools read our files
+    and we read theirs) plus ``meta``, a JSON string recording where the statistics came from.
+    """
+
+    def __init__(self, mu, sigma, num_samples=None, meta=None):
+        mu = np.asarray(mu, dtype=np.float64)
+        sigma = np.asarray(sigma, dtype=np.float64)
+        if mu.ndim != 1 or sigma.shape != (mu.shape[0], mu.shape[0]):
+            raise ValueError(f"FID statistics need mu of shape (d,) and sigma of shape (d, d), got {mu.shape} "
+                             f"and {sigma.shape}")
+        self.mu = mu
+        self.sigma = sigma
+        self.num_samples = None if num_samples is None else int(num_samples)
+        self.meta = dict(meta or {})
+
+    def save(self, path):
+        """Write ``path`` (``.npz``) atomically."""
+        meta = dict(self.meta, num_samples=self.num_samples)
+        with atomic_write(path, "wb") as f:
+            np.savez(f, mu=self.mu, sigma=self.sigma, meta=np.array(json.dumps(meta, sort_keys=True)))
+
+    @classmethod
+    def load(cls, path):
+        """Read an ``.npz`` with ``mu`` and ``sigma`` (ours or pytorch-fid's).
+
+        Raises:
+            ValueError: The file is unreadable, lacks ``mu``/``sigma``, or holds non-finite values.
+        """
+        path = os.fspath(path)
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if "mu" not in data or "sigma" not in data:
+                    raise ValueError(f"it has arrays {sorted(data.files)}, not 'mu' and 'sigma'")
+                mu, sigma = data["mu"], data["sigma"]
+                meta = json.loads(str(data["meta"])) if "meta" in data else {}
+        except Exception as exc:
+            raise ValueError(f"could not read FID statistics from {path}: {exc}") from exc
+        if not (np.isfinite(mu).all() and np.isfinite(sigma).all()):
+            raise ValueError(f"the FID statistics in {path} contain NaN or infinite values")
+        return cls(mu, sigma, meta.pop("num_samples", None), meta)
+
+
+def _sym_sqrt_psd(a):
+    w, v = np.linalg.eigh(a)
+    return (v * np.sqrt(np.clip(w, 0, None))) @ v.T
+
+
+def trace_sqrt_product(sigma1, sigma2):
+    """``tr((sigma1 @ sigma2)^(1/2))`` for symmetric PSD matrices, and the size of its imaginary part.
+
+    ``sigma1 @ sigma2`` is similar to the symmetric PSD matrix ``A = sigma1^(1/2) sigma2 sigma1^(1/2)``,
+    so the trace is the sum of the square roots of ``A``'s eigenvalues. Round-off makes some of them
+    slightly negative; their square roots are the imaginary part that an ``sqrtm``-based
+    implementation would discard.
+
+    Returns:
+        (float, float): the real trace, and the absolute imaginary part ``sum(sqrt(-w[w < 0]))``.
+    """
+    s1 = np.asarray(sigma1, dtype=np.float64)
+    s2 = np.asarray(sigma2, dtype=np.float64)
+    root1 = _sym_sqrt_psd((s1 + s1.T) / 2)
+    a = root1 @ ((s2 + s2.T) / 2) @ root1
+    w = np.linalg.eigvalsh((a + a.T) / 2)
+    real = float(np.sqrt(np.clip(w, 0, None)).sum())
+    imag = float(np.sqrt(np.clip(-w, 0, None)).sum())
+    return real, imag
+
+
+def frechet_distance(mu1, sigma1, mu2, sigma2):
+    """The Fréchet distance between ``N(mu1, sigma1)`` and ``N(mu2, sigma2)``.
+
+    Args:
+        mu1, mu2: ``(d,)`` means. sigma1, sigma2: ``(d, d)`` covariances (numpy or torch, any float).
+
+    Returns:
+        float: The distance (>= 0 up to round-off). Warns (RuntimeWarning) when the square root has
+        a significant imaginary part (singular or badly estimated covariances, e.g. fewer samples
+        than feature dimensions).
+    """
+    mu1, mu2 = (np.asarray(m, dtype=np.float64) for m in (mu1, mu2))
+    sigma1, sigma2 = (np.asarray(s, dtype=np.float64) for s in (sigma1, sigma2))
+    if mu1.shape != mu2.shape or sigma1.shape != sigma2.shape or sigma1.shape != (mu1.shape[0],) * 2:
+        raise ValueError(f"FID statistics have mismatched shapes: mu {mu1.shape} vs {mu2.shape}, "
+                         f"sigma {sigma1.shape} vs {sigma2.shape} (different feature extractors?)")
+    for name, arr in (("mu1", mu1), ("mu2", mu2), ("sigma1", sigma1), ("sigma2", sigma2)):
+        if not np.isfinite(arr).all():
+            raise ValueError(f"FID statistics {name} contain NaN or infinite values")
+    tr_sqrt, imag = trace_sqrt_product(sigma1, sigma2)
+    if imag > IMAGINARY_TOLERANCE * max(tr_sqrt, 1e-12):
+        warnings.warn(
+            f"FID: the matrix square root has a significant imaginary part ({imag:.4g} vs real trace {tr_sqrt:.4g}); "
+            f"the covariances are probably singular (fewer samples than the {mu1.shape[0]} feature dimensions?) "
+            f"and the score is unreliable",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    diff = mu1 - mu2
+    return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2 * tr_sqrt)
