@@ -16,7 +16,13 @@ from torch_gan_zoo.metrics.api import (
     compute_statistics,
     extract_features,
 )
-from torch_gan_zoo.metrics.fid import FIDStatistics, StreamingMoments, frechet_distance, trace_sqrt_product
+from torch_gan_zoo.metrics.fid import (
+    FIDStatistics,
+    StreamingMoments,
+    fid_from_statistics,
+    frechet_distance,
+    trace_sqrt_product,
+)
 from torch_gan_zoo.metrics.inception import FIDInceptionV3, TorchScriptPool3, load_inception_file
 from torch_gan_zoo.metrics.inception_score import inception_score
 from torch_gan_zoo.metrics.kid import kernel_inception_distance
@@ -40,6 +46,7 @@ __all__ = [
     "FIDStatistics",
     "StreamingMoments",
     "frechet_distance",
+    "fid_from_statistics",
     "trace_sqrt_product",
     "inception_score",
     "kernel_inception_distance",

@@ -44,7 +44,7 @@ import warnings
 import torch
 
 from torch_gan_zoo.metrics.features import run_extraction
-from torch_gan_zoo.metrics.fid import FIDStatistics, frechet_distance
+from torch_gan_zoo.metrics.fid import FIDStatistics, fid_from_statistics
 from torch_gan_zoo.metrics.inception_score import inception_score
 from torch_gan_zoo.metrics.inputs import StatsFileSource, is_conditional, make_source
 from torch_gan_zoo.metrics.kid import kernel_inception_distance
@@ -257,7 +257,7 @@ def _evaluate(real, fake, metrics, opts, splits=10, subsets=100, subset_size=100
     cls = {"class_label": opts.class_label}
     for metric in metrics:
         if metric == "fid":
-            value = frechet_distance(real_side.stats.mu, real_side.stats.sigma, fake_side.stats.mu, fake_side.stats.sigma)
+            value = fid_from_statistics(real_side.stats, fake_side.stats)
             results["fid"] = Score(value, "fid", **_meta(opts, handle, real_side, fake_side, **cls))
         elif metric == "is":
             mean, std = inception_score(fake_side.logits, splits=splits, seed=opts.seed)
@@ -292,7 +292,7 @@ def _intra_class_fid(real, fake, opts, handle):
         fake_src = _source(fake, "fake", opts, n_fake, k)
         real_side = _side_features(real_src, handle, opts)
         fake_side = _side_features(fake_src, handle, opts)
-        value = frechet_distance(real_side.stats.mu, real_side.stats.sigma, fake_side.stats.mu, fake_side.stats.sigma)
+        value = fid_from_statistics(real_side.stats, fake_side.stats)
         per_class[k] = Score(value, "fid", **_meta(opts, handle, real_side, fake_side, class_label=k))
         sides.append((real_side.count, fake_side.count))
     mean = sum(per_class.values()) / len(per_class)
@@ -395,7 +395,7 @@ def compute_statistics(images, path=None, **options):
     side = _side_features(_source(images, "input", opts, opts.num_samples, opts.class_label), handle, opts)
     stats = FIDStatistics(side.stats.mu, side.stats.sigma, side.count,
                           {"source": side.description, "protocol": opts.protocol, "quantize": bool(opts.quantize),
-                           "weights_sha256": handle.sha256, "fast": bool(opts.fast)})
+                           "weights_sha256": handle.sha256, "fast": bool(opts.fast)}, side.stats.factor)
     if path is not None:
         stats.save(path)
     return stats

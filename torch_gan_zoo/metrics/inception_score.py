@@ -42,6 +42,8 @@ def inception_score(logits, splits=10, seed=2020, shuffle=True):
         part = slice(i * n // splits, (i + 1) * n // splits)
         p_i, log_p_i = p[part], log_p[part]
         log_marginal = p_i.mean(dim=0, keepdim=True).log()
-        kl = (p_i * (log_p_i - log_marginal)).sum(dim=1).mean()
+        # 0 * log(0) = 0: classes whose probability underflows contribute nothing (instead of NaN)
+        terms = torch.where(p_i > 0, p_i * (log_p_i - log_marginal), torch.zeros_like(p_i))
+        kl = terms.sum(dim=1).mean()
         scores.append(kl.exp().item())
     return float(np.mean(scores)), float(np.std(scores))

@@ -6,7 +6,8 @@
   ``c=`` and have an int ``num_classes``), or any callable mapping a latent batch ``z`` of shape
   ``(N, nz)`` to images (``nz`` from the ``nz=`` argument or the object's ``nz`` attribute);
 * a ``torch.utils.data.Dataset`` (items ``image`` or ``(image, label, ...)``; images float in
-  ``[-1, 1]``, uint8, numpy arrays or PIL images) or a ``DataLoader`` over such items;
+  ``[-1, 1]``, uint8, numpy arrays or PIL images), a list of such images, or a ``DataLoader``
+  over such items;
 * a dataset name understood by :func:`torch_gan_zoo.datasets.load_dataset` (with ``root``, ``split``);
 * a folder of image files (``.png``, ``.jpg``, ...; not recursive);
 * a tensor or numpy array of images, float in ``[-1, 1]`` or uint8, shape ``(N, C, H, W)``, C = 1 or 3;
@@ -467,6 +468,8 @@ def make_source(obj, *, num_samples=None, seed=0, device=None, class_label=None,
 
     if isinstance(obj, DataLoader):
         return _iterable_source(obj, num_samples, f"DataLoader over {type(obj.dataset).__name__}", "dataloader")
+    if isinstance(obj, (list, tuple)):
+        return _dataset_source(obj, num_samples, seed, f"list of {len(obj)} images", None, num_workers)
     if isinstance(obj, Dataset):
         source = _dataset_source(obj, None, seed, f"{type(obj).__name__} dataset", None, num_workers)
         return _filter_by_class(source, obj, class_label, num_samples, seed, num_workers)

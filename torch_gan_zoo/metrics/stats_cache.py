@@ -72,8 +72,9 @@ class StatsCache:
                 if meta.get("key") != key:
                     raise ValueError("it was written for another key (stale entry)")
                 mu, sigma = data["mu"], data["sigma"]
-                if _digest(mu, sigma) != meta.get("stats_sha256"):
-                    raise ValueError("the checksum of mu/sigma does not match")
+                factor = data["factor"] if "factor" in data else None
+                if _digest(mu, sigma, *([] if factor is None else [factor])) != meta.get("stats_sha256"):
+                    raise ValueError("the checksum of the statistics does not match")
                 pool3 = None
                 if need_pool3:
                     if "pool3" not in data:
@@ -81,7 +82,7 @@ class StatsCache:
                     pool3 = data["pool3"]
                     if _digest(pool3) != meta.get("pool3_sha256"):
                         raise ValueError("the checksum of the pool3 features does not match")
-            stats = FIDStatistics(mu, sigma, meta.get("num_samples"), meta.get("info"))
+            stats = FIDStatistics(mu, sigma, meta.get("num_samples"), meta.get("info"), factor)
             if not (np.isfinite(mu).all() and np.isfinite(sigma).all()):
                 raise ValueError("it contains NaN or infinite values")
         except Exception as exc:  # unreadable zip, missing arrays, bad JSON, checksum, shapes
@@ -93,9 +94,12 @@ class StatsCache:
     def save(self, key, stats, pool3=None):
         """Store ``stats`` (and optionally the float32 ``(N, 2048)`` ``pool3`` features) for ``key``; returns the path."""
         path = self.path_for(key)
+        extra = [] if stats.factor is None else [stats.factor]
         meta = {"key": key, "num_samples": stats.num_samples, "info": stats.meta,
-                "stats_sha256": _digest(stats.mu, stats.sigma)}
+                "stats_sha256": _digest(stats.mu, stats.sigma, *extra)}
         arrays = {"mu": stats.mu, "sigma": stats.sigma}
+        if stats.factor is not None:
+            arrays["factor"] = stats.factor
         if pool3 is not None:
             pool3 = np.ascontiguousarray(pool3, dtype=np.float32)
             meta["pool3_sha256"] = _digest(pool3)
