@@ -3,6 +3,7 @@
 Most tests use a cheap TorchScript stand-in for Inception (the input plumbing is what is tested);
 the network itself is tested in test_metrics_inception.py and test_metrics_agreement.py.
 """
+import json
 import os
 import sys
 import types
@@ -261,19 +262,22 @@ def test_statistics_files(tiny, tmp_path):
         compute_fid(str(tmp_path / "nan.npz"), fake, inception_weights=tiny, device="cpu")
 
 
-def test_conditional_generators_class_and_intra_class_fid(inception):
+def test_conditional_generators_class_and_intra_class_fid(inception, tmp_path):
     g = ToyConditionalGenerator(num_classes=3)
     real = LabelledImages(per_class=4, num_classes=3)
     one = compute_fid(real, g, class_label=1, num_fake_samples=4, inception_weights=inception, device="cpu")
     assert all(torch.equal(c, torch.ones_like(c)) for c in g.calls)
     assert one.num_real == 4 and one.details["class_label"] == 1  # the real side was restricted to class 1
     g.calls.clear()
-    intra = compute_fid(real, g, per_class=True, inception_weights=inception, device="cpu", batch_size=12)
+    intra = compute_fid(real, g, per_class=True, inception_weights=inception, device="cpu", batch_size=12,
+                        log_dir=str(tmp_path))
     per = intra.details["per_class"]
     assert sorted(per) == [0, 1, 2] and float(per[1]) == pytest.approx(float(one), rel=1e-6)
     assert float(intra) == pytest.approx(sum(map(float, per.values())) / 3, rel=1e-12)
     assert intra.num_real == 12 and intra.num_fake == 12
     assert [int(c[0]) for c in g.calls] == [0, 1, 2]
+    (record,) = json.loads((tmp_path / "metrics" / "fid.json").read_text())
+    assert record["details"]["per_class"] == {str(k): float(v) for k, v in per.items()}
     with pytest.raises(ValueError, match="not a conditional generator"):
         compute_fid(real, ToyGenerator(), class_label=1, num_samples=4, inception_weights=inception)
     with pytest.raises(ValueError, match="needs a conditional generator"):
@@ -365,3 +369,100 @@ def test_is_on_a_generator(inception):
     assert float(compute_is(netG=g, num_samples=6, splits=2, inception_weights=inception, device="cpu")) == float(score)
     with pytest.raises(ValueError, match="splits must be an int"):
         compute_is(g, num_samples=6, splits=7, inception_weights=inception, device="cpu")
+
+
+class _Seq(torch.utils.data.Dataset):
+    def __init__(self, items):
+        self.items = items
+
+    def __len__(self):
+        return len(self.items)
+
+    def __getitem__(self, i):
+        return self.items[i]
+
+
+class _Stream(torch.utils.data.IterableDataset):
+    def __init__(self, images):
+        self.images = images
+
+    def __iter__(self):
+        return iter(self.images)
+
+
+def test_more_item_forms(tiny, tmp_path):
+    images = smooth_images(5, 0, size=16)
+    expected = extract_features(images, inception_weights=tiny, device="cpu", batch_size=2)
+    forms = {
+        "dict items": _Seq([{"image": x, "label": 0} for x in images]),
+        "numpy items": _Seq([x.numpy() for x in images]),
+        "iterable dataset": _Stream(list(images)),
+        "DataLoader of dicts": torch.utils.data.DataLoader(_Seq([{"image": x} for x in images]), batch_size=2),
+        "list": list(images),
+    }
+    for name, obj in forms.items():
+        assert torch.equal(extract_features(obj, inception_weights=tiny, device="cpu", batch_size=2), expected), name
+    from PIL import Image
+
+    gray = quantize_to_uint8(smooth_images(3, 0, size=16, channels=1))
+    for i in range(3):
+        Image.fromarray(gray[i, 0].numpy(), mode="L").save(tmp_path / f"{i}.png")
+    from_folder = extract_features(str(tmp_path), inception_weights=tiny, device="cpu")
+    assert torch.equal(from_folder, extract_features(gray, inception_weights=tiny, device="cpu"))
+
+
+@pytest.mark.parametrize(
+    "items, error, message",
+    [
+        ([(), ()], ValueError, "empty item"),
+        ([{"x": torch.zeros(3, 4, 4)}] * 2, ValueError, "need an 'image' key"),
+        (["a", "b"], TypeError, "items must be images"),
+        ([torch.zeros(4, 4)] * 2, ValueError, "each image must have shape \\(C, H, W\\)"),
+    ],
+)
+def test_bad_dataset_items_are_named(tiny, items, error, message):
+    with pytest.raises(error, match=message):
+        extract_features(_Seq(items), inception_weights=tiny, device="cpu")
+
+
+def test_check_image_batch_and_source_details():
+    from torch_gan_zoo.metrics.inputs import check_image_batch, labels_of
+
+    with pytest.raises(TypeError, match="expected a tensor of images, got list"):
+        check_image_batch([1], "x")
+    with pytest.raises(ValueError, match="got shape \\(3, 4, 4\\)"):
+        check_image_batch(torch.zeros(3, 4, 4), "x")
+    out = check_image_batch(torch.zeros(1, 3, 2, 2, dtype=torch.uint8), "x", quantize=False)
+    assert out.dtype == torch.float32
+    assert torch.equal(check_image_batch(torch.full((1, 1, 2, 2), 1.0005), "x"),
+                       torch.full((1, 1, 2, 2), 255, dtype=torch.uint8))  # tolerated overshoot is clamped
+    source = make_source(smooth_images(3, 0), seed=0)
+    assert "image tensor of shape (3, 3, 32, 32)" in repr(source) and source.num_samples == 3
+    with pytest.raises(ValueError, match="no fake input"):
+        make_source(None, role="fake")
+    scanned = labels_of(_Seq([(torch.zeros(3, 2, 2), k) for k in (2, 0, 1)]))
+    assert scanned.tolist() == [2, 0, 1]
+    with pytest.raises(ValueError, match="is not labelled"):
+        labels_of(_Seq([torch.zeros(3, 2, 2)] * 2))
+
+
+def test_generators_without_parameters_and_class_filters(tiny, shapes):
+    class Buffered(torch.nn.Module):
+        nz = 4
+
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("scale", torch.tensor(0.5))
+
+        def forward(self, z):
+            return (z.mean(1).view(-1, 1, 1, 1) * self.scale).tanh().expand(-1, 3, 8, 8)
+
+    feats = extract_features(Buffered(), num_samples=4, inception_weights=tiny, device="cpu")
+    assert feats.shape == (4, 2048)
+    fake = smooth_images(6, 5, size=16)
+    score = compute_kid("shapes", fake, class_label=1, subset_size=3, subsets=2, inception_weights=tiny,
+                        dataset_kwargs={"num_images": 12}, device="cpu")
+    assert score.num_real == 4 and score.details["class_label"] == 1
+    with pytest.raises(ValueError, match="fewer than 2 images of class 1"):
+        compute_kid("shapes", fake, class_label=1, subset_size=3, inception_weights=tiny,
+                    dataset_kwargs={"num_images": 3}, device="cpu")

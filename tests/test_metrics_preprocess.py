@@ -57,7 +57,7 @@ def test_pytorch_fid_protocol_is_its_pipeline():
 
 
 def test_clean_fid_protocol_is_its_resizer():
-    from cleanfid.resize import make_resizer
+    make_resizer = pytest.importorskip("cleanfid.resize").make_resizer
 
     torch.manual_seed(0)
     u8 = (torch.rand(2, 3, 20, 24) * 255).to(torch.uint8)
@@ -96,3 +96,14 @@ def test_protocol_names_and_errors():
         resolve_protocol("bicubic")
     with pytest.raises(ValueError, match=r"shape \(N, 1 or 3, H, W\)"):
         to_inception_input(torch.zeros(1, 4, 8, 8, dtype=torch.uint8))
+
+
+def test_clean_fid_protocol_properties():
+    flat = torch.full((1, 3, 10, 12), 77, dtype=torch.uint8)
+    assert torch.allclose(to_inception_input(flat, "clean-fid"), torch.full((1, 3, 299, 299), (77 - 128) / 128))
+    edges = torch.zeros(1, 1, 8, 8, dtype=torch.uint8)
+    edges[..., ::2, :] = 255  # bicubic overshoots on stripes: clipped to [0, 255] like clean-fid
+    out = to_inception_input(edges, "clean-fid")
+    assert out.min() >= -1 and out.max() <= 127 / 128 and out.shape == (1, 3, 299, 299)
+    same = (torch.rand(1, 3, 299, 299) * 255).to(torch.uint8)
+    assert torch.equal(to_inception_input(same, "clean-fid"), (same.float() - 128) / 128)

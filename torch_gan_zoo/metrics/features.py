@@ -85,10 +85,7 @@ def run_extraction(source, handle, *, protocol="tf1", quantize=True, batch_size=
                 x = to_inception_input(batch.to(device), protocol)
                 if handle.channels_last:
                     x = x.contiguous(memory_format=torch.channels_last)
-                feats = handle.net(x)
-                if feats.shape != (batch.shape[0], POOL3_DIM):
-                    raise RuntimeError(f"the Inception network returned features of shape {tuple(feats.shape)}, "
-                                       f"expected ({batch.shape[0]}, {POOL3_DIM})")
+                feats = handle.net(x)  # (B, 2048): both network kinds check their output shape
                 if not torch.isfinite(feats).all():
                     raise ValueError(f"{source.description}: the Inception features contain NaN or infinite values "
                                      f"(broken Inception weights?)")
