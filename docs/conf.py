@@ -1,0 +1,23 @@
+"""Sphinx configuration of the torch_gan_zoo documentation (built in CI with -W)."""
+import os
+import sys
+
+sys.path.insert(0, os.path.abspath(".."))
+
+from torch_gan_zoo import __version__  # noqa: E402
+
+project = "torch_gan_zoo"
+author = "torch_gan_zoo developers"
+copyright = "2026, torch_gan_zoo developers"
+version = release = __version__
+
+extensions = ["sphinx.ext.autodoc", "sphinx.ext.napoleon", "sphinx.ext.viewcode"]
+autodoc_member_order = "bysource"
+autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_typehints = "none"
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+exclude_patterns = ["_build"]
+html_theme = "alabaster"
+html_static_path = []
+suppress_warnings = ["ref.python"]

@@ -1,0 +1,84 @@
+import pytest
+import torch
+import torch.nn as nn
+
+from torch_gan_zoo.modules import (
+    ConditionalBatchNorm2d,
+    DBlock,
+    DBlockOptimized,
+    DownConvBlock,
+    GBlock,
+    SNConv2d,
+    SNEmbedding,
+    SNLinear,
+    UpConvBlock,
+    maybe_spectral_norm,
+)
+
+
+def _largest_singular_value(weight):
+    return torch.linalg.matrix_norm(weight.reshape(weight.shape[0], -1), ord=2).item()
+
+
+def test_spectral_norm_layers_converge_to_unit_spectral_norm():
+    torch.manual_seed(0)
+    for layer, x in ((SNLinear(16, 8), torch.randn(4, 16)), (SNConv2d(3, 8, 3, padding=1), torch.randn(2, 3, 8, 8))):
+        for _ in range(50):  # power iterations run in training-mode forwards
+            layer(x)
+        layer.eval()
+        assert _largest_singular_value(layer.weight) == pytest.approx(1.0, rel=1e-2)
+    emb = SNEmbedding(10, 4)
+    assert emb(torch.tensor([1, 2])).shape == (2, 4)
+
+
+def test_spectral_norm_state_is_saved():
+    layer = SNLinear(4, 3)
+    keys = set(layer.state_dict())
+    assert "parametrizations.weight.original" in keys and "parametrizations.weight.0._u" in keys
+    plain = maybe_spectral_norm(nn.Linear(4, 3), enabled=False)
+    assert "weight" in plain.state_dict()
+
+
+def test_gblock_shapes_and_conditional_requirement():
+    x = torch.randn(2, 8, 4, 4)
+    assert GBlock(8, 8)(x).shape == (2, 8, 4, 4)
+    assert GBlock(8, 4, upsample=True)(x).shape == (2, 4, 8, 8)
+    cond = GBlock(8, 4, upsample=True, num_classes=3, spectral_norm=True)
+    assert cond(x, torch.tensor([0, 2])).shape == (2, 4, 8, 8)
+    with pytest.raises(ValueError, match="class-conditional"):
+        cond(x)
+
+
+def test_dblocks_shapes():
+    x = torch.randn(2, 3, 16, 16)
+    assert DBlockOptimized(3, 8)(x).shape == (2, 8, 8, 8)
+    h = torch.randn(2, 8, 8, 8)
+    assert DBlock(8, 16, downsample=True)(h).shape == (2, 16, 4, 4)
+    assert DBlock(8, 8)(h).shape == (2, 8, 8, 8)
+    assert DBlock(8, 8, spectral_norm=False).c1.weight.shape == (8, 8, 3, 3)
+
+
+def test_conv_blocks_shapes():
+    x = torch.randn(2, 8, 4, 4)
+    assert UpConvBlock(8, 4)(x).shape == (2, 4, 8, 8)
+    assert UpConvBlock(8, 4, batch_norm=False)[0].bias is not None
+    assert DownConvBlock(8, 16)(x).shape == (2, 16, 2, 2)
+    assert DownConvBlock(8, 16, 3, 1, spectral_norm=True)(x).shape == (2, 16, 4, 4)
+
+
+def test_conditional_batch_norm_is_plain_bn_at_init_and_class_specific_after():
+    torch.manual_seed(0)
+    cbn = ConditionalBatchNorm2d(4, num_classes=3)
+    bn = nn.BatchNorm2d(4, affine=False)
+    x = torch.randn(6, 4, 5, 5)
+    y = torch.tensor([0, 1, 2, 0, 1, 2])
+    assert torch.allclose(cbn(x, y), bn(x), atol=1e-6)
+    with torch.no_grad():
+        cbn.gamma.weight[1].fill_(2.0)
+        cbn.beta.weight[2].fill_(-1.0)
+    cbn.eval()
+    bn.eval()
+    out, ref = cbn(x, y), bn(x)
+    assert torch.allclose(out[y == 0], ref[y == 0], atol=1e-6)
+    assert torch.allclose(out[y == 1], 2 * ref[y == 1], atol=1e-6)
+    assert torch.allclose(out[y == 2], ref[y == 2] - 1, atol=1e-6)

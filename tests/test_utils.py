@@ -1,0 +1,78 @@
+import json
+import os
+import random
+
+import numpy as np
+import pytest
+import torch
+
+from torch_gan_zoo.utils import (
+    CheckpointError,
+    atomic_write,
+    atomic_write_bytes,
+    atomic_write_json,
+    get_rng_state,
+    load_torch_file,
+    save_torch_file,
+    seed_everything,
+    set_rng_state,
+)
+
+
+def test_atomic_write_replaces_whole_file_and_leaves_no_temp(tmp_path):
+    path = tmp_path / "sub" / "f.bin"
+    atomic_write_bytes(path, b"one")
+    atomic_write_bytes(path, b"two")
+    assert path.read_bytes() == b"two"
+    assert os.listdir(path.parent) == ["f.bin"]
+
+
+def test_atomic_write_keeps_old_file_when_writer_fails(tmp_path):
+    path = tmp_path / "f.json"
+    atomic_write_json(path, {"a": 1})
+    with pytest.raises(RuntimeError):
+        with atomic_write(path, "w") as f:
+            f.write('{"half": ')
+            raise RuntimeError("crash mid-write")
+    assert json.loads(path.read_text()) == {"a": 1}
+    assert os.listdir(tmp_path) == ["f.json"]
+    with pytest.raises(ValueError):
+        with atomic_write(path, "a"):
+            pass
+
+
+class Evil:
+    """An arbitrary class: a checkpoint holding it must not be unpickled."""
+
+
+def test_torch_files_load_weights_only(tmp_path):
+    path = tmp_path / "ok.pth"
+    save_torch_file({"w": torch.ones(2), "step": 3, "name": "x"}, path)
+    loaded = load_torch_file(path)
+    assert loaded["step"] == 3 and torch.equal(loaded["w"], torch.ones(2))
+    bad = tmp_path / "evil.pth"
+    torch.save({"obj": Evil()}, bad)
+    with pytest.raises(CheckpointError, match="objects other than tensors"):
+        load_torch_file(bad)
+    with pytest.raises(CheckpointError, match="not found"):
+        load_torch_file(tmp_path / "missing.pth")
+    truncated = tmp_path / "trunc.pth"
+    truncated.write_bytes(path.read_bytes()[:40])
+    with pytest.raises(CheckpointError, match="corrupt"):
+        load_torch_file(truncated)
+
+
+def test_rng_state_round_trip_through_weights_only_file(tmp_path):
+    seed_everything(5)
+    state = get_rng_state()
+    save_torch_file(state, tmp_path / "rng.pth")
+    expected = (random.random(), np.random.rand(), torch.rand(1).item())
+    seed_everything(99)
+    set_rng_state(load_torch_file(tmp_path / "rng.pth"))
+    assert (random.random(), np.random.rand(), torch.rand(1).item()) == expected
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "3", True])
+def test_seed_everything_rejects_bad_seeds(bad):
+    with pytest.raises(ValueError):
+        seed_everything(bad)

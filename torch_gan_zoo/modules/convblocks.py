@@ -1,0 +1,38 @@
+"""Plain convolutional blocks of DCGAN-style networks (Radford et al., 2016; Miyato et al., 2018)."""
+import torch.nn as nn
+
+from torch_gan_zoo.modules.layers import maybe_spectral_norm
+
+__all__ = ["UpConvBlock", "DownConvBlock"]
+
+
+class UpConvBlock(nn.Sequential):
+    """Transposed convolution that doubles H and W, then batch norm and ReLU.
+
+    ``ConvTranspose2d(in, out, 4, stride=2, padding=1) -> BatchNorm2d -> ReLU``.
+    Input (N, in_channels, H, W) -> output (N, out_channels, 2H, 2W).
+    """
+
+    def __init__(self, in_channels, out_channels, batch_norm=True):
+        layers = [nn.ConvTranspose2d(in_channels, out_channels, 4, 2, 1, bias=not batch_norm)]
+        if batch_norm:
+            layers.append(nn.BatchNorm2d(out_channels))
+        layers.append(nn.ReLU(inplace=True))
+        super().__init__(*layers)
+
+
+class DownConvBlock(nn.Sequential):
+    """Convolution followed by LeakyReLU, optionally spectrally normalised.
+
+    With ``kernel_size=4, stride=2`` (the default) it halves H and W; with ``kernel_size=3, stride=1``
+    it keeps them. Input (N, in_channels, H, W).
+
+    Args:
+        negative_slope (float): LeakyReLU slope (0.1 in the SNGAN paper's CNN, 0.2 in DCGAN).
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size=4, stride=2, spectral_norm=False,
+                 negative_slope=0.1):
+        padding = (kernel_size - 1) // 2 if stride == 1 else 1
+        conv = nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding)
+        super().__init__(maybe_spectral_norm(conv, spectral_norm), nn.LeakyReLU(negative_slope, inplace=True))

@@ -1,0 +1,340 @@
+"""``BaseModel``: checkpointing, parameter counting and the training-step plumbing every network shares.
+
+Every subclass records the arguments its constructor was called with (see :meth:`BaseModel.hparams`),
+so a checkpoint can rebuild its model without the training script (:meth:`BaseModel.from_checkpoint`)
+and the Trainer can refuse to resume a run whose models differ.
+"""
+import contextlib
+import functools
+import importlib
+import inspect
+import math
+import os
+import weakref
+
+import torch
+import torch.nn as nn
+
+from torch_gan_zoo._version import __version__
+from torch_gan_zoo.utils.io import CheckpointError, load_torch_file, save_torch_file
+
+__all__ = ["BaseModel", "checkpoint_name", "jsonable"]
+
+CHECKPOINT_FORMAT = 1
+
+
+def checkpoint_name(directory, global_step):
+    """The file name Mimicry and this library use: ``<basename(directory)>_<step>_steps.pth``."""
+    return f"{os.path.basename(os.path.normpath(directory))}_{global_step}_steps.pth"
+
+
+def jsonable(value):
+    """Convert ``value`` to plain JSON types (tuples become lists, dtypes and devices strings).
+
+    Raises:
+        TypeError: ``value`` cannot be represented faithfully in JSON.
+    """
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (torch.dtype, torch.device)):
+        return str(value)
+    if hasattr(value, "to_config"):
+        return jsonable(value.to_config())
+    raise TypeError(f"{type(value).__name__} value {value!r} cannot be stored as JSON")
+
+
+def _recording_init(init):
+    """Wrap a subclass ``__init__`` so the outermost call records its bound arguments."""
+    signature = inspect.signature(init)
+
+    @functools.wraps(init)
+    def __init__(self, *args, **kwargs):
+        if "_init_kwargs" not in self.__dict__:
+            bound = signature.bind(self, *args, **kwargs)
+            bound.apply_defaults()
+            arguments = {}
+            for i, (name, param) in enumerate(signature.parameters.items()):
+                if i == 0:
+                    continue  # self
+                if param.kind is inspect.Parameter.VAR_KEYWORD:
+                    arguments.update(bound.arguments.get(name, {}))
+                elif param.kind is inspect.Parameter.VAR_POSITIONAL:
+                    if bound.arguments.get(name):
+                        arguments["*" + name] = list(bound.arguments[name])
+                else:
+                    arguments[name] = bound.arguments[name]
+            object.__setattr__(self, "_init_kwargs", arguments)
+        init(self, *args, **kwargs)
+
+    __init__._records_hparams = True
+    return __init__
+
+
+class BaseModel(nn.Module):
+    """Base of every generator and discriminator.
+
+    Gives checkpoint save/restore (state dicts only, loadable with ``weights_only=True``), parameter
+    counts, a record of the constructor arguments, and helpers that train steps share: mixed
+    precision, the optimiser step, freezing the other network, and routing ``self(x)`` through a
+    ``DistributedDataParallel`` or ``torch.compile`` wrapper when the Trainer installs one.
+
+    Subclasses call ``self(x)`` (not ``self.forward(x)``) inside their ``train_step`` so that such
+    wrappers see the forward pass.
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None and not getattr(init, "_records_hparams", False):
+            cls.__init__ = _recording_init(init)
+
+    # ------------------------------------------------------------------ bookkeeping
+    @property
+    def device(self):
+        """The device of the first parameter (or buffer); CPU for a model without either."""
+        for tensor in self.parameters():
+            return tensor.device
+        for tensor in self.buffers():
+            return tensor.device
+        return torch.device("cpu")
+
+    def count_params(self):
+        """Return ``(total, trainable)`` numbers of parameters (ints)."""
+        total = sum(p.numel() for p in self.parameters())
+        trainable = sum(p.numel() for p in self.parameters() if p.requires_grad)
+        return total, trainable
+
+    def hparams(self):
+        """The model's identity as plain JSON values.
+
+        Returns:
+            dict: ``{'class': 'package.module.ClassName', 'kwargs': {constructor arguments}}`` plus
+            ``'loss_type'`` where the model has one. Arguments that cannot be stored as JSON are
+            kept as their ``repr`` and listed under ``'unserialisable'``.
+        """
+        cls = type(self)
+        kwargs, unserialisable = {}, []
+        for name, value in getattr(self, "_init_kwargs", {}).items():
+            try:
+                kwargs[name] = jsonable(value)
+            except TypeError:
+                kwargs[name] = repr(value)
+                unserialisable.append(name)
+        config = {"class": f"{cls.__module__}.{cls.__qualname__}", "kwargs": kwargs}
+        if hasattr(self, "loss_type"):
+            config["loss_type"] = self.loss_type
+        if unserialisable:
+            config["unserialisable"] = unserialisable
+        return config
+
+    # ------------------------------------------------------------------ checkpoints
+    def save_checkpoint(self, directory, global_step, optimizer=None, name=None, extra=None):
+        """Save weights (and optionally the optimiser state) at ``global_step``, atomically.
+
+        The file is ``directory/<basename(directory)>_<global_step>_steps.pth`` unless ``name`` is
+        given. It holds only state dicts, tensors and plain values.
+
+        Args:
+            directory (str): Folder to write to (created if needed).
+            global_step (int): Training step the weights belong to.
+            optimizer (torch.optim.Optimizer, optional): Its state is saved alongside.
+            name (str, optional): File name inside ``directory``.
+            extra (dict, optional): Additional plain values/tensors to store under ``'extra'``.
+
+        Returns:
+            str: Path of the written file.
+        """
+        path = os.path.join(directory, name or checkpoint_name(directory, global_step))
+        ckpt = {
+            "format": CHECKPOINT_FORMAT,
+            "library_version": __version__,
+            "model_config": self.hparams(),
+            "model_state_dict": self.state_dict(),
+            "optimizer_state_dict": optimizer.state_dict() if optimizer is not None else None,
+            "global_step": int(global_step),
+        }
+        if extra:
+            ckpt["extra"] = extra
+        save_torch_file(ckpt, path)
+        return path
+
+    @staticmethod
+    def read_checkpoint(ckpt_file):
+        """Load and validate a checkpoint file written by :meth:`save_checkpoint` (or Mimicry).
+
+        Returns:
+            dict: The checkpoint, with at least ``'model_state_dict'`` and ``'global_step'``.
+
+        Raises:
+            CheckpointError: Missing, corrupt, unsafe to unpickle, or not a model checkpoint.
+        """
+        if not ckpt_file:
+            raise CheckpointError("no checkpoint file given")
+        ckpt = load_torch_file(ckpt_file)
+        if not isinstance(ckpt, dict) or "model_state_dict" not in ckpt or "global_step" not in ckpt:
+            keys = sorted(ckpt) if isinstance(ckpt, dict) else type(ckpt).__name__
+            raise CheckpointError(
+                f"{ckpt_file} is not a model checkpoint: expected keys 'model_state_dict' and "
+                f"'global_step', found {keys}"
+            )
+        return ckpt
+
+    def restore_checkpoint(self, ckpt_file, optimizer=None, strict=True):
+        """Load weights (and the optimiser state, if ``optimizer`` is given) from ``ckpt_file``.
+
+        Args:
+            ckpt_file (str): A file written by :meth:`save_checkpoint`.
+            optimizer (torch.optim.Optimizer, optional): Receives the saved optimiser state.
+            strict (bool): Require the state dict keys to match exactly.
+
+        Returns:
+            int: The global step the checkpoint was saved at.
+
+        Raises:
+            CheckpointError: The file is unreadable, was saved from a different model class, its
+                weights don't fit this model (names the missing/unexpected keys and shape
+                mismatches), or it has no optimiser state although ``optimizer`` was given.
+        """
+        ckpt = self.read_checkpoint(ckpt_file)
+        saved_class = (ckpt.get("model_config") or {}).get("class")
+        own = self.hparams()["class"]
+        if saved_class and saved_class.rsplit(".", 1)[-1] != own.rsplit(".", 1)[-1]:
+            raise CheckpointError(f"{ckpt_file} holds a {saved_class}, not a {own}")
+        state = ckpt["model_state_dict"]
+        own_state = self.state_dict()
+        mismatched = [
+            f"{k}: saved {tuple(v.shape)} vs model {tuple(own_state[k].shape)}"
+            for k, v in state.items()
+            if k in own_state and torch.is_tensor(v) and v.shape != own_state[k].shape
+        ]
+        if mismatched:
+            raise CheckpointError(f"{ckpt_file} does not fit {own}: shape mismatch in " + "; ".join(mismatched))
+        try:
+            self.load_state_dict(state, strict=strict)
+        except RuntimeError as exc:
+            raise CheckpointError(f"{ckpt_file} does not fit {own}: {exc}") from exc
+        if optimizer is not None:
+            if ckpt.get("optimizer_state_dict") is None:
+                raise CheckpointError(f"{ckpt_file} holds no optimizer state, but an optimizer was given")
+            try:
+                optimizer.load_state_dict(ckpt["optimizer_state_dict"])
+            except (ValueError, KeyError) as exc:
+                raise CheckpointError(f"{ckpt_file}: optimizer state does not fit the optimizer given: {exc}") from exc
+        return int(ckpt["global_step"])
+
+    @staticmethod
+    def from_checkpoint(ckpt_file, map_location="cpu"):
+        """Rebuild a model from a checkpoint alone (no training script, no dataset needed).
+
+        The class named in the checkpoint is imported and must be a :class:`BaseModel` subclass;
+        it is constructed with the recorded arguments and given the saved weights.
+
+        Returns:
+            BaseModel: The model, in eval mode, on ``map_location``.
+        """
+        ckpt = BaseModel.read_checkpoint(ckpt_file)
+        config = ckpt.get("model_config")
+        if not config or "class" not in config:
+            raise CheckpointError(f"{ckpt_file} records no model class; build the model and use restore_checkpoint")
+        if config.get("unserialisable"):
+            raise CheckpointError(
+                f"{ckpt_file}: constructor arguments {config['unserialisable']} were not stored; "
+                "build the model yourself and use restore_checkpoint"
+            )
+        module_name, _, class_name = config["class"].rpartition(".")
+        try:
+            cls = getattr(importlib.import_module(module_name), class_name)
+        except (ImportError, AttributeError) as exc:
+            raise CheckpointError(f"{ckpt_file}: cannot import model class {config['class']}: {exc}") from exc
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
+            raise CheckpointError(f"{ckpt_file}: {config['class']} is not a torch_gan_zoo BaseModel")
+        positional = config["kwargs"].get("*args", [])
+        kwargs = {k: v for k, v in config["kwargs"].items() if not k.startswith("*")}
+        model = cls(*positional, **kwargs)
+        model.restore_checkpoint(ckpt_file)
+        return model.to(map_location).eval()
+
+    # ------------------------------------------------------------------ training-step plumbing
+    def set_call_wrapper(self, wrapper):
+        """Route ``self(...)`` through ``wrapper`` (a DDP or compiled module around ``self``), or stop
+        routing with ``None``. Only a weak reference is kept: the caller owns the wrapper."""
+        object.__setattr__(self, "_call_wrapper_ref", None if wrapper is None else weakref.ref(wrapper))
+
+    @property
+    def call_wrapper(self):
+        """The installed wrapper module (see :meth:`set_call_wrapper`), or ``None``."""
+        ref = self.__dict__.get("_call_wrapper_ref")
+        return ref() if ref is not None else None
+
+    def __call__(self, *args, **kwargs):
+        wrapper = self.call_wrapper
+        if wrapper is None or self.__dict__.get("_inside_wrapper", False):
+            return super().__call__(*args, **kwargs)
+        object.__setattr__(self, "_inside_wrapper", True)
+        try:
+            return wrapper(*args, **kwargs)
+        finally:
+            object.__setattr__(self, "_inside_wrapper", False)
+
+    @contextlib.contextmanager
+    def bypass_wrapper(self):
+        """Context in which ``self(...)`` skips the installed wrapper: for work only some processes
+        do (sample grids on rank 0), which must not enter DDP's collective forward."""
+        previous = self.__dict__.get("_inside_wrapper", False)
+        object.__setattr__(self, "_inside_wrapper", True)
+        try:
+            yield self
+        finally:
+            object.__setattr__(self, "_inside_wrapper", previous)
+
+    @contextlib.contextmanager
+    def frozen(self):
+        """Context in which this model's parameters need no gradient (restored on exit).
+
+        Used for the opposing network in a train step: it saves computing weight gradients that
+        would be thrown away, and under DDP it skips their all-reduce.
+        """
+        params = list(self.parameters())
+        flags = [p.requires_grad for p in params]
+        wrapper = self.call_wrapper
+        no_sync = wrapper.no_sync() if hasattr(wrapper, "no_sync") else contextlib.nullcontext()
+        try:
+            for p in params:
+                p.requires_grad_(False)
+            with no_sync:
+                yield self
+        finally:
+            for p, flag in zip(params, flags):
+                p.requires_grad_(flag)
+
+    @staticmethod
+    def autocast(device, amp_dtype=None):
+        """An autocast context for ``device`` in ``amp_dtype`` (e.g. ``torch.bfloat16``), or a no-op
+        context when ``amp_dtype`` is ``None``."""
+        if amp_dtype is None:
+            return contextlib.nullcontext()
+        device_type = torch.device(device).type if device is not None else "cpu"
+        return torch.autocast(device_type=device_type, dtype=amp_dtype)
+
+    @staticmethod
+    def optimize(loss, optimizer, scaler=None):
+        """Backpropagate ``loss`` (a scalar tensor) and take one ``optimizer`` step.
+
+        With a ``torch.amp.GradScaler`` the loss is scaled, the step is skipped on inf/NaN
+        gradients, and the scale is updated; gradients should have been zeroed by the caller.
+        """
+        if scaler is None:
+            loss.backward()
+            optimizer.step()
+        else:
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()

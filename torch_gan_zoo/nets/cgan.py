@@ -1,0 +1,85 @@
+"""Class-conditional GAN bases: the generator takes ``(z, y)``, the discriminator ``(x, y)``.
+
+Training batches carry labels: ``real_batch = (images, labels)`` with labels (N,) long in
+``[0, num_classes)``. Fake images are generated for uniformly drawn classes.
+"""
+import torch
+
+from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
+
+__all__ = ["BaseConditionalGenerator", "BaseConditionalDiscriminator", "class_labels"]
+
+
+def class_labels(c, num_images, num_classes, device, generator=None):
+    """Turn a class request into labels, long (num_images,).
+
+    Args:
+        c: ``None`` (uniformly random classes), an int (every image of that class), or a tensor /
+            sequence of ``num_images`` labels.
+    """
+    if c is None:
+        return torch.randint(0, num_classes, (num_images,), device=device, generator=generator)
+    if isinstance(c, int) and not isinstance(c, bool):
+        labels = torch.full((num_images,), c, dtype=torch.long, device=device)
+    else:
+        labels = torch.as_tensor(c, device=device).long().reshape(-1)
+        if labels.numel() != num_images:
+            raise ValueError(f"got {labels.numel()} class labels for {num_images} images")
+    if labels.numel() and (int(labels.min()) < 0 or int(labels.max()) >= num_classes):
+        raise ValueError(f"class labels must lie in [0, {num_classes}), got range "
+                         f"[{int(labels.min())}, {int(labels.max())}]")
+    return labels
+
+
+class BaseConditionalGenerator(BaseGenerator):
+    """Base of class-conditional generators; ``forward(z, y)`` returns images (N, C, H, W) in [-1, 1].
+
+    Args:
+        nz, ngf, bottom_width, loss_type: As in :class:`BaseGenerator`.
+        num_classes (int): Number of classes.
+    """
+
+    def __init__(self, nz, ngf, bottom_width, num_classes, loss_type):
+        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, loss_type=loss_type)
+        if num_classes < 1:
+            raise ValueError(f"num_classes must be >= 1, got {num_classes}")
+        self.num_classes = num_classes
+
+    def generate_images_with_labels(self, num_images, c=None, device=None, truncation=None):
+        """Generate images and their classes: ``(float (N, C, H, W) in [-1, 1], long (N,))``."""
+        device = self.device if device is None else device
+        labels = class_labels(c, num_images, self.num_classes, device)
+        return self(self.sample_latent(num_images, device, truncation=truncation), labels), labels
+
+    def generate_images(self, num_images, c=None, device=None, truncation=None):
+        """Generate ``num_images`` images of class ``c`` (None: random; int: that class; or labels).
+        ``truncation``: see :meth:`BaseGenerator.sample_latent`."""
+        return self.generate_images_with_labels(num_images, c=c, device=device, truncation=truncation)[0]
+
+    def generate_batch(self, num_images, device=None):
+        """A training batch of generated images with uniformly random classes: ``(images, labels)``."""
+        return self.generate_images_with_labels(num_images, device=device)
+
+
+class BaseConditionalDiscriminator(BaseDiscriminator):
+    """Base of class-conditional discriminators; ``forward(x, y)`` returns logits (N, 1).
+
+    Args:
+        ndf, loss_type: As in :class:`BaseDiscriminator`.
+        num_classes (int): Number of classes.
+    """
+
+    def __init__(self, ndf, num_classes, loss_type):
+        super().__init__(ndf=ndf, loss_type=loss_type)
+        if num_classes < 1:
+            raise ValueError(f"num_classes must be >= 1, got {num_classes}")
+        self.num_classes = num_classes
+
+    def discriminate(self, images, labels=None):
+        """Logits (N, 1) for ``images`` of classes ``labels`` (N,) long."""
+        if labels is None:
+            raise ValueError(
+                f"{type(self).__name__} is class-conditional: its data batches must be (images, labels)"
+            )
+        self.check_images(images)
+        return self(self.augment(images) if self.augment is not None else images, labels)

@@ -1,0 +1,163 @@
+"""The model registry: every GAN variant registers its generator and discriminator per resolution.
+
+>>> from torch_gan_zoo import nets
+>>> netG, netD = nets.create_model("sngan", 32, ngf=64, ndf=64)
+>>> ("sngan", 32) in nets.list_models()
+True
+"""
+import fnmatch
+import inspect
+from collections import namedtuple
+
+__all__ = [
+    "GANPair",
+    "register_generator",
+    "register_discriminator",
+    "create_model",
+    "list_models",
+    "get_model_classes",
+    "model_info",
+]
+
+#: What :func:`create_model` returns: the generator and the discriminator.
+GANPair = namedtuple("GANPair", ["netG", "netD"])
+
+_REGISTRY = {}
+
+
+def _entry(name, resolution):
+    return _REGISTRY.setdefault((name, int(resolution)), {"paper": None})
+
+
+def _register(role, name, resolution, paper):
+    def decorator(cls):
+        entry = _entry(name, resolution)
+        if role in entry and entry[role] is not cls:
+            raise ValueError(f"{role} of ({name!r}, {resolution}) is already registered as {entry[role].__name__}")
+        entry[role] = cls
+        if paper:
+            entry["paper"] = paper
+        cls.resolution = int(resolution)
+        cls.model_name = name
+        return cls
+
+    return decorator
+
+
+def register_generator(name, resolution, paper=None):
+    """Class decorator registering a generator as model ``name`` at ``resolution`` pixels."""
+    return _register("generator", name, resolution, paper)
+
+
+def register_discriminator(name, resolution, paper=None):
+    """Class decorator registering a discriminator as model ``name`` at ``resolution`` pixels."""
+    return _register("discriminator", name, resolution, paper)
+
+
+def _complete():
+    return {key: e for key, e in _REGISTRY.items() if "generator" in e and "discriminator" in e}
+
+
+def list_models(pattern="*"):
+    """Registered ``(name, resolution)`` pairs whose name matches the glob ``pattern``, sorted."""
+    return sorted(key for key in _complete() if fnmatch.fnmatch(key[0], pattern))
+
+
+def _parse_name(name, resolution):
+    if resolution is None and "_" in name:
+        base, _, res = name.rpartition("_")
+        if res.isdigit():
+            return base, int(res)
+    if resolution is None:
+        raise ValueError(f"create_model({name!r}) needs a resolution, e.g. create_model({name!r}, 32)")
+    return name, int(resolution)
+
+
+def get_model_classes(name, resolution=None):
+    """``(GeneratorClass, DiscriminatorClass)`` of model ``name`` (``'sngan'`` or ``'sngan_32'``).
+
+    Raises:
+        ValueError: Unknown name or resolution; the message lists what exists.
+    """
+    name, resolution = _parse_name(name, resolution)
+    complete = _complete()
+    if (name, resolution) not in complete:
+        names = sorted({n for n, _ in complete})
+        if name not in names:
+            raise ValueError(f"unknown model {name!r}; registered models: {', '.join(names)}")
+        resolutions = sorted(r for n, r in complete if n == name)
+        raise ValueError(f"model {name!r} has no {resolution}px version; available: {resolutions}")
+    entry = complete[(name, resolution)]
+    return entry["generator"], entry["discriminator"]
+
+
+def model_info(name, resolution=None):
+    """A dict describing a registered model: name, resolution, classes, paper and defaults."""
+    name, resolution = _parse_name(name, resolution)
+    G, D = get_model_classes(name, resolution)
+    return {
+        "name": name,
+        "resolution": resolution,
+        "generator": f"{G.__module__}.{G.__qualname__}",
+        "discriminator": f"{D.__module__}.{D.__qualname__}",
+        "paper": _REGISTRY[(name, resolution)]["paper"],
+        "generator_defaults": _defaults(G),
+        "discriminator_defaults": _defaults(D),
+    }
+
+
+def _accepted(cls):
+    """Names of keyword arguments ``cls(...)`` accepts, following ``**kwargs`` up the MRO."""
+    names = set()
+    for klass in cls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        params = inspect.signature(init).parameters
+        names.update(n for i, (n, p) in enumerate(params.items())
+                     if i > 0 and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+        if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+            break
+    return names
+
+
+def _defaults(cls):
+    params = inspect.signature(cls.__init__).parameters
+    return {n: p.default for n, p in params.items() if p.default is not inspect.Parameter.empty}
+
+
+def create_model(name, resolution=None, g_kwargs=None, d_kwargs=None, **kwargs):
+    """Build the generator and discriminator of a registered model.
+
+    Args:
+        name (str): Model name (``'sngan'``), or name and resolution (``'sngan_32'``).
+        resolution (int, optional): Image size in pixels.
+        g_kwargs (dict, optional): Arguments for the generator only.
+        d_kwargs (dict, optional): Arguments for the discriminator only.
+        **kwargs: Arguments routed to whichever constructor accepts them (both, for shared ones
+            such as ``loss_type``, ``nc`` or ``num_classes``).
+
+    Returns:
+        GANPair: ``(netG, netD)``.
+
+    Raises:
+        ValueError: Unknown model or resolution.
+        TypeError: An argument neither constructor accepts.
+    """
+    G, D = get_model_classes(name, resolution)
+    g_names, d_names = _accepted(G), _accepted(D)
+    g_kw, d_kw = dict(g_kwargs or {}), dict(d_kwargs or {})
+    unknown = []
+    for key, value in kwargs.items():
+        if key not in g_names and key not in d_names:
+            unknown.append(key)
+        if key in g_names:
+            g_kw.setdefault(key, value)
+        if key in d_names:
+            d_kw.setdefault(key, value)
+    if unknown:
+        raise TypeError(
+            f"{name}: unexpected argument(s) {unknown}; generator accepts {sorted(g_names)}, "
+            f"discriminator accepts {sorted(d_names)}"
+        )
+    return GANPair(G(**g_kw), D(**d_kw))
