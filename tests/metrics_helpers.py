@@ -36,7 +36,7 @@ def random_inception_state_dict(seed=0, with_fc=True):
             m.reset_running_stats()
     net.train()
     with torch.no_grad():
-        calibration = to_inception_input(quantize_to_uint8(smooth_images(8, seed + 1000)))
+        calibration = to_inception_input(quantize_to_uint8(smooth_images(6, seed + 1000)))
         net(calibration)
         net.eval()
         # Classifier rows orthogonal to the mean feature: logits then vary between images instead

@@ -5,8 +5,6 @@ the network itself is tested in test_metrics_inception.py and test_metrics_agree
 """
 import json
 import os
-import sys
-import types
 
 import numpy as np
 import pytest
@@ -47,38 +45,6 @@ def inception(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _home(tmp_path, monkeypatch):
     monkeypatch.setenv("TORCH_GAN_ZOO_HOME", str(tmp_path / "home"))
-
-
-@pytest.fixture
-def shapes(monkeypatch):
-    """``load_dataset`` with the built-in 'shapes' data: the real one when torch_gan_zoo.datasets exists,
-    else a stand-in module with the same contract (float (C, H, W) in [-1, 1], int label)."""
-    try:
-        from torch_gan_zoo.datasets import load_dataset  # noqa: F401
-
-        return "real"
-    except ImportError:
-        pass
-
-    class _Shapes(torch.utils.data.Dataset):
-        def __init__(self, num_images, seed):
-            self.images = smooth_images(num_images, seed, size=16)
-
-        def __len__(self):
-            return len(self.images)
-
-        def __getitem__(self, i):
-            return self.images[i], i % 3
-
-    def load_dataset(root, name, split="train", resolution=None, download=False, num_images=64, **kwargs):
-        if name != "shapes":
-            raise ValueError(f"unknown dataset {name!r}")
-        return _Shapes(num_images, 0 if split == "train" else 1)
-
-    module = types.ModuleType("torch_gan_zoo.datasets")
-    module.load_dataset = load_dataset
-    monkeypatch.setitem(sys.modules, "torch_gan_zoo.datasets", module)
-    return "stand-in"
 
 
 class _Items(torch.utils.data.Dataset):
@@ -213,19 +179,26 @@ def test_generators_default_to_50k_samples():
     assert make_source(ToyGenerator()).num_samples == 50_000
 
 
-def test_dataset_names_go_through_load_dataset(tiny, shapes):
+def test_dataset_names_go_through_load_dataset(tiny):
+    from torch_gan_zoo.datasets import load_dataset
+
     fake = smooth_images(12, 5, size=16)
-    score = compute_fid("shapes", fake, dataset_kwargs={"num_images": 12}, num_real_samples=10,
-                        inception_weights=tiny, device="cpu")
+    score = compute_kid("shapes", fake, dataset_kwargs={"num_images": 12}, num_real_samples=10, subset_size=4,
+                        subsets=2, inception_weights=tiny, device="cpu")
     assert score.num_real == 10 and "shapes" in score.real_source and "split=train" in score.real_source
-    test_split = compute_fid("shapes", fake, split="test", dataset_kwargs={"num_images": 12},
-                             inception_weights=tiny, device="cpu")
-    assert "split=test" in test_split.real_source and float(test_split) != float(score)
+    # the float [-1, 1] items quantise back to the dataset's own uint8 pixels exactly
+    data = load_dataset(None, "shapes", num_images=12)
+    assert torch.equal(extract_features("shapes", dataset_kwargs={"num_images": 12}, inception_weights=tiny,
+                                        device="cpu"),
+                       extract_features(data.images, inception_weights=tiny, device="cpu"))
+    test_split = extract_features("shapes", split="test", dataset_kwargs={"num_images": 12}, inception_weights=tiny,
+                                  device="cpu")
+    assert not torch.equal(test_split, extract_features(data.images, inception_weights=tiny, device="cpu"))
     with pytest.raises(ValueError, match="neither an existing folder, a statistics file"):
         compute_fid("no_such_dataset", fake, inception_weights=tiny, device="cpu")
 
 
-def test_mimicry_keyword_form(tiny, shapes, tmp_path):
+def test_mimicry_keyword_form(tiny, tmp_path):
     g = ToyGenerator()
     score = compute_fid(num_real_samples=10, num_fake_samples=9, netG=g, dataset="shapes", device="cpu",
                         log_dir=str(tmp_path / "log"), dataset_kwargs={"num_images": 12}, inception_weights=tiny)
@@ -446,7 +419,7 @@ def test_check_image_batch_and_source_details():
         labels_of(_Seq([torch.zeros(3, 2, 2)] * 2))
 
 
-def test_generators_without_parameters_and_class_filters(tiny, shapes):
+def test_generators_without_parameters_and_class_filters(tiny):
     class Buffered(torch.nn.Module):
         nz = 4
 
@@ -459,10 +432,15 @@ def test_generators_without_parameters_and_class_filters(tiny, shapes):
 
     feats = extract_features(Buffered(), num_samples=4, inception_weights=tiny, device="cpu")
     assert feats.shape == (4, 2048)
+    from torch_gan_zoo.datasets import load_dataset
+
+    labels = load_dataset(None, "shapes", num_images=20).labels
+    k = int(labels.bincount().argmax())
     fake = smooth_images(6, 5, size=16)
-    score = compute_kid("shapes", fake, class_label=1, subset_size=3, subsets=2, inception_weights=tiny,
-                        dataset_kwargs={"num_images": 12}, device="cpu")
-    assert score.num_real == 4 and score.details["class_label"] == 1
-    with pytest.raises(ValueError, match="fewer than 2 images of class 1"):
-        compute_kid("shapes", fake, class_label=1, subset_size=3, inception_weights=tiny,
+    score = compute_kid("shapes", fake, class_label=k, subset_size=2, subsets=2, inception_weights=tiny,
+                        dataset_kwargs={"num_images": 20}, device="cpu")
+    assert score.num_real == int((labels == k).sum()) and score.details["class_label"] == k
+    rare = int(load_dataset(None, "shapes", num_images=3).labels.bincount(minlength=5).argmin())
+    with pytest.raises(ValueError, match=f"fewer than 2 images of class {rare}"):
+        compute_kid("shapes", fake, class_label=rare, subset_size=3, inception_weights=tiny,
                     dataset_kwargs={"num_images": 3}, device="cpu")
