@@ -18,6 +18,7 @@ Every function takes the same keyword options (:data:`OPTIONS` lists them with t
 ``nz``
     Latent size for a plain callable generator (else its ``nz`` attribute).
 ``batch_size`` (50), ``device`` (CUDA if available), ``num_workers`` (0)
+    Images per network call, where the network runs, DataLoader workers for datasets and folders.
 ``seed`` (0)
     Seeds generator sampling, subset selection, IS splits and KID subsets: the same seed gives the
     same number. ``None`` draws one, which is recorded in the score.
