@@ -208,3 +208,21 @@ def test_statistics_shape_checks():
         FIDStatistics(np.zeros(3), np.eye(2))
     with pytest.raises(ValueError, match="factor must have shape \\(n, 3\\)"):
         FIDStatistics(np.zeros(3), np.eye(3), factor=np.zeros((2, 2)))
+
+
+def test_feature_rows_are_collected_without_a_second_copy():
+    from torch_gan_zoo.metrics.features import _Rows
+
+    known = _Rows(5, 2)
+    buf = known.buf
+    known.add(torch.ones(3, 2, dtype=torch.float64))
+    known.add(torch.zeros(2, 2))
+    out = known.result()
+    assert out.data_ptr() == buf.data_ptr() and out.dtype == torch.float32 and out.sum() == 6
+    unknown = _Rows(None, 2)
+    unknown.add(torch.ones(3, 2))
+    assert unknown.result().shape == (3, 2)
+    overflow = _Rows(2, 2)
+    overflow.add(torch.ones(2, 2))
+    overflow.add(torch.full((1, 2), 2.0))
+    assert overflow.result().tolist() == [[1, 1], [1, 1], [2, 2]]

@@ -444,3 +444,18 @@ def test_generators_without_parameters_and_class_filters(tiny):
     with pytest.raises(ValueError, match=f"fewer than 2 images of class {rare}"):
         compute_kid("shapes", fake, class_label=rare, subset_size=3, inception_weights=tiny,
                     dataset_kwargs={"num_images": 3}, device="cpu")
+
+
+def test_the_librarys_own_generators(tiny, tiny_pair):
+    """An end-to-end check with a registered model (the metrics themselves never import nets)."""
+    netG, _ = tiny_pair("dcgan", 32)
+    netG.train()
+    torch.manual_seed(0)
+    state = torch.get_rng_state()
+    a = extract_features(netG, num_samples=5, batch_size=2, seed=3, inception_weights=tiny, device="cpu")
+    b = extract_features(netG, num_samples=5, batch_size=2, seed=3, inception_weights=tiny, device="cpu")
+    assert a.shape == (5, 2048) and torch.equal(a, b)
+    assert netG.training and torch.equal(torch.get_rng_state(), state)
+    score = compute_kid(smooth_images(6, 0), netG, num_fake_samples=6, subset_size=3, subsets=2,
+                        inception_weights=tiny, device="cpu")
+    assert score.num_fake == 6 and "DCGAN" in score.fake_source

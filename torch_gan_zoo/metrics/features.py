@@ -10,7 +10,7 @@ import contextlib
 import torch
 
 from torch_gan_zoo.metrics.fid import StreamingMoments
-from torch_gan_zoo.metrics.inception import POOL3_DIM
+from torch_gan_zoo.metrics.inception import NUM_LOGITS, POOL3_DIM
 from torch_gan_zoo.metrics.preprocess import to_inception_input
 
 __all__ = ["ExtractedFeatures", "run_extraction"]
@@ -31,6 +31,30 @@ class ExtractedFeatures:
         self.moments = moments
         self.pool3 = pool3
         self.logits = logits
+
+
+class _Rows:
+    """Collects float32 ``(B, dim)`` rows on the CPU, into one preallocated tensor when the total is
+    known (so 50k x 2048 features are not held twice by a final ``torch.cat``)."""
+
+    def __init__(self, total, dim):
+        self.buf = torch.empty(total, dim) if total is not None else None
+        self.parts = []
+        self.count = 0
+
+    def add(self, rows):
+        rows = rows.float().cpu()
+        n = rows.shape[0]
+        if self.buf is not None and self.count + n > self.buf.shape[0]:  # more rows than announced
+            self.parts, self.buf = [self.buf[: self.count]], None
+        if self.buf is not None:
+            self.buf[self.count:self.count + n] = rows
+        else:
+            self.parts.append(rows)
+        self.count += n
+
+    def result(self):
+        return self.buf[: self.count] if self.buf is not None else torch.cat(self.parts)
 
 
 @contextlib.contextmanager
@@ -72,7 +96,8 @@ def run_extraction(source, handle, *, protocol="tf1", quantize=True, batch_size=
                          f"with the fc layer, such as the default pytorch-fid weights")
     device = handle.device
     acc = StreamingMoments(POOL3_DIM, device=device) if moments else None
-    pools, logits = [], []
+    pools = _Rows(source.num_samples, POOL3_DIM) if keep_pool3 else None
+    logits = _Rows(source.num_samples, NUM_LOGITS) if keep_logits else None
     count = 0
     bar = None
     if progress:
@@ -91,10 +116,10 @@ def run_extraction(source, handle, *, protocol="tf1", quantize=True, batch_size=
                                      f"(broken Inception weights?)")
                 if acc is not None:
                     acc.update(feats)
-                if keep_pool3:
-                    pools.append(feats.float().cpu())
-                if keep_logits:
-                    logits.append(handle.net.logits(feats).float().cpu())
+                if pools is not None:
+                    pools.add(feats)
+                if logits is not None:
+                    logits.add(handle.net.logits(feats))
                 count += batch.shape[0]
                 if bar is not None:
                     bar.update(batch.shape[0])
@@ -104,6 +129,6 @@ def run_extraction(source, handle, *, protocol="tf1", quantize=True, batch_size=
     return ExtractedFeatures(
         count,
         moments=acc,
-        pool3=torch.cat(pools) if keep_pool3 else None,
-        logits=torch.cat(logits) if keep_logits else None,
+        pool3=pools.result() if pools is not None else None,
+        logits=logits.result() if logits is not None else None,
     )
