@@ -459,3 +459,21 @@ def test_the_librarys_own_generators(tiny, tiny_pair):
     score = compute_kid(smooth_images(6, 0), netG, num_fake_samples=6, subset_size=3, subsets=2,
                         inception_weights=tiny, device="cpu")
     assert score.num_fake == 6 and "DCGAN" in score.fake_source
+
+
+def test_streams_are_regrouped_into_full_batches(tiny, monkeypatch):
+    from torch_gan_zoo.metrics import features
+
+    sizes = []
+    original = features.to_inception_input
+    monkeypatch.setattr(features, "to_inception_input", lambda x, p: sizes.append(x.shape[0]) or original(x, p))
+    images = smooth_images(11, 0, size=16)
+    extract_features(_Stream(list(images)), inception_weights=tiny, device="cpu", batch_size=4)
+    assert sizes == [4, 4, 3]  # single images from an IterableDataset are batched
+    sizes.clear()
+    extract_features(torch.utils.data.DataLoader(images, batch_size=3), inception_weights=tiny, device="cpu",
+                     batch_size=5)
+    assert sizes == [5, 5, 1]
+    mixed = _Stream([torch.zeros(3, 8, 8), torch.zeros(3, 9, 9)])
+    with pytest.raises(ValueError, match="images have different shapes"):
+        extract_features(mixed, inception_weights=tiny, device="cpu", batch_size=4)

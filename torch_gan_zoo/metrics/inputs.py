@@ -316,10 +316,34 @@ def _dataset_source(dataset, num_samples, seed, what, identity, num_workers):
     return ImageSource("dataset", what, n, _dataset_batches(dataset, indices, what, num_workers), identity)
 
 
+def _rebatch(chunks, batch_size, what):
+    """Regroup a stream of ``(k, C, H, W)`` tensors into batches of exactly ``batch_size`` (the last smaller)."""
+    pending, count = [], 0
+
+    def joined():
+        if len(pending) == 1:
+            return pending[0]
+        shapes = {tuple(p.shape[1:]) for p in pending}
+        if len(shapes) != 1:
+            raise ValueError(f"{what}: images have different shapes {sorted(shapes)[:4]}")
+        return torch.cat(pending)
+
+    for chunk in chunks:
+        pending.append(chunk)
+        count += chunk.shape[0]
+        while count >= batch_size:
+            batch = joined()
+            yield batch[:batch_size]
+            rest = batch[batch_size:]
+            pending, count = ([rest] if rest.shape[0] else []), rest.shape[0]
+    if count:
+        yield joined()
+
+
 def _iterable_source(iterable, num_samples, what, kind):
     """A DataLoader / iterable: the first ``num_samples`` images it yields (all if None)."""
 
-    def batches(batch_size):
+    def chunks():
         taken = 0
         for item in iterable:
             if torch.is_tensor(item) and item.dim() == 4:
@@ -333,12 +357,11 @@ def _iterable_source(iterable, num_samples, what, kind):
             if num_samples is not None:
                 batch = batch[: num_samples - taken]
             taken += batch.shape[0]
-            for start in range(0, batch.shape[0], batch_size):  # respect batch_size for the network
-                yield batch[start:start + batch_size]
+            yield batch
             if num_samples is not None and taken >= num_samples:
                 return
 
-    return ImageSource(kind, what, num_samples, batches)
+    return ImageSource(kind, what, num_samples, lambda batch_size: _rebatch(chunks(), batch_size, what))
 
 
 def _tensor_source(images, num_samples, seed):
