@@ -45,7 +45,7 @@ import warnings
 import torch
 
 from torch_gan_zoo.metrics.features import run_extraction
-from torch_gan_zoo.metrics.fid import FIDStatistics, fid_from_statistics
+from torch_gan_zoo.metrics.fid import fid_from_statistics
 from torch_gan_zoo.metrics.inception_score import inception_score
 from torch_gan_zoo.metrics.inputs import StatsFileSource, is_conditional, make_source
 from torch_gan_zoo.metrics.kid import kernel_inception_distance
@@ -174,7 +174,8 @@ def _side_features(source, handle, opts, pool3=False, logits=False):
     ex = run_extraction(source, handle, protocol=opts.protocol, quantize=opts.quantize, batch_size=opts.batch_size,
                         moments=True, keep_pool3=pool3, keep_logits=logits, progress=opts.progress)
     stats = ex.moments.statistics(meta={"source": source.description, "protocol": opts.protocol,
-                                        "quantize": bool(opts.quantize), "weights_sha256": handle.sha256})
+                                        "quantize": bool(opts.quantize), "weights_sha256": handle.sha256,
+                                        "fast": bool(opts.fast)})
     if key is not None:
         cache.save(key, stats, None if ex.pool3 is None else ex.pool3.numpy())
     return _Side(source, stats, ex.pool3, ex.logits)
@@ -393,10 +394,7 @@ def compute_statistics(images, path=None, **options):
     """
     opts = _parse_options(options, "compute_statistics")
     handle = get_inception(opts.inception_weights, opts.device, fast=opts.fast, progress=opts.progress)
-    side = _side_features(_source(images, "input", opts, opts.num_samples, opts.class_label), handle, opts)
-    stats = FIDStatistics(side.stats.mu, side.stats.sigma, side.count,
-                          {"source": side.description, "protocol": opts.protocol, "quantize": bool(opts.quantize),
-                           "weights_sha256": handle.sha256, "fast": bool(opts.fast)}, side.stats.factor)
+    stats = _side_features(_source(images, "input", opts, opts.num_samples, opts.class_label), handle, opts).stats
     if path is not None:
         stats.save(path)
     return stats
