@@ -22,7 +22,7 @@ Timed for each library (CPU, ``torch.get_num_threads()`` threads, best of ``--re
   two symmetric eigendecompositions.
 
 ``--memory`` instead measures peak RSS of ``compute_fid`` from a generator, in subprocesses: the real
-network on 1,000 and 3,000 images (the peak must not grow with N), and the full pipeline on 50,000
+network on 500 and 1,500 images (the peak must not grow with N), and the full pipeline on 50,000
 generated 32x32 images with a cheap stand-in for the network (to show the streaming at N = 50k).
 
 Usage::
@@ -227,6 +227,7 @@ def speed(args):
 
 _MEMORY_CHILD = r"""
 import resource, sys, time, torch
+torch.set_num_threads({threads})
 sys.path.insert(0, {repo!r})
 from torch_gan_zoo.metrics import compute_fid
 class G(torch.nn.Module):
@@ -249,11 +250,12 @@ def memory(args):
         sys.path.insert(0, os.path.join(REPO, "tests"))
         from metrics_helpers import tiny_torchscript_file
 
-        runs = [("real Inception", args.weights, 1000), ("real Inception", args.weights, 3000),
-                ("stand-in network (full pipeline otherwise)", tiny_torchscript_file(tmp), 50_000)]
+        networks = {"real": ("real Inception", args.weights),
+                    "standin": ("stand-in network (full pipeline otherwise)", tiny_torchscript_file(tmp))}
+        runs = [(*networks[kind], int(n)) for kind, n in (r.split(":") for r in args.memory_runs.split(","))]
         report = []
         for name, weights, n in runs:
-            code = _MEMORY_CHILD.format(repo=REPO, n=n, weights=weights)
+            code = _MEMORY_CHILD.format(repo=REPO, n=n, weights=weights, threads=torch.get_num_threads())
             out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
             num, seconds, peak_mb = out.stdout.split()[-3:]
             report.append({"network": name, "num_fake": int(num), "seconds": float(seconds),
@@ -269,8 +271,13 @@ def main():
     parser.add_argument("--num", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--memory", action="store_true")
+    parser.add_argument("--memory-runs", default="real:500,real:1500,standin:50000",
+                        help="comma-separated NETWORK:NUM_FAKE with NETWORK real or standin")
+    parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     parser.add_argument("--json", help="also write the report here")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     report = memory(args) if args.memory else speed(args)
     if args.json:
         from torch_gan_zoo.utils.io import atomic_write_json
