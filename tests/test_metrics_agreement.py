@@ -285,3 +285,16 @@ def test_features_do_not_depend_on_the_batch_size(weights, images):
                           for b in (1, 2, 5))
         scale = five.abs().max()
         assert (one - five).abs().max() <= 1e-5 * scale and (two - five).abs().max() <= 1e-5 * scale
+
+
+def test_cholesky_and_square_root_routes_agree():
+    s1, s2 = _random_cov(48, 300, 5), _random_cov(48, 300, 6)
+    expected = np.trace(scipy.linalg.sqrtm(s1 @ s2)).real
+    assert trace_sqrt_product(s1, s2)[0] == pytest.approx(expected, rel=1e-10)  # Cholesky of s2
+    d = np.linspace(0.5, 2.0, 48)
+    d[-3:] = 0  # exactly singular: Cholesky fails, the square root of s1 is used instead
+    with pytest.raises(np.linalg.LinAlgError):
+        np.linalg.cholesky(np.diag(d))
+    root = np.diag(np.sqrt(d))
+    expected = np.sqrt(np.linalg.eigvalsh(root @ s1 @ root).clip(0)).sum()
+    assert trace_sqrt_product(s1, np.diag(d))[0] == pytest.approx(expected, rel=1e-8)

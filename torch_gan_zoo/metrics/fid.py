@@ -6,8 +6,8 @@ image sets (Heusel et al., 2017).
 * :class:`StreamingMoments` accumulates the mean and covariance batch by batch in float64 (Chan et
   al.'s pairwise update), so memory is O(d^2) whatever the number of images.
 * :func:`trace_sqrt_product` computes ``tr((S1 S2)^(1/2))`` by the symmetric eigenvalue route,
-  ``tr((S1^(1/2) S2 S1^(1/2))^(1/2))``: two ``eigh`` calls instead of an iterative ``sqrtm``;
-  negative eigenvalues (the imaginary part of the square root) are reported.
+  ``tr((L^T S1 L)^(1/2))`` with ``S2 = L L^T`` (Cholesky): one Cholesky and one ``eigvalsh`` instead
+  of an iterative ``sqrtm``; negative eigenvalues (the imaginary part of the square root) are reported.
 * With fewer samples than feature dimensions (n <= d) the covariance is ``S = F^T F`` for the
   centred, scaled features ``F`` (n x d), which the accumulator keeps (n x d <= d x d floats, so
   memory stays O(d^2)). Then ``S1 S2`` has the same non-zero eigenvalues as the small symmetric
@@ -149,12 +149,15 @@ def _sym_sqrt_psd(a):
 def trace_sqrt_product(sigma1, sigma2, factor1=None, factor2=None):
     """``tr((sigma1 @ sigma2)^(1/2))`` for symmetric PSD matrices, and the size of its imaginary part.
 
-    ``sigma1 @ sigma2`` is similar to the symmetric PSD matrix ``A = sigma1^(1/2) sigma2 sigma1^(1/2)``,
-    so the trace is the sum of the square roots of ``A``'s eigenvalues. Round-off makes some of them
+    For any ``F`` with ``sigma2 = F.T @ F``, ``sigma1 @ sigma2`` has the same non-zero eigenvalues as
+    the symmetric PSD matrix ``A = F sigma1 F.T``, so the trace is the sum of the square roots of
+    ``A``'s eigenvalues. ``F`` is the transposed Cholesky factor of ``sigma2`` (when ``sigma2`` is not
+    numerically positive definite, the roles swap and ``F`` is the symmetric square root of
+    ``sigma1``), or, if given, a low-rank factor (n x d, n < d) of either side, which makes ``A``
+    only n x n. With factors for both sides, the
+    trace is the sum of the singular values of ``F1 F2.T``. Round-off makes some eigenvalues
     slightly negative; their square roots are the imaginary part that an ``sqrtm``-based
-    implementation would discard. If a factor ``F`` with ``sigma = F.T @ F`` (n x d, n < d) is given
-    for one side, the n x n matrix ``F sigma_other F.T`` (same non-zero eigenvalues) is used instead;
-    with factors for both sides, the trace is the sum of the singular values of ``F1 F2.T``.
+    implementation would discard.
 
     Returns:
         (float, float): the real trace, and the absolute imaginary part ``sum(sqrt(-w[w < 0]))``.
@@ -170,10 +173,12 @@ def trace_sqrt_product(sigma1, sigma2, factor1=None, factor2=None):
                for f, other in ((factor1, s2), (factor2, s1)) if f is not None and f.shape[0] < s1.shape[0]]
     if factors:
         _, f, other = min(factors, key=lambda t: t[0])
-        a = f @ ((other + other.T) / 2) @ f.T
     else:
-        root1 = _sym_sqrt_psd((s1 + s1.T) / 2)
-        a = root1 @ ((s2 + s2.T) / 2) @ root1
+        try:  # sigma2 = L L^T, so sigma1 sigma2 is similar to L^T sigma1 L: one Cholesky, one eigvalsh
+            f, other = np.linalg.cholesky((s2 + s2.T) / 2).T, s1
+        except np.linalg.LinAlgError:  # sigma2 singular: sigma1^(1/2) sigma2 sigma1^(1/2) instead
+            f, other = _sym_sqrt_psd((s1 + s1.T) / 2), s2
+    a = f @ ((other + other.T) / 2) @ f.T
     w = np.linalg.eigvalsh((a + a.T) / 2)
     real = float(np.sqrt(np.clip(w, 0, None)).sum())
     imag = float(np.sqrt(np.clip(-w, 0, None)).sum())
