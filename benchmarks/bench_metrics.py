@@ -274,11 +274,16 @@ def main():
     parser.add_argument("--memory-runs", default="real:500,real:1500,standin:50000",
                         help="comma-separated NETWORK:NUM_FAKE with NETWORK real or standin")
     parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+    parser.add_argument("--distance-only", action="store_true", help="only the full-rank distance timing")
     parser.add_argument("--json", help="also write the report here")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
-    report = memory(args) if args.memory else speed(args)
+    if args.distance_only:
+        report = {"distance_full_rank": full_rank_distance(args.repeat)}
+        print(report)
+    else:
+        report = memory(args) if args.memory else speed(args)
     if args.json:
         from torch_gan_zoo.utils.io import atomic_write_json
 
