@@ -56,16 +56,25 @@ def main(mode, log_dir, out, steps):
         netG, netD = nets.create_model("dcgan", 32, ngf=16, ndf=16)
     optG = torch.optim.Adam(netG.parameters(), 1e-3, betas=(0.5, 0.999))
     optD = torch.optim.Adam(netD.parameters(), 1e-3, betas=(0.5, 0.999))
+    evaluator = None
+    if mode == "evaluate":  # 30 images in chunks of 4: rank 0 embeds 4 chunks, rank 1 embeds 4
+        from torch_gan_zoo.training import Evaluator
+
+        torch.manual_seed(0)
+        real = torch.rand(64, 3, 32, 32) * 2 - 1
+        evaluator = Evaluator(real, every=1000, num_samples=30, batch_size=4,
+                              inception_weights=os.environ["TGZ_TEST_EVAL_WEIGHTS"])
     trainer = Trainer(netD, netG, optD, optG, data, num_steps=steps, batch_size=GLOBAL_BATCH // world,
                       log_dir=log_dir, n_dis=2, seed=0, progress=False, log_steps=1, vis_steps=2, save_steps=2,
-                      device="cpu")
+                      device="cpu", evaluator=evaluator)
     trainer.train()
     rank = trainer.dist.rank
     assert trainer.logger.enabled == (rank == 0)
     torch.save({"G": {k: v.detach().clone() for k, v in netG.named_parameters()},
                 "D": {k: v.detach().clone() for k, v in netD.named_parameters()},
                 "optD": optD.state_dict()["state"], "world_size": trainer.dist.world_size,
-                "epoch": trainer.data.epoch, "sampler_epoch": trainer.data.sampler.epoch},
+                "epoch": trainer.data.epoch, "sampler_epoch": trainer.data.sampler.epoch,
+                "evaluation": trainer.last_evaluation},
                os.path.join(out, f"rank{rank}.pt"))
 
 

@@ -344,9 +344,6 @@ class Trainer:
             if name in self._wrappers:
                 net.set_call_wrapper(None)
         self._wrappers = {}
-        self.evaluator = evaluator
-        self.last_evaluation = None
-        self._last_evaluated_step = None
 
     def _lrs(self):
         return {"G": self.optG.param_groups[0]["lr"], "D": self.optD.param_groups[0]["lr"]}

@@ -1,0 +1,101 @@
+"""Metrics during training: the Evaluator alone, in the Trainer, and sharded across 2 DDP processes."""
+import json
+import os
+
+import pytest
+import torch
+
+from torch_gan_zoo import metrics, nets
+from torch_gan_zoo.training import Evaluator
+from torch_gan_zoo.training.distributed import DistributedContext
+
+from metrics_helpers import random_inception_file, smooth_images, tiny_torchscript_file
+from test_distributed import run_worker
+from test_trainer import make_trainer
+
+CPU = DistributedContext(device=torch.device("cpu"))
+
+
+@pytest.fixture
+def tiny_weights(tmp_path_factory):
+    return tiny_torchscript_file(str(tmp_path_factory.mktemp("weights")))
+
+
+def _generated(evaluator, netG):
+    netG.eval()
+    return torch.cat([evaluator._generate_chunk(netG, k, n, torch.device("cpu")) for k, n in evaluator._chunks()])
+
+
+def test_evaluator_scores_equal_the_metric_functions_on_the_same_images(tiny_weights, tiny_pair):
+    netG, _ = tiny_pair("dcgan", 32)
+    real = smooth_images(40, seed=1)
+    evaluator = Evaluator(real, metrics=("fid", "kid", "prdc"), num_samples=30, batch_size=8, seed=3,
+                          inception_weights=tiny_weights, subset_size=10, subsets=5, nearest_k=3)
+    results = evaluator.evaluate(netG, CPU, "cpu")
+    assert netG.training  # mode restored
+    fake = _generated(evaluator, netG)
+    assert fake.shape == (30, 3, 32, 32)
+    common = dict(inception_weights=tiny_weights, device="cpu", seed=3)
+    assert results["fid"] == pytest.approx(float(metrics.compute_fid(real, fake, **common)), rel=1e-9)
+    expected_prdc = metrics.compute_prdc(real, fake, nearest_k=3, **common)
+    for key in ("precision", "recall", "density", "coverage"):
+        assert results[key] == pytest.approx(expected_prdc[key])
+    assert results["kid"] > -1 and results["kid_std"] >= 0
+    assert evaluator.evaluate(netG, CPU, "cpu") == results  # seeded: the same weights give the same scores
+
+
+def test_inception_score_during_training(tmp_path):
+    weights = random_inception_file(str(tmp_path), seed=0)
+    netG, _ = nets.create_model("dcgan", 32, ngf=16, ndf=16)
+    evaluator = Evaluator(smooth_images(12, seed=2), metrics="is", num_samples=12, batch_size=6,
+                          inception_weights=weights, splits=2)
+    results = evaluator.evaluate(netG, CPU, "cpu")
+    assert set(results) == {"is", "is_std"} and results["is"] >= 1.0
+
+
+def test_evaluator_validates_its_arguments():
+    with pytest.raises(ValueError, match="unknown evaluation metric"):
+        Evaluator("cifar10", metrics=("fid", "lpips"))
+    with pytest.raises(ValueError, match="every must be a positive int"):
+        Evaluator("cifar10", every=0)
+    with pytest.raises(ValueError, match="num_samples must be >= 2"):
+        Evaluator("cifar10", num_samples=1)
+    config = Evaluator("cifar10", root="/data", num_samples=100, subsets=10).to_config()
+    assert config["real"] == "cifar10" and config["options"] == {"root": "/data"} and config["subsets"] == 10
+
+
+def test_trainer_evaluates_every_n_steps_and_at_the_end(tmp_path, tiny_weights):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    evaluator = Evaluator(smooth_images(20, seed=1), every=2, num_samples=16, batch_size=8,
+                          inception_weights=tiny_weights)
+    trainer = make_trainer(tmp_path, num_steps=3, evaluator=evaluator, ema_decay=0.9)
+    result = trainer.train()
+    lines = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    assert [line["step"] for line in lines] == [2, 3] and all(line["fid"] > 0 for line in lines)
+    assert result["evaluation"] == lines[-1]
+    assert "evaluation: fid" in (tmp_path / "train.log").read_text()
+    events = EventAccumulator(str(tmp_path / "tensorboard"))
+    events.Reload()
+    assert [e.step for e in events.Scalars("metrics/fid")] == [2, 3]
+    hparams = json.loads((tmp_path / "hparams.json").read_text())
+    assert hparams["logging"]["evaluation"]["every"] == 2
+    with pytest.raises(ValueError, match="no evaluator"):
+        make_trainer(tmp_path / "other", num_steps=1).evaluate()
+
+
+@pytest.mark.slow
+def test_two_processes_give_the_same_score_as_one(tmp_path, tiny_weights):
+    os.environ["TGZ_TEST_EVAL_WEIGHTS"] = tiny_weights
+    try:
+        ranks = run_worker("evaluate", tmp_path / "run", tmp_path / "out", 2, nproc=2)
+    finally:
+        del os.environ["TGZ_TEST_EVAL_WEIGHTS"]
+    ddp_fid = ranks[0]["evaluation"]["fid"]
+    assert ranks[1]["evaluation"]["fid"] == ddp_fid  # every rank gets the result
+    netG = nets.BaseModel.from_checkpoint(str(tmp_path / "run" / "checkpoints" / "netG" / "netG_2_steps.pth"))
+    netG.train()
+    torch.manual_seed(0)
+    real = torch.rand(64, 3, 32, 32) * 2 - 1  # the worker's data
+    single = Evaluator(real, num_samples=30, batch_size=4, inception_weights=tiny_weights).evaluate(netG, CPU, "cpu")
+    assert single["fid"] == pytest.approx(ddp_fid, rel=1e-9, abs=1e-9)
