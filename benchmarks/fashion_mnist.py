@@ -127,7 +127,7 @@ def main(argv=None):
             "steps": timing["steps"], "train_seconds": round(timing["seconds"], 1),
             "steps_per_sec": round(timing["steps"] / max(timing["seconds"], 1e-9), 3),
             "batch_size": trainer.data.batch_size, "n_dis": trainer.n_dis,
-            "fid": round(float(fid), 3), "fid_details": fid.metadata() if hasattr(fid, "metadata") else {},
+            "fid": round(float(fid), 3), "fid_details": fid.as_dict(),
             "eval_seconds": round(time.perf_counter() - t0, 1), "threads": torch.get_num_threads(),
             "grid": os.path.relpath(save_grid(name, trainer), REPO),
         }

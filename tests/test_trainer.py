@@ -294,3 +294,16 @@ def test_compile_and_channels_last_options_train(tmp_path):
     assert runtime["compile"] == {"backend": "eager"} and runtime["channels_last"] is True
     with pytest.raises(TypeError, match="compile must be"):
         make_trainer(tmp_path / "x", num_steps=1, compile="yes")
+
+
+def test_time_limit_stops_cleanly_and_resumes(tmp_path):
+    trainer = make_trainer(tmp_path, num_steps=10000, time_limit=0.5, save_steps=100000)
+    result = trainer.train()
+    step = result["global_step"]
+    assert result["stopped"] == "time_limit" and 0 < step < 10000
+    assert trainer.checkpoints.complete_steps() == [step]
+    assert "time limit of 0.5 s reached" in (tmp_path / "train.log").read_text()
+    resumed = make_trainer(tmp_path, num_steps=step + 2, time_limit=600).train()
+    assert resumed["global_step"] == step + 2 and resumed["stopped"] is None
+    with pytest.raises(ValueError, match="time_limit"):
+        make_trainer(tmp_path / "x", num_steps=1, time_limit=0)

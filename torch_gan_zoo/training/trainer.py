@@ -10,6 +10,7 @@ import contextlib
 import os
 import signal
 import threading
+import time
 import warnings
 
 import torch
@@ -98,6 +99,9 @@ class Trainer:
         evaluator (Evaluator, optional): Computes metrics (FID, ...) every ``evaluator.every`` steps and
             at the end, sharded across DDP ranks; results go to TensorBoard (``metrics/*``),
             ``log_dir/metrics.jsonl`` and the ``'evaluation'`` entry of :meth:`train`'s result.
+        time_limit (float, optional): Stop cleanly after this many seconds of training in this call
+            (checkpoint saved, ``train()`` returns with ``'stopped': 'time_limit'``); running again
+            resumes. For fixed compute budgets and cluster jobs with a wall-clock limit.
         compile (bool or dict): ``torch.compile`` both networks in place (opt-in; the first steps are
             slow while it compiles); a dict is passed as keyword arguments, e.g. ``{'mode': 'max-autotune'}``.
     """
@@ -107,7 +111,7 @@ class Trainer:
                  keep_checkpoints=5, num_vis_images=64, netG_ckpt_file=None, netD_ckpt_file=None, amp=False,
                  amp_dtype=None, batch_size=None, num_workers=0, progress=True, extra_hparams=None,
                  flush_secs=30, ema_decay=None, ema_start=0, distributed=None, sync_bn=False,
-                 channels_last=False, compile=False, evaluator=None):
+                 channels_last=False, compile=False, evaluator=None, time_limit=None):
         if not isinstance(netG, BaseGenerator):
             raise TypeError(f"netG must be a torch_gan_zoo BaseGenerator, got {type(netG).__name__}")
         if not isinstance(netD, BaseDiscriminator):
@@ -149,6 +153,10 @@ class Trainer:
         self.compile = compile
         self._wrappers = {}
         self.evaluator = evaluator
+        if time_limit is not None and not (isinstance(time_limit, (int, float)) and time_limit > 0):
+            raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
+        self.time_limit = time_limit
+        self._deadline = None
         self.last_evaluation = None
         self._last_evaluated_step = None
         self.amp_dtype = self._resolve_amp(amp, amp_dtype)
@@ -208,6 +216,7 @@ class Trainer:
             "num_steps": self.num_steps,
             "logging": {"print_steps": self.print_steps, "log_steps": self.log_steps, "vis_steps": self.vis_steps,
                         "save_steps": self.save_steps, "keep_checkpoints": self.keep_checkpoints,
+                        "time_limit": self.time_limit,
                         "evaluation": None if self.evaluator is None else self.evaluator.to_config()},
             "versions": versions(),
             "runtime": {"device": str(self.device), "log_dir": os.path.abspath(self.log_dir),
@@ -394,11 +403,14 @@ class Trainer:
         return {part: self.checkpoints.path(part, step) for part in parts}
 
     def _stop_requested(self):
-        """Whether a stop signal arrived; under DDP, on any rank (so every rank stops at the same step)."""
+        """Whether a stop signal arrived or the time limit passed; under DDP, on any rank (so every
+        rank stops at the same step)."""
+        if self._deadline is not None and self._stop_signal is None and time.monotonic() > self._deadline:
+            self._stop_signal = "time_limit"
         if self.dist.enabled:
             stop = self.dist.any(self._stop_signal is not None)
             if stop and self._stop_signal is None:
-                self._stop_signal = signal.SIGTERM
+                self._stop_signal = "peer"  # another rank stopped (signal or time limit): stop here too
             return stop
         return self._stop_signal is not None
 
@@ -433,6 +445,7 @@ class Trainer:
         """
         start = self._prepare()
         self._stop_signal = None
+        self._deadline = None if self.time_limit is None else time.monotonic() + self.time_limit
         self.logger.start(start)
         if start:
             self.logger.info(f"resumed from step {start} in {self.checkpoints.root}")
@@ -461,11 +474,14 @@ class Trainer:
                 elif paths is None:  # resumed a finished run: nothing new to save
                     paths = self._paths(self.global_step)
                 if self.evaluator is not None and self._last_evaluated_step != self.global_step and \
-                        self._stop_signal is None:
+                        self._stop_signal in (None, "time_limit", "peer"):
                     self.evaluate()
                 self.logger.flush_scalars(self.global_step, self._lrs())
                 metrics = dict(self.logger.last_means)
-                if self._stop_signal is not None:
+                if self._stop_signal == "time_limit":
+                    self.logger.info(f"time limit of {self.time_limit:g} s reached: saved checkpoint at step "
+                                     f"{self.global_step}; run again to continue")
+                elif self._stop_signal not in (None, "peer"):
                     name = signal.Signals(self._stop_signal).name
                     self.logger.info(f"{name} received: saved checkpoint at step {self.global_step} to "
                                      f"{paths['netG']}; run the same command again to resume")
@@ -477,7 +493,7 @@ class Trainer:
         if self._stop_signal == signal.SIGTERM:
             raise SystemExit(128 + signal.SIGTERM)
         return {"global_step": self.global_step, "checkpoint": paths, "log_dir": self.log_dir, "metrics": metrics,
-                "evaluation": self.last_evaluation}
+                "evaluation": self.last_evaluation, "stopped": self._stop_signal}
 
     def evaluate(self):
         """Run the evaluator now (every process must call it under DDP); returns and records the results."""
