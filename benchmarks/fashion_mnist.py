@@ -1,7 +1,8 @@
 """Proof on real data: train GANs on real Fashion-MNIST on the CPU and measure their FID.
 
 For each model: train on the 60,000 training images, then compute FID between 10,000 generated
-images (from the EMA generator when the run keeps one) and the 10,000 test images, with the real
+images (from the EMA generator when the run keeps one; 32 px models' samples resized to the native
+28 px) and the 10,000 test images, with the real
 ImageNet-trained Inception (the TorchScript pool3 extractor from ``shared/tools/get-real-assets.sh``)
 under the library's default protocol. Reports steps, wall time, steps/s and FID, writes
 ``benchmarks/results/fashion_mnist.json`` and sample grids to ``docs/images/``.
@@ -24,67 +25,90 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import torch_gan_zoo as tgz  # noqa: E402
 import torch_gan_zoo.metrics  # noqa: E402,F401
-from torch_gan_zoo.training.recipe import build_config, build_optimizer  # noqa: E402
+from torch_gan_zoo.training.recipe import build_config, run_config  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = "/usr/share/datasets/fashion-mnist"
 INCEPTION = os.path.join(os.environ.get("TGZ_ASSETS", os.path.expanduser("~/.cache/tgz-assets")),
                          "inception-2015-12-05-pool3.pt")
 
-# Each entry: registry model, resolution, preset overrides. Grayscale (nc=1) throughout.
+# Each entry: registry model, resolution, preset overrides, and a wall-clock training budget
+# (``time_limit`` seconds, at ``--threads`` CPU threads; ``num_steps`` is only an upper bound).
+# Grayscale (nc=1) throughout; every run keeps an EMA generator, which is what gets evaluated.
+_EMA = {"ema_decay": 0.999, "ema_start": 1000}
 MODELS = {
-    "dcgan": {"model": "dcgan", "resolution": 28, "num_steps": 30000, "batch_size": 64, "n_dis": 1,
-              "lr_decay": None, "trainer_kwargs": {"ema_decay": 0.999, "ema_start": 1000}},
-    "sngan": {"model": "sngan", "resolution": 32, "num_steps": 6000, "batch_size": 64, "n_dis": 2,
-              "lr_decay": "linear", "model_kwargs": {"ngf": 128, "ndf": 128},
-              "trainer_kwargs": {"ema_decay": 0.999, "ema_start": 1000}},
-    "wgan_gp": {"model": "wgan_gp", "resolution": 32, "num_steps": 4000, "batch_size": 64,
-                "model_kwargs": {"ngf": 128, "ndf": 128}, "trainer_kwargs": {"ema_decay": 0.999, "ema_start": 1000}},
-    "cgan_pd": {"model": "cgan_pd", "resolution": 32, "num_steps": 6000, "batch_size": 64, "n_dis": 2,
-                "lr_decay": "linear", "model_kwargs": {"ngf": 128, "ndf": 128, "num_classes": 10},
-                "trainer_kwargs": {"ema_decay": 0.999, "ema_start": 1000}},
+    "dcgan": {"model": "dcgan", "resolution": 28, "num_steps": 100000, "batch_size": 64, "n_dis": 1,
+              "lr_decay": None, "model_kwargs": {"ngf": 64, "ndf": 64}, "time_limit": 3300},
+    "dcgan_96": {"model": "dcgan", "resolution": 28, "num_steps": 100000, "batch_size": 64, "n_dis": 1,
+                 "lr_decay": None, "model_kwargs": {"ngf": 96, "ndf": 96}, "time_limit": 3300},
+    "sngan": {"model": "sngan", "resolution": 32, "num_steps": 100000, "batch_size": 64, "n_dis": 2,
+              "lr_decay": None, "model_kwargs": {"ngf": 64, "ndf": 64}, "time_limit": 900},
+    "wgan_gp": {"model": "wgan_gp", "resolution": 32, "num_steps": 100000, "batch_size": 64,
+                "lr_decay": None, "model_kwargs": {"ngf": 64, "ndf": 64}, "time_limit": 900},
+    "cgan_pd": {"model": "cgan_pd", "resolution": 32, "num_steps": 100000, "batch_size": 64, "n_dis": 2,
+                "lr_decay": None, "model_kwargs": {"ngf": 64, "ndf": 64}, "time_limit": 900},
 }
 
 
 def train(name, spec, out_dir, seed, max_steps=None):
-    overrides = dict(spec)
+    """Train (or resume) one model until its step budget or its wall-clock budget; returns the trainer,
+    the cumulative ``{'seconds', 'steps'}`` and what ``Trainer.train`` returned."""
+    spec = dict(spec)
+    time_limit = spec.pop("time_limit", None)
     if max_steps:
-        overrides["num_steps"] = max_steps
-    overrides.update(dataset="fashion_mnist", data_root=DATA, seed=seed, log_dir=os.path.join(out_dir, name))
-    config = build_config(spec["model"], config={k: v for k, v in overrides.items() if k != "model"})
+        spec["num_steps"] = max_steps
+    spec.update(dataset="fashion_mnist", data_root=DATA, seed=seed, log_dir=os.path.join(out_dir, name),
+                device="cpu")
+    config = build_config(spec.pop("model"), config=spec)
     config["trainer_kwargs"] = {"log_steps": 200, "vis_steps": 2000, "save_steps": 1000, "progress": False,
-                                **config.get("trainer_kwargs", {})}
-    tgz.utils.seed_everything(seed)
-    dataset = tgz.datasets.load_dataset(DATA, "fashion_mnist", resolution=config["resolution"])
-    model_kwargs = {"nc": 1, "loss_type": config["loss_type"], **config.get("model_kwargs", {})}
-    netG, netD = tgz.nets.create_model(config["model"], config["resolution"], **model_kwargs)
-    for reg in config.get("regularizers", []) or []:
-        netD.regularizers.append(tgz.losses.regularizers.build_regularizer(reg))
-    optG, optD = build_optimizer(netG.parameters(), config["optG"]), build_optimizer(netD.parameters(), config["optD"])
-    trainer = tgz.training.Trainer(netD, netG, optD, optG, dataset, num_steps=config["num_steps"],
-                                   batch_size=config["batch_size"], n_dis=config["n_dis"],
-                                   lr_decay=config["lr_decay"], log_dir=config["log_dir"], seed=seed,
-                                   device="cpu", **config["trainer_kwargs"])
-    t0 = time.perf_counter()
+                                **_EMA, **config.get("trainer_kwargs", {})}
     timing_file = os.path.join(config["log_dir"], "wall_time.json")
     previous = json.load(open(timing_file)) if os.path.exists(timing_file) else {"seconds": 0.0, "steps": 0}
-    result = trainer.train()
+    if time_limit is not None:
+        remaining = time_limit - previous["seconds"]
+        if remaining <= 1:  # budget spent: load the last checkpoint without training further
+            config["num_steps"] = max(previous["steps"], 1)
+        else:
+            config["trainer_kwargs"]["time_limit"] = remaining
+    t0 = time.perf_counter()
+    result = run_config(config)
     elapsed = time.perf_counter() - t0
-    done = result["global_step"] - previous["steps"]
     total = {"seconds": previous["seconds"] + elapsed, "steps": result["global_step"]}
     tgz.utils.atomic_write_json(timing_file, total)
-    print(f"{name}: trained to step {result['global_step']} ({done} new steps in {elapsed:.0f} s)", flush=True)
-    return trainer, total
+    print(f"{name}: step {result['global_step']} ({result['global_step'] - previous['steps']} new steps in "
+          f"{elapsed:.0f} s; stopped: {result.get('stopped')})", flush=True)
+    return result["trainer"], total
+
+
+class ResizedGenerator(torch.nn.Module):
+    """Wraps a generator so that its images come out at ``size`` x ``size`` (antialiased bilinear).
+
+    32 px models are trained on Fashion-MNIST upsampled from 28 px; their samples are brought back to
+    the native 28 px so that every model is compared with the same reference statistics (the 10,000
+    test images as published)."""
+
+    def __init__(self, netG, size):
+        super().__init__()
+        self.netG, self.size = netG, size
+        self.nz, self.num_classes = netG.nz, getattr(netG, "num_classes", None)
+
+    def generate_images(self, num_images, device=None):
+        """Images (num_images, C, size, size) in [-1, 1] (random classes for a conditional model)."""
+        images = self.netG.generate_images(num_images, device=device)
+        if images.shape[-1] != self.size:
+            images = torch.nn.functional.interpolate(images, size=(self.size, self.size), mode="bilinear",
+                                                     antialias=True, align_corners=False).clamp(-1, 1)
+        return images
 
 
 def evaluate(name, trainer, num_samples, seed):
     netG = trainer.netG_ema if trainer.netG_ema is not None else trainer.netG
     if trainer.netG_ema is not None:
         trainer.ema.standing_stats(num_batches=20, batch_size=100)
-    res = trainer.data.dataset.resolution
     fid = tgz.metrics.compute_fid(
-        "fashion_mnist", netG, root=DATA, split="test", resolution=res, num_real_samples=10000,
-        num_fake_samples=num_samples, inception_weights=INCEPTION, device="cpu", seed=seed, batch_size=100)
+        "fashion_mnist", ResizedGenerator(netG, 28), root=DATA, split="test", resolution=28,
+        num_real_samples=10000, num_fake_samples=num_samples, inception_weights=INCEPTION, device="cpu",
+        seed=seed, batch_size=100)
     return fid
 
 
@@ -113,10 +137,12 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, help="override every model's step budget")
     parser.add_argument("--num-samples", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1, help="CPU threads for training and evaluation")
     parser.add_argument("--results", default=os.path.join(REPO, "benchmarks", "results", "fashion_mnist.json"))
     args = parser.parse_args(argv)
     if not os.path.exists(INCEPTION) or not os.path.isdir(DATA):
         sys.exit("run ../shared/tools/get-real-assets.sh first (Fashion-MNIST and the real Inception)")
+    torch.set_num_threads(args.threads)
     results = json.load(open(args.results)) if os.path.exists(args.results) else {}
     for name in args.models:
         trainer, timing = train(name, MODELS[name], args.out_dir, args.seed, args.steps)
