@@ -4,7 +4,8 @@ SNGAN 32x32 (ngf 256, ndf 128), batch 64, n_dis 5, Adam(2e-4, betas=(0, 0.9)), h
 setting of Mimicry's CIFAR-10 SNGAN. One "generator step" = n_dis discriminator steps + one generator
 step, each through the library's own ``train_step`` methods on the same real batches. The two
 libraries are timed alternately in one process (so machine load affects both alike), after warm-up
-steps. Peak memory is measured per library in a child process (RSS on CPU, allocator peak on CUDA).
+steps. Peak memory is measured per library in a child process, over the steps after a warm-up step
+(peak resident set size of the whole process on CPU, allocator peak on CUDA).
 
     python benchmarks/bench_train_step.py                      # CPU
     python benchmarks/bench_train_step.py --device cuda --amp --channels-last
@@ -119,17 +120,37 @@ def peak_memory(args, device, impl):
 def measure_memory_here(args, device):
     build = build_ours if args.memory_of == "torch_gan_zoo" else build_mimicry
     step = build(args, device)
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    step(make_batches(args, device, 0))  # warm-up: allocator caches, optimiser state
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats()
+    else:
+        _reset_peak_rss()
     for k in range(args.steps):
         step(make_batches(args, device, k))
     sync(device)
     if device.type == "cuda":
         peak = torch.cuda.max_memory_allocated() / 2**20
     else:
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base
+        peak = _peak_rss_mib()
     print(json.dumps({"peak_mib": peak}))
+
+
+def _reset_peak_rss():
+    """Reset the kernel's high-water mark of this process's RSS (Linux >= 4.0)."""
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+
+
+def _peak_rss_mib():
+    """Peak resident set size since the last reset, in MiB (VmHWM), falling back to ru_maxrss."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(argv=None):

@@ -7,7 +7,7 @@ D on real and detached fake, step, G step, with ``.item()`` each step for a prog
 Trainer runs with its defaults (progress bar, TensorBoard every 50 steps, sample grids every 500,
 a checkpoint at the end), started from scratch each round, set-up included.
 
-    python benchmarks/bench_trainer_overhead.py --steps 300 --rounds 3
+    python benchmarks/bench_trainer_overhead.py --steps 300 --rounds 3 [--width 64]
 """
 import argparse
 import statistics
@@ -29,16 +29,16 @@ def make_data(n=6400):
     return torch.utils.data.TensorDataset(torch.rand(n, 1, 28, 28, generator=g) * 2 - 1, torch.zeros(n, dtype=torch.long))
 
 
-def build(seed=0):
+def build(width, seed=0):
     torch.manual_seed(seed)
-    netG, netD = tgz.nets.create_model("dcgan", 28)
+    netG, netD = tgz.nets.create_model("dcgan", 28, ngf=width, ndf=width)
     optG = torch.optim.Adam(netG.parameters(), 2e-4, betas=(0.5, 0.999))
     optD = torch.optim.Adam(netD.parameters(), 2e-4, betas=(0.5, 0.999))
     return netG, netD, optG, optD
 
 
-def bare_loop(data, steps, batch_size):
-    netG, netD, optG, optD = build()
+def bare_loop(data, steps, batch_size, width):
+    netG, netD, optG, optD = build(width)
     loader = torch.utils.data.DataLoader(data, batch_size=batch_size, shuffle=True, drop_last=True)
     it = iter(loader)
     t0 = time.perf_counter()
@@ -63,8 +63,8 @@ def bare_loop(data, steps, batch_size):
     return steps / (time.perf_counter() - t0)
 
 
-def trainer_loop(data, steps, batch_size):
-    netG, netD, optG, optD = build()
+def trainer_loop(data, steps, batch_size, width):
+    netG, netD, optG, optD = build(width)
     with tempfile.TemporaryDirectory() as log_dir:
         t0 = time.perf_counter()
         tgz.training.Trainer(netD, netG, optD, optG, data, num_steps=steps, batch_size=batch_size,
@@ -77,17 +77,23 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--width", type=int, default=128, help="ngf = ndf of the DCGAN-28 networks")
+    parser.add_argument("--results", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
     data = make_data()
     rates = {"bare": [], "trainer": []}
     for r in range(args.rounds):
         order = (("bare", bare_loop), ("trainer", trainer_loop))
         for name, fn in (order if r % 2 == 0 else order[::-1]):
-            rates[name].append(fn(data, args.steps, args.batch_size))
+            rates[name].append(fn(data, args.steps, args.batch_size, args.width))
     bare, trainer = statistics.median(rates["bare"]), statistics.median(rates["trainer"])
-    print(f"\nthreads={torch.get_num_threads()} steps={args.steps} rounds={args.rounds}")
+    print(f"\nthreads={torch.get_num_threads()} width={args.width} steps={args.steps} rounds={args.rounds}")
     print(f"bare PyTorch loop: {bare:.2f} steps/s   Trainer: {trainer:.2f} steps/s   ratio {trainer / bare:.2f}")
-    return {"bare_steps_per_sec": bare, "trainer_steps_per_sec": trainer, "ratio": trainer / bare}
+    result = {"threads": torch.get_num_threads(), "width": args.width, "steps": args.steps, "rounds": args.rounds,
+              "bare_steps_per_sec": bare, "trainer_steps_per_sec": trainer, "ratio": trainer / bare}
+    if args.results:
+        tgz.utils.atomic_write_json(args.results, result)
+    return result
 
 
 if __name__ == "__main__":
