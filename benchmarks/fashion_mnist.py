@@ -42,11 +42,11 @@ MODELS = {
     "dcgan_96": {"model": "dcgan", "resolution": 28, "num_steps": 100000, "batch_size": 64, "n_dis": 1,
                  "lr_decay": None, "model_kwargs": {"ngf": 96, "ndf": 96}, "time_limit": 3300},
     "sngan": {"model": "sngan", "resolution": 32, "num_steps": 100000, "batch_size": 64, "n_dis": 2,
-              "lr_decay": None, "model_kwargs": {"ngf": 64, "ndf": 64}, "time_limit": 900},
+              "lr_decay": None, "model_kwargs": {"ngf": 32, "ndf": 32}, "time_limit": 720},
     "wgan_gp": {"model": "wgan_gp", "resolution": 32, "num_steps": 100000, "batch_size": 64,
-                "lr_decay": None, "model_kwargs": {"ngf": 64, "ndf": 64}, "time_limit": 900},
+                "lr_decay": None, "model_kwargs": {"ngf": 32, "ndf": 32}, "time_limit": 720},
     "cgan_pd": {"model": "cgan_pd", "resolution": 32, "num_steps": 100000, "batch_size": 64, "n_dis": 2,
-                "lr_decay": None, "model_kwargs": {"ngf": 64, "ndf": 64}, "time_limit": 900},
+                "lr_decay": None, "model_kwargs": {"ngf": 32, "ndf": 32}, "time_limit": 720},
 }
 
 

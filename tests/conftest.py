@@ -17,6 +17,28 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
+def fresh_home(tmp_path, monkeypatch):
+    """A home (cache) folder of this test's own, for tests that check what gets cached."""
+    monkeypatch.setenv("TORCH_GAN_ZOO_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory):
+    """A tiny TorchScript pool3 extractor file (fast stand-in for the real Inception)."""
+    from metrics_helpers import tiny_torchscript_file
+
+    return tiny_torchscript_file(str(tmp_path_factory.mktemp("tiny")))
+
+
+@pytest.fixture(scope="session")
+def inception(tmp_path_factory):
+    """A randomly initialised Inception weight file in pytorch-fid's format (with the logits layer)."""
+    from metrics_helpers import random_inception_file
+
+    return random_inception_file(str(tmp_path_factory.mktemp("weights")))
+
+
+@pytest.fixture
 def tiny_pair():
     """A factory of small (netG, netD) pairs of a registered model."""
 

@@ -42,9 +42,7 @@ def images():
     return smooth_images(N, 1), smooth_images(N, 2, noise=0.6)
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path, monkeypatch):
-    monkeypatch.setenv("TORCH_GAN_ZOO_HOME", str(tmp_path / "home"))
+pytestmark = pytest.mark.usefixtures("fresh_home")
 
 
 class _U8Dataset(torch.utils.data.Dataset):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from metrics_helpers import random_inception_file, smooth_images, tiny_torchscript_file
+from metrics_helpers import smooth_images
 from torch_gan_zoo.metrics import (
     OPTIONS,
     Score,
@@ -24,19 +24,7 @@ from torch_gan_zoo.metrics import (
 from torch_gan_zoo.metrics import fid as fid_module
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    return tiny_torchscript_file(str(tmp_path_factory.mktemp("tiny")))
-
-
-@pytest.fixture(scope="module")
-def inception(tmp_path_factory):
-    return random_inception_file(str(tmp_path_factory.mktemp("weights")))
-
-
-@pytest.fixture(autouse=True)
-def _home(tmp_path, monkeypatch):
-    monkeypatch.setenv("TORCH_GAN_ZOO_HOME", str(tmp_path / "home"))
+pytestmark = pytest.mark.usefixtures("fresh_home")
 
 
 def test_score_is_a_float_with_its_protocol():

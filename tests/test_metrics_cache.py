@@ -8,20 +8,13 @@ import pytest
 import torch
 import torchvision
 
-from metrics_helpers import smooth_images, tiny_torchscript_file
+from metrics_helpers import smooth_images
 from torch_gan_zoo.metrics import api, compute_fid, compute_kid, compute_metrics
 from torch_gan_zoo.metrics.fid import FIDStatistics
 from torch_gan_zoo.metrics.stats_cache import StatsCache, make_cache_key
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    return tiny_torchscript_file(str(tmp_path_factory.mktemp("tiny")))
-
-
-@pytest.fixture(autouse=True)
-def _home(tmp_path, monkeypatch):
-    monkeypatch.setenv("TORCH_GAN_ZOO_HOME", str(tmp_path / "home"))
+pytestmark = pytest.mark.usefixtures("fresh_home")
 
 
 @pytest.fixture

@@ -15,9 +15,7 @@ from metrics_helpers import (
     LabelledImages,
     ToyConditionalGenerator,
     ToyGenerator,
-    random_inception_file,
     smooth_images,
-    tiny_torchscript_file,
 )
 from torch_gan_zoo.metrics import (
     FIDStatistics,
@@ -32,19 +30,7 @@ from torch_gan_zoo.metrics import (
 from torch_gan_zoo.metrics.inputs import DEFAULT_NUM_GENERATED, make_source
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    return tiny_torchscript_file(str(tmp_path_factory.mktemp("tiny")))
-
-
-@pytest.fixture(scope="module")
-def inception(tmp_path_factory):
-    return random_inception_file(str(tmp_path_factory.mktemp("weights")))
-
-
-@pytest.fixture(autouse=True)
-def _home(tmp_path, monkeypatch):
-    monkeypatch.setenv("TORCH_GAN_ZOO_HOME", str(tmp_path / "home"))
+pytestmark = pytest.mark.usefixtures("fresh_home")
 
 
 class _Items(torch.utils.data.Dataset):
