@@ -73,7 +73,8 @@ def train(name, spec, out_dir, seed, max_steps=None):
     t0 = time.perf_counter()
     result = run_config(config)
     elapsed = time.perf_counter() - t0
-    total = {"seconds": previous["seconds"] + elapsed, "steps": result["global_step"]}
+    trained = result["global_step"] > previous["steps"]  # a finished run is only loaded (not timed)
+    total = {"seconds": previous["seconds"] + (elapsed if trained else 0.0), "steps": result["global_step"]}
     tgz.utils.atomic_write_json(timing_file, total)
     print(f"{name}: step {result['global_step']} ({result['global_step'] - previous['steps']} new steps in "
           f"{elapsed:.0f} s; stopped: {result.get('stopped')})", flush=True)
