@@ -51,8 +51,10 @@ MODELS = {
 
 
 def train(name, spec, out_dir, seed, max_steps=None):
-    """Train (or resume) one model until its step budget or its wall-clock budget; returns the trainer,
-    the cumulative ``{'seconds', 'steps'}`` and what ``Trainer.train`` returned."""
+    """Train (or resume) one model until its step budget or its wall-clock budget.
+
+    Returns:
+        tuple: ``(trainer, {'seconds': cumulative training wall time, 'steps': global step})``."""
     spec = dict(spec)
     time_limit = spec.pop("time_limit", None)
     if max_steps:
