@@ -41,6 +41,14 @@ MODELS = {
               "lr_decay": None, "model_kwargs": {"ngf": 64, "ndf": 64}, "time_limit": 3300},
     "dcgan_96": {"model": "dcgan", "resolution": 28, "num_steps": 100000, "batch_size": 64, "n_dis": 1,
                  "lr_decay": None, "model_kwargs": {"ngf": 96, "ndf": 96}, "time_limit": 3300},
+    # Same nets, step budgets that fit 55 minutes, the rate constant for the first half and then
+    # decaying linearly to 0 (``time_limit`` stays as a cap).
+    "dcgan_96_decay": {"model": "dcgan", "resolution": 28, "num_steps": 19000, "batch_size": 64, "n_dis": 1,
+                       "lr_decay": "linear", "lr_decay_start": 9500, "model_kwargs": {"ngf": 96, "ndf": 96},
+                       "time_limit": 3300},
+    "dcgan_128_decay": {"model": "dcgan", "resolution": 28, "num_steps": 10000, "batch_size": 64, "n_dis": 1,
+                        "lr_decay": "linear", "lr_decay_start": 5000, "model_kwargs": {"ngf": 128, "ndf": 128},
+                        "time_limit": 3300},
     "sngan": {"model": "sngan", "resolution": 32, "num_steps": 100000, "batch_size": 64, "n_dis": 2,
               "lr_decay": None, "model_kwargs": {"ngf": 32, "ndf": 32}, "time_limit": 720},
     "wgan_gp": {"model": "wgan_gp", "resolution": 32, "num_steps": 100000, "batch_size": 64,

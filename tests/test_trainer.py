@@ -153,6 +153,39 @@ def test_changed_model_or_seed_is_refused(tmp_path):
         make_trainer(tmp_path, num_steps=3, model="sngan").train()
 
 
+def test_lr_decay_start_is_part_of_the_run_and_delays_the_decay(tmp_path):
+    trainer = make_trainer(tmp_path, num_steps=4, lr_decay_start=2, save_steps=10)
+    trainer.train()
+    lrs = [group["lr"] for opt in (trainer.optG, trainer.optD) for group in opt.param_groups]
+    assert lrs == pytest.approx([0.0, 0.0])
+    saved = json.load(open(tmp_path / "hparams.json"))
+    assert saved["lr_decay_start"] == 2
+    with pytest.raises(HyperparameterMismatchError, match="lr_decay_start: saved 2, now 1"):
+        make_trainer(tmp_path, num_steps=4, lr_decay_start=1).train()
+    # a snapshot from before the option existed resumes as lr_decay_start=0
+    other = tmp_path / "old"
+    make_trainer(other, num_steps=2).train()
+    snapshot_file = other / "hparams.json"
+    old = json.load(open(snapshot_file))
+    del old["lr_decay_start"]
+    snapshot_file.write_text(json.dumps(old))
+    assert make_trainer(other, num_steps=3).train()["global_step"] == 3
+
+
+def test_lr_is_constant_until_the_decay_starts(tmp_path):
+    trainer = make_trainer(tmp_path, num_steps=2, lr_decay_start=1, save_steps=10, n_dis=1)
+    seen = []
+    original = trainer.netG.train_step
+
+    def spy(*args, **kwargs):
+        seen.append(trainer.optG.param_groups[0]["lr"])
+        return original(*args, **kwargs)
+
+    trainer.netG.train_step = spy
+    trainer.train()
+    assert seen == pytest.approx([2e-4, 2e-4])
+
+
 def test_nan_loss_stops_training_and_keeps_earlier_checkpoints(tmp_path):
     trainer = make_trainer(tmp_path, num_steps=9, log_steps=1, save_steps=2)
     original = trainer.netD.compute_gan_loss

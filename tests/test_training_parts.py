@@ -261,3 +261,30 @@ def test_linear_decay_reaches_zero():
     assert make_lr_scheduler(opt, None, 4) is None and make_lr_scheduler(opt, "none", 4) is None
     with pytest.raises(ValueError, match="unknown lr_decay"):
         make_lr_scheduler(opt, "cosine", 4)
+
+
+def test_linear_decay_can_start_late():
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    scheduler = make_lr_scheduler(opt, "linear", 6, start=2)
+    lrs = []
+    for _ in range(6):
+        opt.step()
+        scheduler.step()
+        lrs.append(opt.param_groups[0]["lr"])
+    assert lrs == pytest.approx([1.0, 1.0, 0.75, 0.5, 0.25, 0.0])
+    for bad in (-1, 2.5, True):
+        with pytest.raises(ValueError, match="lr_decay_start must be a non-negative int"):
+            make_lr_scheduler(opt, "linear", 6, start=bad)
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    late = make_lr_scheduler(opt, "linear", 3, start=3)  # decay never begins within this run
+    for _ in range(3):
+        opt.step()
+        late.step()
+        assert opt.param_groups[0]["lr"] == 1.0
+
+
+def test_snapshots_without_keys_added_later_read_as_their_defaults():
+    current = {"lr_decay": "linear", "lr_decay_start": 0, "seed": 0}
+    assert diff_hparams({"lr_decay": "linear", "seed": 0}, current) == []
+    assert diff_hparams({"lr_decay": "linear", "seed": 0}, dict(current, lr_decay_start=5)) == [("lr_decay_start", 0, 5)]
+    assert diff_hparams({"lr_decay": "linear", "lr_decay_start": 3, "seed": 0}, current) == [("lr_decay_start", 3, 0)]

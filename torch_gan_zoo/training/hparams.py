@@ -15,6 +15,7 @@ from torch_gan_zoo.nets.basemodel import jsonable
 __all__ = [
     "HyperparameterMismatchError",
     "MUTABLE_KEYS",
+    "ADDED_KEYS",
     "optimizer_hparams",
     "dataset_hparams",
     "versions",
@@ -24,6 +25,10 @@ __all__ = [
 
 #: Top-level keys that do not block a resume.
 MUTABLE_KEYS = ("num_steps", "logging", "versions", "runtime")
+
+#: Top-level keys added after the first release, with the value that older snapshots implied.
+#: A saved ``hparams.json`` without one of them is read as if it held this value.
+ADDED_KEYS = {"lr_decay_start": 0}
 
 # Optimiser options that choose an implementation, not the mathematics.
 _IMPLEMENTATION_OPTIONS = {"params", "initial_lr", "foreach", "fused", "capturable", "differentiable"}
@@ -80,9 +85,11 @@ def _flatten(obj, prefix=""):
 def diff_hparams(saved, current, ignore=MUTABLE_KEYS):
     """Keys whose values differ between two snapshots, as ``[(dotted_key, saved, current)]``.
 
-    Top-level keys in ``ignore`` are skipped. A key missing on one side shows as ``'<missing>'``.
+    Top-level keys in ``ignore`` are skipped. A key missing on one side shows as ``'<missing>'``,
+    except keys of :data:`ADDED_KEYS` missing from ``saved`` (an older snapshot), which take their default.
     """
     missing = "<missing>"
+    saved = {**{k: v for k, v in ADDED_KEYS.items() if k in current}, **saved}
     a = _flatten({k: v for k, v in saved.items() if k not in ignore})
     b = _flatten({k: v for k, v in json.loads(json.dumps(current)).items() if k not in ignore})
     return [(k, a.get(k, missing), b.get(k, missing)) for k in sorted(set(a) | set(b)) if a.get(k, missing) != b.get(k, missing)]

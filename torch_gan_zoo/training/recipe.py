@@ -29,7 +29,7 @@ __all__ = ["build_config", "build_optimizer", "build_regularizers", "attach_tech
 
 _OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "rmsprop": torch.optim.RMSprop, "sgd": torch.optim.SGD}
 _RUN_KEYS = {"model", "resolution", "dataset", "data_root", "split", "download", "num_steps", "batch_size", "n_dis",
-             "lr_decay", "loss_type", "optG", "optD", "model_kwargs", "trainer_kwargs", "dataset_kwargs", "seed",
+             "lr_decay", "lr_decay_start", "loss_type", "optG", "optD", "model_kwargs", "trainer_kwargs", "dataset_kwargs", "seed",
              "log_dir", "device", "num_workers", "paper", "regularizers", "augment"}
 
 
@@ -134,7 +134,8 @@ def run_config(config, netG=None, netD=None):
     optD = build_optimizer(netD.parameters(), config["optD"])
     trainer = Trainer(
         netD, netG, optD, optG, dataset, num_steps=int(config["num_steps"]), log_dir=config.get("log_dir", "./log"),
-        n_dis=int(config.get("n_dis", 1)), lr_decay=config.get("lr_decay"), device=device, seed=seed,
+        n_dis=int(config.get("n_dis", 1)), lr_decay=config.get("lr_decay"),
+        lr_decay_start=int(config.get("lr_decay_start", 0)), device=device, seed=seed,
         batch_size=int(config["batch_size"]), num_workers=int(config.get("num_workers", 0)),
         extra_hparams={"model": config["model"], "dataset": config["dataset"], "resolution": resolution},
         **config.get("trainer_kwargs", {}),

@@ -7,20 +7,27 @@ __all__ = ["LR_DECAYS", "make_lr_scheduler"]
 LR_DECAYS = (None, "none", "linear")
 
 
-def make_lr_scheduler(optimizer, lr_decay, num_steps):
+def make_lr_scheduler(optimizer, lr_decay, num_steps, start=0):
     """A scheduler for ``optimizer``, or ``None`` for a constant rate.
 
     Args:
-        lr_decay: ``None``/``'none'`` (constant) or ``'linear'``: ``lr(t) = lr0 * (1 - t / num_steps)``,
-            reaching 0 at ``num_steps`` (Mimicry's and SNGAN's schedule).
+        lr_decay: ``None``/``'none'`` (constant) or ``'linear'``: constant ``lr0`` up to step ``start``,
+            then ``lr(t) = lr0 * (1 - (t - start) / (num_steps - start))``, reaching 0 at ``num_steps``
+            (with ``start=0``: Mimicry's and SNGAN's schedule).
         num_steps (int): Total generator steps. A resumed run with a larger ``num_steps`` continues
             the linear decay towards the new end.
+        start (int): Generator step at which the decay begins; with ``start >= num_steps`` the rate
+            stays constant (a later resume that extends ``num_steps`` past it starts the decay).
 
     Raises:
-        ValueError: Unknown ``lr_decay``.
+        ValueError: Unknown ``lr_decay``, or ``start`` not a non-negative int.
     """
+    if isinstance(start, bool) or not isinstance(start, int) or start < 0:
+        raise ValueError(f"lr_decay_start must be a non-negative int, got {start!r}")
     if lr_decay in (None, "none"):
         return None
     if lr_decay == "linear":
-        return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: max(0.0, 1.0 - step / num_steps))
+        span = max(num_steps - start, 1)
+        return torch.optim.lr_scheduler.LambdaLR(
+            optimizer, lambda step: min(1.0, max(0.0, 1.0 - (step - start) / span)))
     raise ValueError(f"unknown lr_decay {lr_decay!r}; valid: {LR_DECAYS}")

@@ -68,6 +68,7 @@ class Trainer:
         log_dir (str): Where hparams.json, checkpoints, TensorBoard events, images and train.log go.
         n_dis (int): Discriminator steps per generator step, each on a fresh real batch.
         lr_decay (str or None): ``None`` or ``'linear'`` (to 0 at ``num_steps``), for both optimisers.
+        lr_decay_start (int): Generator step where the linear decay begins (constant before it).
         device: Device to train on (default: CUDA if available, else CPU).
         print_steps (int): Refresh the progress bar's losses every this many steps.
         vis_steps (int): Write sample grids every this many steps.
@@ -111,7 +112,7 @@ class Trainer:
                  keep_checkpoints=5, num_vis_images=64, netG_ckpt_file=None, netD_ckpt_file=None, amp=False,
                  amp_dtype=None, batch_size=None, num_workers=0, progress=True, extra_hparams=None,
                  flush_secs=30, ema_decay=None, ema_start=0, distributed=None, sync_bn=False,
-                 channels_last=False, compile=False, evaluator=None, time_limit=None):
+                 channels_last=False, compile=False, evaluator=None, time_limit=None, lr_decay_start=0):
         if not isinstance(netG, BaseGenerator):
             raise TypeError(f"netG must be a torch_gan_zoo BaseGenerator, got {type(netG).__name__}")
         if not isinstance(netD, BaseDiscriminator):
@@ -127,7 +128,7 @@ class Trainer:
         if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
             raise ValueError(f"seed must be a non-negative int or None, got {seed!r}")
         self.log_dir = os.fspath(log_dir)
-        self.lr_decay = lr_decay
+        self.lr_decay, self.lr_decay_start = lr_decay, lr_decay_start
         self.print_steps, self.vis_steps, self.log_steps, self.save_steps = print_steps, vis_steps, log_steps, save_steps
         self.seed = seed
         self.keep_checkpoints = keep_checkpoints
@@ -161,7 +162,7 @@ class Trainer:
         self._last_evaluated_step = None
         self.amp_dtype = self._resolve_amp(amp, amp_dtype)
         self.scalers = self._make_scalers()
-        self.schedulers = {name: make_lr_scheduler(opt, lr_decay, num_steps) for name, opt in (("G", optG), ("D", optD))}
+        self.schedulers = {name: make_lr_scheduler(opt, lr_decay, num_steps, lr_decay_start) for name, opt in (("G", optG), ("D", optD))}
         data_seed = seed if seed is not None else int.from_bytes(os.urandom(4), "little")
         if self.dist.enabled:  # every rank must shuffle alike: rank 0 chooses the seed
             data_seed = self.dist.all_gather_object(data_seed)[0]
@@ -208,6 +209,7 @@ class Trainer:
             "world_size": self.dist.world_size,
             "sync_bn": self.sync_bn,
             "lr_decay": self.lr_decay,
+            "lr_decay_start": self.lr_decay_start,
             "seed": self.seed,
             "amp": None if self.amp_dtype is None else str(self.amp_dtype).replace("torch.", ""),
             "ema": None if self.ema is None else self.ema.to_config(),
