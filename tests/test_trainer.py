@@ -172,6 +172,18 @@ def test_lr_decay_start_is_part_of_the_run_and_delays_the_decay(tmp_path):
     assert make_trainer(other, num_steps=3).train()["global_step"] == 3
 
 
+def test_recipe_passes_lr_decay_start_to_the_trainer_unconverted(tmp_path):
+    from torch_gan_zoo.training.recipe import build_config, run_config
+
+    base = dict(dataset="shapes", resolution=32, num_steps=2, batch_size=4, n_dis=1, lr_decay="linear", seed=0,
+                model_kwargs={"ngf": 16, "ndf": 16}, dataset_kwargs={"num_images": 8},
+                trainer_kwargs={"progress": False})
+    with pytest.raises(ValueError, match="lr_decay_start must be a non-negative int, got 1.5"):
+        run_config(build_config("dcgan", log_dir=str(tmp_path / "bad"), overrides=["lr_decay_start=1.5"], **base))
+    run_config(build_config("dcgan", log_dir=str(tmp_path / "good"), overrides=["lr_decay_start=1"], **base))
+    assert json.load(open(tmp_path / "good" / "hparams.json"))["lr_decay_start"] == 1
+
+
 def test_lr_is_constant_until_the_decay_starts(tmp_path):
     trainer = make_trainer(tmp_path, num_steps=2, lr_decay_start=1, save_steps=10, n_dis=1)
     seen = []

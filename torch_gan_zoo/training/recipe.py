@@ -135,7 +135,7 @@ def run_config(config, netG=None, netD=None):
     trainer = Trainer(
         netD, netG, optD, optG, dataset, num_steps=int(config["num_steps"]), log_dir=config.get("log_dir", "./log"),
         n_dis=int(config.get("n_dis", 1)), lr_decay=config.get("lr_decay"),
-        lr_decay_start=int(config.get("lr_decay_start", 0)), device=device, seed=seed,
+        lr_decay_start=config.get("lr_decay_start", 0), device=device, seed=seed,
         batch_size=int(config["batch_size"]), num_workers=int(config.get("num_workers", 0)),
         extra_hparams={"model": config["model"], "dataset": config["dataset"], "resolution": resolution},
         **config.get("trainer_kwargs", {}),
