@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from torch_gan_zoo import cli
-from torch_gan_zoo.nets.presets import apply_overrides, get_preset, list_presets, register_preset
+from torch_gan_zoo.config.presets import get_preset, list_presets, register_preset
+from torch_gan_zoo.training.recipe import apply_overrides
 from torch_gan_zoo.training.recipe import build_config, build_optimizer
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -22,7 +22,7 @@ from torch_gan_zoo.modules import (
 )
 from torch_gan_zoo.nets import AuxiliaryDiscriminator, BaseModel
 from torch_gan_zoo.nets.backbones import ResNetDiscriminatorBackbone, ResNetGeneratorBackbone
-from torch_gan_zoo.nets.presets import get_preset
+from torch_gan_zoo.config.presets import get_preset
 from torch_gan_zoo.training import MetricLog
 from torch_gan_zoo.training.ema import ExponentialMovingAverage
 from torch_gan_zoo.training.recipe import build_config, run_config

@@ -13,7 +13,7 @@ from torch_gan_zoo.losses import GradientPenalty, LeCamRegularizer, infonce_loss
 from torch_gan_zoo.modules import SelfAttention
 from torch_gan_zoo.nets import BaseModel
 from torch_gan_zoo.nets.backbones import ResNetDiscriminatorBackbone, ResNetGeneratorBackbone
-from torch_gan_zoo.nets.presets import get_preset
+from torch_gan_zoo.config.presets import get_preset
 from torch_gan_zoo.nets.ssgan import SSGANBaseDiscriminator
 from torch_gan_zoo.nets.ssgan.base import rotate_quarters
 from torch_gan_zoo.training import MetricLog

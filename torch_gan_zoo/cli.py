@@ -119,7 +119,7 @@ def _cmd_quickstart(args):
 
 def _cmd_models(_args):
     from torch_gan_zoo import nets
-    from torch_gan_zoo.nets.presets import list_presets
+    from torch_gan_zoo.config.presets import list_presets
 
     presets = set(list_presets())
     for name, resolution in nets.list_models():

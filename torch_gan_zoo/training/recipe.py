@@ -1,6 +1,6 @@
 """Training from a plain config dict: what the CLI and ``--config file.json`` use.
 
-A config is a preset (:mod:`torch_gan_zoo.nets.presets`) plus the run's choices::
+A config is a preset (:mod:`torch_gan_zoo.config.presets`) plus the run's choices::
 
     {"model": "sngan", "resolution": 32, "dataset": "cifar10", "data_root": "./data",
      "num_steps": 100000, "batch_size": 64, "n_dis": 5, "lr_decay": "linear", "loss_type": "hinge",
@@ -14,6 +14,7 @@ are built and attached to the discriminator before training.
 """
 import copy
 import inspect
+import json
 
 import torch
 
@@ -21,16 +22,49 @@ from torch_gan_zoo.datasets import load_dataset
 from torch_gan_zoo.losses import build_regularizer
 from torch_gan_zoo.modules import build_augment
 from torch_gan_zoo.nets import create_model, get_model_classes
-from torch_gan_zoo.nets.presets import apply_overrides, get_preset
+from torch_gan_zoo.config.presets import get_preset
 from torch_gan_zoo.training.trainer import Trainer
 from torch_gan_zoo.utils.rng import seed_everything
 
-__all__ = ["build_config", "build_optimizer", "build_regularizers", "attach_techniques", "run_config"]
+__all__ = ["apply_overrides", "build_config", "build_optimizer", "build_regularizers", "attach_techniques", "run_config"]
 
 _OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "rmsprop": torch.optim.RMSprop, "sgd": torch.optim.SGD}
 _RUN_KEYS = {"model", "resolution", "dataset", "data_root", "split", "download", "num_steps", "batch_size", "n_dis",
              "lr_decay", "lr_decay_start", "loss_type", "optG", "optD", "model_kwargs", "trainer_kwargs", "dataset_kwargs", "seed",
              "log_dir", "device", "num_workers", "paper", "regularizers", "augment"}
+
+
+def _parse_value(text):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def apply_overrides(config, overrides):
+    """Apply ``["key=value", "optD.lr=1e-4", ...]`` to a (nested) config dict, in place.
+
+    Values are parsed as JSON where possible (numbers, booleans, lists, null), else kept as strings.
+    Dotted keys descend into nested dicts, creating them under ``model_kwargs``/``trainer_kwargs``.
+
+    Raises:
+        ValueError: An override without ``=``, or one descending into a non-dict value.
+
+    Returns:
+        dict: ``config``.
+    """
+    for item in overrides or []:
+        if "=" not in item:
+            raise ValueError(f"override {item!r} must look like key=value")
+        key, _, text = item.partition("=")
+        parts = key.strip().split(".")
+        node = config
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ValueError(f"cannot set {key}: {part} is not a group of settings")
+        node[parts[-1]] = _parse_value(text.strip())
+    return config
 
 
 def build_config(model, preset=True, config=None, overrides=None, **values):

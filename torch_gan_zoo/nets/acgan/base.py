@@ -15,19 +15,10 @@ import torch.nn.functional as F
 from torch_gan_zoo.modules import SNLinear
 from torch_gan_zoo.nets.auxiliary import AuxiliaryDiscriminator
 from torch_gan_zoo.nets.backbones import ResNetDiscriminatorBackbone, resnet_discriminator_channels
-from torch_gan_zoo.nets.presets import ADAM_STUDIOGAN, register_preset
 
 PAPER = "Odena et al., Conditional Image Synthesis with Auxiliary Classifier GANs, ICML 2017"
 
 __all__ = ["ACGANBaseDiscriminator", "PAPER"]
-
-register_preset("acgan", {
-    "paper": "Odena et al., ICML 2017 (class loss on real and fake images, weight 1); optimisation of "
-             "StudioGAN's CIFAR-10 ACGAN-Mod: hinge, n_dis=5, Adam(2e-4, 0.5, 0.999, eps 1e-6), batch 64, "
-             "100k steps, constant learning rate",
-    "loss_type": "hinge", "optG": ADAM_STUDIOGAN, "optD": ADAM_STUDIOGAN, "n_dis": 5, "batch_size": 64,
-    "num_steps": 100000, "lr_decay": None,
-})
 
 
 class ACGANBaseDiscriminator(AuxiliaryDiscriminator):

@@ -31,22 +31,12 @@ from torch_gan_zoo.nets.backbones import (
     resnet_generator_channels,
 )
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator
-from torch_gan_zoo.nets.presets import ADAM_STUDIOGAN, register_preset
 
 PAPER = "Brock et al., Large Scale GAN Training for High Fidelity Natural Image Synthesis, ICLR 2019"
 
 __all__ = ["BigGANBaseGenerator", "BigGANBaseDiscriminator", "biggan_discriminator_trunk", "PAPER"]
 
 #: StudioGAN's BigGAN on CIFAR-10 (configs/CIFAR10/BigGAN-Mod.yaml on top of src/config.py).
-register_preset("biggan", {
-    "paper": "Brock et al., ICLR 2019; StudioGAN's CIFAR-10 BigGAN: hinge, n_dis=5, Adam(2e-4, 0.5, 0.999, "
-             "eps 1e-6), batch 64, 100k steps, constant learning rate, G EMA 0.9999 from step 1000, no "
-             "orthogonal regularisation",
-    "loss_type": "hinge", "optG": ADAM_STUDIOGAN, "optD": ADAM_STUDIOGAN, "n_dis": 5, "batch_size": 64,
-    "num_steps": 100000, "lr_decay": None, "model_kwargs": {"ortho_reg_weight": 0.0},
-    "trainer_kwargs": {"ema_decay": 0.9999, "ema_start": 1000},
-})
-
 
 def _attention_index(output_sizes, attention_resolution, network):
     """Index of the block whose output is ``attention_resolution`` pixels wide (None: no attention)."""

@@ -13,18 +13,10 @@ from torch_gan_zoo.nets.backbones import (
     resnet_generator_channels,
 )
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator
-from torch_gan_zoo.nets.presets import ADAM_SNGAN, register_preset
 
 PAPER = "Miyato & Koyama, cGANs with Projection Discriminator, ICLR 2018"
 
 __all__ = ["CGANPDBaseGenerator", "CGANPDBaseDiscriminator", "PAPER"]
-
-register_preset("cgan_pd", {
-    "paper": "Miyato & Koyama, ICLR 2018; Mimicry's cGAN-PD baseline (hinge, n_dis=5, Adam(2e-4, 0, 0.9), "
-             "batch 64, 100k steps, linear decay)",
-    "loss_type": "hinge", "optG": ADAM_SNGAN, "optD": ADAM_SNGAN, "n_dis": 5, "batch_size": 64,
-    "num_steps": 100000, "lr_decay": "linear",
-})
 
 
 class CGANPDBaseGenerator(AuxiliaryLossGenerator):

@@ -14,19 +14,10 @@ from torch_gan_zoo.modules import SNEmbedding, SNLinear
 from torch_gan_zoo.modules.weight_init import orthogonal_init_
 from torch_gan_zoo.nets.auxiliary import AuxiliaryDiscriminator
 from torch_gan_zoo.nets.biggan.base import biggan_discriminator_trunk
-from torch_gan_zoo.nets.presets import ADAM_STUDIOGAN, register_preset
 
 PAPER = "Kang & Park, ContraGAN: Contrastive Learning for Conditional Image Generation, NeurIPS 2020"
 
 __all__ = ["ContraGANBaseDiscriminator", "PAPER"]
-
-register_preset("contragan", {
-    "paper": "Kang & Park, NeurIPS 2020; StudioGAN's CIFAR-10 ContraGAN: hinge, 2C loss (temperature 1, weight 1), "
-             "n_dis=5, Adam(2e-4, 0.5, 0.999, eps 1e-6), batch 64, 100k steps, constant learning rate, "
-             "G EMA 0.9999 from step 1000",
-    "loss_type": "hinge", "optG": ADAM_STUDIOGAN, "optD": ADAM_STUDIOGAN, "n_dis": 5, "batch_size": 64,
-    "num_steps": 100000, "lr_decay": None, "trainer_kwargs": {"ema_decay": 0.9999, "ema_start": 1000},
-})
 
 
 class ContraGANBaseDiscriminator(AuxiliaryDiscriminator):

@@ -7,17 +7,10 @@ that keeps them compatible with gradient penalties, R1 and DistributedDataParall
 import torch.nn as nn
 
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
-from torch_gan_zoo.nets.presets import ADAM_DCGAN, register_preset
 
 PAPER = "Radford et al., Unsupervised Representation Learning with Deep Convolutional GANs, ICLR 2016"
 
 __all__ = ["DCGANBaseGenerator", "DCGANBaseDiscriminator", "init_dcgan_weights", "PAPER"]
-
-register_preset("dcgan", {
-    "paper": "Radford et al., ICLR 2016; the settings of Mimicry's DCGAN baseline",
-    "loss_type": "ns", "optG": ADAM_DCGAN, "optD": ADAM_DCGAN, "n_dis": 1, "batch_size": 64,
-    "num_steps": 100000, "lr_decay": "linear",
-})
 
 
 def init_dcgan_weights(module):

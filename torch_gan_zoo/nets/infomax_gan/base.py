@@ -21,21 +21,12 @@ from torch_gan_zoo.losses import infonce_loss
 from torch_gan_zoo.modules import maybe_spectral_norm
 from torch_gan_zoo.nets.backbones import init_weight_
 from torch_gan_zoo.nets.gan import LossTerm
-from torch_gan_zoo.nets.presets import ADAM_SNGAN, register_preset
 from torch_gan_zoo.nets.sngan.base import SNGANBaseDiscriminator, SNGANBaseGenerator
 
 PAPER = ("Lee et al., InfoMax-GAN: Improved Adversarial Image Generation via Information Maximization and "
          "Contrastive Learning, WACV 2021")
 
 __all__ = ["InfoMaxGANBaseGenerator", "InfoMaxGANBaseDiscriminator", "FeatureProjection", "PAPER"]
-
-register_preset("infomax_gan", {
-    "paper": "Lee et al., WACV 2021: InfoNCE weights alpha=beta=0.2 (model_kwargs.infomax_weight), RKHS "
-             "dimension 1024 (model_kwargs.nrkhs); hinge loss, n_dis=5, Adam(2e-4, 0, 0.9), batch 64, 100k "
-             "steps, linear decay (the paper trains with Mimicry's settings)",
-    "loss_type": "hinge", "optG": ADAM_SNGAN, "optD": ADAM_SNGAN, "n_dis": 5, "batch_size": 64,
-    "num_steps": 100000, "lr_decay": "linear",
-})
 
 
 class FeatureProjection(nn.Module):

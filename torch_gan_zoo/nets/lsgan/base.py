@@ -13,21 +13,11 @@ import torch.nn as nn
 from torch_gan_zoo.modules import maybe_spectral_norm
 from torch_gan_zoo.nets.backbones import ResNetDiscriminatorBackbone, init_weight_, resnet_discriminator_channels
 from torch_gan_zoo.nets.gan import BaseDiscriminator
-from torch_gan_zoo.nets.presets import ADAM_DCGAN, register_preset
 from torch_gan_zoo.nets.sngan.base import SNGANBaseGenerator
 
 PAPER = "Mao et al., Least Squares Generative Adversarial Networks, ICCV 2017"
 
 __all__ = ["LSGANBaseGenerator", "LSGANBaseDiscriminator", "PAPER"]
-
-register_preset("lsgan", {
-    "paper": "Mao et al., ICCV 2017: least-squares loss (a, b, c) = (0, 1, 1), Adam(lr 2e-4, betas 0.5, 0.999), "
-             "batch 64, one D step per G step, no LR decay. The paper states no step count for these "
-             "networks; 100k generator steps is this library's choice, as is the ResNet trunk without "
-             "spectral normalisation",
-    "loss_type": "ls", "optG": ADAM_DCGAN, "optD": ADAM_DCGAN, "n_dis": 1, "batch_size": 64,
-    "num_steps": 100000, "lr_decay": None,
-})
 
 
 class LSGANBaseGenerator(SNGANBaseGenerator):

@@ -9,20 +9,10 @@ the learning rate scaled by sqrt(2) (2.8284271e-4).
 """
 from torch_gan_zoo.losses.contrastive import data_to_data_cross_entropy_loss
 from torch_gan_zoo.nets.contragan.base import ContraGANBaseDiscriminator
-from torch_gan_zoo.nets.presets import ADAM_STUDIOGAN, register_preset
 
 PAPER = "Kang et al., Rebooting ACGAN: Auxiliary Classifier GANs with Stable Training, NeurIPS 2021"
 
 __all__ = ["ReACGANBaseDiscriminator", "PAPER"]
-
-_ADAM = {**ADAM_STUDIOGAN, "lr": 2.8284271e-4}
-register_preset("reacgan", {
-    "paper": "Kang et al., NeurIPS 2021; StudioGAN's CIFAR-10 ReACGAN: hinge, D2D-CE (temperature 0.5, m_p 0.98, "
-             "m_n 0.02, weight 0.5), n_dis=5, Adam(2.83e-4, 0.5, 0.999, eps 1e-6), batch 128, 100k steps, "
-             "constant learning rate, G EMA 0.9999 from step 1000",
-    "loss_type": "hinge", "optG": _ADAM, "optD": _ADAM, "n_dis": 5, "batch_size": 128,
-    "num_steps": 100000, "lr_decay": None, "trainer_kwargs": {"ema_decay": 0.9999, "ema_start": 1000},
-})
 
 
 class ReACGANBaseDiscriminator(ContraGANBaseDiscriminator):

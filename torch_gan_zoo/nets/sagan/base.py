@@ -17,20 +17,10 @@ from torch_gan_zoo.nets.backbones import (
     resnet_generator_channels,
 )
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
-from torch_gan_zoo.nets.presets import register_preset
 
 PAPER = "Zhang et al., Self-Attention Generative Adversarial Networks, ICML 2019"
 
 __all__ = ["SAGANBaseGenerator", "SAGANBaseDiscriminator", "PAPER"]
-
-register_preset("sagan", {
-    "paper": "Zhang et al., ICML 2019 (ImageNet 128 px): hinge loss, spectral norm in G and D, TTUR "
-             "Adam(lr_G=1e-4, lr_D=4e-4, betas 0, 0.9), n_dis=1, batch 256, 1M iterations, no LR decay",
-    "loss_type": "hinge",
-    "optG": {"name": "adam", "lr": 1e-4, "betas": [0.0, 0.9]},
-    "optD": {"name": "adam", "lr": 4e-4, "betas": [0.0, 0.9]},
-    "n_dis": 1, "batch_size": 256, "num_steps": 1000000, "lr_decay": None,
-})
 
 
 class SAGANBaseGenerator(BaseGenerator):

@@ -11,17 +11,10 @@ from torch_gan_zoo.nets.backbones import (
     resnet_generator_channels,
 )
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
-from torch_gan_zoo.nets.presets import ADAM_SNGAN, register_preset
 
 PAPER = "Miyato et al., Spectral Normalization for Generative Adversarial Networks, ICLR 2018"
 
 __all__ = ["SNGANBaseGenerator", "SNGANBaseDiscriminator", "PAPER"]
-
-register_preset("sngan", {
-    "paper": "Miyato et al., ICLR 2018 (ResNet, hinge loss, n_dis=5, Adam(2e-4, 0, 0.9), linear decay)",
-    "loss_type": "hinge", "optG": ADAM_SNGAN, "optD": ADAM_SNGAN, "n_dis": 5, "batch_size": 64,
-    "num_steps": 100000, "lr_decay": "linear",
-})
 
 
 class SNGANBaseGenerator(BaseGenerator):

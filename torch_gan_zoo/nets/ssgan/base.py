@@ -17,7 +17,6 @@ import torch.nn.functional as F
 from torch_gan_zoo.modules import SNLinear
 from torch_gan_zoo.nets.backbones import init_weight_
 from torch_gan_zoo.nets.gan import LossTerm
-from torch_gan_zoo.nets.presets import ADAM_SNGAN, register_preset
 from torch_gan_zoo.nets.sngan.base import SNGANBaseDiscriminator, SNGANBaseGenerator
 
 PAPER = "Chen et al., Self-Supervised GANs via Auxiliary Rotation Loss, CVPR 2019"
@@ -26,16 +25,6 @@ __all__ = ["SSGANBaseGenerator", "SSGANBaseDiscriminator", "rotate_quarters", "N
 
 #: Rotation classes: 0, 90, 180 and 270 degrees counter-clockwise.
 NUM_ROTATIONS = 4
-
-register_preset("ssgan", {
-    "paper": "Chen et al., CVPR 2019: rotation loss weights alpha=1 (D, real images) and beta=0.2 (G, fakes) "
-             "(set one with model_kwargs.d_kwargs.rotation_weight or model_kwargs.g_kwargs.rotation_weight; "
-             "model_kwargs.rotation_weight sets both); hinge loss, n_dis=5, "
-             "Adam(2e-4, 0, 0.9), batch 64, 100k steps, linear decay as in Mimicry's SSGAN reproduction "
-             "(the paper's own runs use the non-saturating loss: loss_type=ns)",
-    "loss_type": "hinge", "optG": ADAM_SNGAN, "optD": ADAM_SNGAN, "n_dis": 5, "batch_size": 64,
-    "num_steps": 100000, "lr_decay": "linear",
-})
 
 
 def rotate_quarters(images):

@@ -11,20 +11,11 @@ import torch.nn as nn
 from torch_gan_zoo.losses import GradientPenalty
 from torch_gan_zoo.nets.backbones import ResNetDiscriminatorBackbone, init_weight_, resnet_discriminator_channels
 from torch_gan_zoo.nets.gan import BaseDiscriminator
-from torch_gan_zoo.nets.presets import ADAM_SNGAN, register_preset
 from torch_gan_zoo.nets.sngan.base import SNGANBaseGenerator
 
 PAPER = "Gulrajani et al., Improved Training of Wasserstein GANs, NeurIPS 2017"
 
 __all__ = ["WGANGPBaseGenerator", "WGANGPBaseDiscriminator", "PAPER"]
-
-register_preset("wgan_gp", {
-    "paper": "Gulrajani et al., NeurIPS 2017, CIFAR-10 ResNet: Wasserstein loss + gradient penalty lambda=10 "
-             "(model_kwargs.gp_weight), n_critic=5, Adam(2e-4, 0, 0.9), batch 64, 100k generator steps, LR "
-             "decayed linearly to 0; Mimicry's WGAN-GP baseline uses the same settings",
-    "loss_type": "wasserstein", "optG": ADAM_SNGAN, "optD": ADAM_SNGAN, "n_dis": 5, "batch_size": 64,
-    "num_steps": 100000, "lr_decay": "linear",
-})
 
 
 class WGANGPBaseGenerator(SNGANBaseGenerator):
