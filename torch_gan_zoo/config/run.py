@@ -167,7 +167,8 @@ class TrainerConfig(_Section):
     """How the Trainer runs: batch, seed, device, precision, EMA, parallelism, time budget."""
 
     _key = "trainer"
-    batch_size: int = _field(64, minimum=1, flag="--batch-size", help="images per batch (per process under DDP)")
+    batch_size: Optional[int] = _field(None, minimum=1, flag="--batch-size",
+                                       help="images per batch (per process under DDP); a run's default is 64")
     seed: Optional[int] = _field(None, minimum=0, flag="--seed", help="seed for weights, noise and data order")
     device: Optional[str] = _field(None, flag="--device", help="cpu, cuda, cuda:1, ... (default: cuda if available)")
     amp: bool = _field(False, help="mixed precision (fp16 + GradScaler on CUDA, bf16 on CPU)")
@@ -238,7 +239,8 @@ class RunConfig(_Section):
     optG: OptimizerConfig = field(default_factory=OptimizerConfig, metadata={"help": "the generator's optimiser"})
     optD: OptimizerConfig = field(default_factory=OptimizerConfig, metadata={"help": "the discriminator's optimiser"})
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig, metadata={"help": "steps and LR schedule"})
-    trainer: TrainerConfig = field(default_factory=TrainerConfig, metadata={"help": "how the Trainer runs"})
+    trainer: TrainerConfig = field(default_factory=lambda: TrainerConfig(batch_size=64),
+                                   metadata={"help": "how the Trainer runs"})
     logging: LoggingConfig = field(default_factory=LoggingConfig, metadata={"help": "files and intervals"})
     checkpointing: CheckpointConfig = field(default_factory=CheckpointConfig, metadata={"help": "checkpoints"})
     evaluation: EvaluationConfig = field(default_factory=EvaluationConfig, metadata={"help": "metrics"})
@@ -260,7 +262,7 @@ class RunConfig(_Section):
         Raises:
             ConfigError: Unknown key (closest valid name suggested) or a value of the wrong type.
         """
-        return super().from_dict(to_nested(data))
+        return super().from_dict(merge(_DEFAULTS, to_nested(data)))
 
     @classmethod
     def build(cls, layers: list[dict[str, Any]], overrides: Optional[list[str]] = None) -> "RunConfig":
@@ -311,6 +313,7 @@ TRAINER_KWARGS: dict[str, tuple[str, str]] = {
                                    "channels_last", "compile", "time_limit")},
 }
 
+_DEFAULTS = RunConfig().to_dict()
 _SECTIONS = {f.name: f.type for f in dataclasses.fields(RunConfig)}
 _SECTION_CLASSES = {name: tp for name, tp in typing.get_type_hints(RunConfig).items()
                     if isinstance(tp, type) and issubclass(tp, _Section)}

@@ -16,8 +16,11 @@ from typing import Any, Iterable, Literal, Optional, Union
 __all__ = ["ConfigError", "check_positive_int", "check_non_negative_int", "coerce", "type_name", "suggest"]
 
 
-class ConfigError(ValueError):
-    """A configuration key is unknown or its value has the wrong type; the message names key, value and type."""
+class ConfigError(ValueError, TypeError):
+    """A configuration key is unknown or its value has the wrong type; the message names key, value and type.
+
+    A ``ValueError`` (a bad setting) and a ``TypeError`` (of the wrong type), so either ``except`` catches it.
+    """
 
 
 def _is_int(value: Any) -> bool:
