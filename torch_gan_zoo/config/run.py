@@ -65,7 +65,7 @@ class _Section:
         for key, value in data.items():
             if key not in names:
                 dotted = [f"{prefix}.{n}" if prefix else n for n in names]
-                raise ConfigError(f"unknown configuration key {_join(prefix, key)!r}"
+                raise ConfigError(f"unknown config key {_join(prefix, key)!r}"
                                   f"{suggest(_join(prefix, key), dotted)}; valid keys: {', '.join(dotted)}")
             info = next(f for f in dataclasses.fields(cls) if f.name == key).metadata
             if info.get("normalise"):
@@ -361,7 +361,7 @@ def _check_path(path: tuple[str, ...], key: str) -> None:
     elif ok:
         ok = len(path) == 1
     if not ok:
-        raise ConfigError(f"unknown configuration key {key!r}{suggest(key, config_keys())}")
+        raise ConfigError(f"unknown config key {key!r}{suggest(key, config_keys())}")
 
 
 def _field_type(path: tuple[str, ...]) -> Any:
@@ -450,7 +450,7 @@ def to_nested(data: dict[str, Any]) -> dict[str, Any]:
                 elif name in TRAINER_KWARGS:
                     _set_path(nested, TRAINER_KWARGS[name], item)
                 else:
-                    raise ConfigError(f"unknown configuration key 'trainer_kwargs.{name}'"
+                    raise ConfigError(f"unknown config key 'trainer_kwargs.{name}'"
                                       f"{suggest('trainer_kwargs.' + name, config_keys())}")
             continue
         if key in _SECTION_CLASSES and isinstance(value, dict):
@@ -462,7 +462,7 @@ def to_nested(data: dict[str, Any]) -> dict[str, Any]:
         if key in _SECTIONS:
             nested[key] = copy.deepcopy(value)
             continue
-        raise ConfigError(f"unknown configuration key {key!r}{suggest(key, config_keys())}; "
+        raise ConfigError(f"unknown config key {key!r}{suggest(key, config_keys())}; "
                           f"sections: {', '.join(_SECTIONS)}")
     return nested
 
