@@ -33,9 +33,12 @@ __all__ = [
 
 
 def _field(default: Any = dataclasses.MISSING, *, help: str, minimum: Optional[float] = None,
-           factory: Any = dataclasses.MISSING, flag: Optional[str] = None, normalise: Any = None) -> Any:
-    """A dataclass field with its help text, lower bound, CLI flag and value normaliser."""
-    metadata = {"help": help, "minimum": minimum, "flag": flag, "normalise": normalise}
+           factory: Any = dataclasses.MISSING, flag: Optional[str] = None, normalise: Any = None,
+           length: Optional[int] = None, positive: bool = False) -> Any:
+    """A dataclass field with its help text, bounds (``minimum``; ``positive``: > 0), list ``length``,
+    CLI flag and value normaliser."""
+    metadata = {"help": help, "minimum": minimum, "flag": flag, "normalise": normalise, "length": length,
+                "positive": positive}
     if factory is not dataclasses.MISSING:
         return field(default_factory=factory, metadata=metadata)
     return field(default=default, metadata=metadata)
@@ -74,7 +77,7 @@ class _Section:
             if isinstance(tp, type) and issubclass(tp, _Section):
                 values[key] = tp.from_dict(value, _join(prefix, key))
             else:
-                values[key] = coerce(_join(prefix, key), value, tp, info.get("minimum"))
+                values[key] = _check(_join(prefix, key), value, tp, info)
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,8 +93,18 @@ class _Section:
                 continue
             if f.metadata.get("normalise"):
                 value = f.metadata["normalise"](value)
-            object.__setattr__(self, f.name, coerce(_join(getattr(self, "_key", ""), f.name), value, hints[f.name],
-                                                    f.metadata.get("minimum")))
+            object.__setattr__(self, f.name, _check(_join(getattr(self, "_key", ""), f.name), value, hints[f.name],
+                                                    f.metadata))
+
+
+def _check(key: str, value: Any, tp: Any, info: Any) -> Any:
+    """``value`` type-checked (:func:`coerce`) and checked against the field's bounds and length."""
+    value = coerce(key, value, tp, info.get("minimum"))
+    if value is not None and info.get("length") is not None and len(value) != info["length"]:
+        raise ConfigError(f"{key} must be a list of {info['length']} numbers, got {value!r}")
+    if value is not None and info.get("positive") and value <= 0:
+        raise ConfigError(f"{key} must be a positive number, got {value!r}")
+    return value
 
 
 def _join(prefix: str, key: str) -> str:
@@ -133,16 +146,11 @@ class OptimizerConfig(_Section):
 
     name: str = _field("adam", help="adam, adamw, rmsprop or sgd")
     lr: float = _field(2e-4, minimum=0, help="learning rate")
-    betas: Optional[list[float]] = _field(None, help="Adam's (beta1, beta2)")
+    betas: Optional[list[float]] = _field(None, length=2, help="Adam's (beta1, beta2)")
     eps: Optional[float] = _field(None, minimum=0, help="Adam's epsilon")
     weight_decay: Optional[float] = _field(None, minimum=0, help="weight decay")
     momentum: Optional[float] = _field(None, minimum=0, help="SGD/RMSprop momentum")
     kwargs: dict = _field(factory=dict, help="any other argument of the optimiser class")
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.betas is not None and len(self.betas) != 2:
-            raise ConfigError(f"optimizer betas must be a list of two numbers, got {self.betas!r}")
 
     def optimizer_settings(self) -> dict[str, Any]:
         """``{'name': ..., 'lr': ..., ...}`` without unset options: what ``build_optimizer`` takes."""
@@ -179,12 +187,8 @@ class TrainerConfig(_Section):
     sync_bn: bool = _field(False, help="SyncBatchNorm under DDP on CUDA")
     channels_last: bool = _field(False, help="channels-last memory format")
     compile: Union[bool, dict] = _field(False, help="torch.compile both networks (a dict: its arguments)")
-    time_limit: Optional[float] = _field(None, help="stop cleanly after this many seconds; running again resumes")
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.time_limit is not None and self.time_limit <= 0:
-            raise ConfigError(f"trainer.time_limit must be a positive number of seconds, got {self.time_limit!r}")
+    time_limit: Optional[float] = _field(None, positive=True,
+                                         help="stop cleanly after this many seconds; running again resumes")
 
 
 @dataclass

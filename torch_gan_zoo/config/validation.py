@@ -108,7 +108,7 @@ def coerce(key: str, value: Any, tp: Any, minimum: Optional[float] = None) -> An
                 return coerce(key, value, arg, minimum)
             except ConfigError:
                 continue
-        raise _fail(key, value, type_name(tp))
+        raise _fail(key, value, _expected(tp, minimum))
     if origin is Literal:
         if value not in typing.get_args(tp):
             raise _fail(key, value, type_name(tp))
@@ -145,6 +145,19 @@ def coerce(key: str, value: Any, tp: Any, minimum: Optional[float] = None) -> An
             raise _fail(key, value, "a JSON object")
         return coerce(key, copy.deepcopy(value), Any)
     raise TypeError(f"{key}: unsupported annotation {tp!r}")  # pragma: no cover - a bug in a dataclass
+
+
+def _expected(tp: Any, minimum: Optional[float]) -> str:
+    """What a value of annotation ``tp`` with lower bound ``minimum`` must be, in words."""
+    if typing.get_origin(tp) in (Union, types.UnionType):
+        args = typing.get_args(tp)
+        names = [_expected(a, minimum) for a in args if a is not type(None)]
+        return " or ".join(names) + (" or null" if type(None) in args else "")
+    if tp is int:
+        return "an int" if minimum is None else _bound_name("int", minimum)
+    if tp is float:
+        return "a number" if minimum is None else f"a number >= {minimum}"
+    return type_name(tp)
 
 
 def _bound_name(kind: str, minimum: float) -> str:

@@ -699,11 +699,12 @@ class Trainer:
         loss, the last good checkpoint and a way to resume that the resume check accepts."""
         steps = self.checkpoints.complete_steps()
         if steps:
-            last = f"the last good checkpoint is step {steps[-1]} ({self.checkpoints.path('netG', steps[-1])})"
+            last = (f"The last good checkpoint is step {steps[-1]} ({self.checkpoints.path('netG', steps[-1])}). "
+                    "To continue from it")
         else:
-            last = "no checkpoint was saved before it, so a new run starts from step 0"
+            last = "No checkpoint was saved before it: running again starts from step 0. To do so"
         message = (
-            f"training stopped at step {self.global_step}: {exc}\n{last}. To continue from it with a lower learning "
+            f"training stopped at step {self.global_step}: {exc}\n{last} with a lower learning "
             "rate, run the same command again with the change allowed explicitly, e.g. "
             "`--set optG.lr=<lower> --set optD.lr=<lower> --allow-change optG.lr --allow-change optD.lr` "
             "(Python: build the optimisers with the lower rate and pass Trainer(..., allow_changes=['optG.lr', "
