@@ -183,7 +183,7 @@ def test_cli_refuses_wrong_values_before_touching_anything(tmp_path, capsys):
     for extra, message in ((["--set", "n_dis=1.5"], "schedule.n_dis must be a positive int, got 1.5"),
                            (["--n-dis", "1.5"], "schedule.n_dis must be a positive int, got 1.5"),
                            (["--steps", "10.5"], "schedule.num_steps must be a positive int, got 10.5"),
-                           (["--batch-size", "2.5"], "trainer.batch_size must be a positive int, got 2.5"),
+                           (["--batch-size", "2.5"], "trainer.batch_size must be a positive int or null, got 2.5"),
                            (["--set", "optD.lrr=1"], "did you mean 'optD.lr'"),
                            (["--lr-decay", "cosine"], "schedule.lr_decay must be one of 'linear'")):
         assert cli.main(base + extra) == 2
