@@ -22,7 +22,8 @@ from torch_gan_zoo.training.recipe import build_config, build_run_config
 OLD_FLAT = {  # the example of training/recipe.py's docstring before the typed configuration
     "model": "sngan", "resolution": 32, "dataset": "cifar10", "data_root": "./data", "num_steps": 100000,
     "batch_size": 64, "n_dis": 5, "lr_decay": "linear", "loss_type": "hinge",
-    "optG": {"name": "adam", "lr": 2e-4, "betas": [0.0, 0.9]}, "optD": {"name": "adam", "lr": 2e-4, "betas": [0.0, 0.9]},
+    "optG": {"name": "adam", "lr": 2e-4, "betas": [0.0, 0.9]},
+    "optD": {"name": "adam", "lr": 2e-4, "betas": [0.0, 0.9]},
     "model_kwargs": {"ngf": 256}, "trainer_kwargs": {"ema_decay": 0.999, "save_steps": 10, "log_steps": 5},
     "seed": 0, "log_dir": "./log/sngan", "regularizers": [{"name": "lecam", "weight": 0.3}],
     "augment": "color,translation,cutout",
@@ -50,7 +51,8 @@ def test_integral_floats_are_ints_but_nothing_is_truncated():
 
 @pytest.mark.parametrize("key, suggestion", [("optD.lrr", "optD.lr"), ("n_dsi", "n_dis"),
                                              ("trainer_kwargs.ema_decy", "trainer_kwargs.ema_decay"),
-                                             ("schedule.num_step", "schedule.num_steps"), ("modle_kwargs", "model_kwargs")])
+                                             ("schedule.num_step", "schedule.num_steps"),
+                                             ("modle_kwargs", "model_kwargs")])
 def test_unknown_keys_are_refused_with_the_closest_valid_name(key, suggestion):
     with pytest.raises(ConfigError, match=f"unknown config key '{key}'; did you mean '{suggestion}'"):
         build_run_config("dcgan", overrides=[f"{key}=1"])
@@ -91,7 +93,8 @@ def test_an_optimizer_override_changes_that_optimizer_only(name):
     for changed, other in (("optD", "optG"), ("optG", "optD")):
         config = build_run_config(name, overrides=[f"{changed}.lr=1e-3", f"{changed}.betas=[0.1, 0.2]"])
         assert getattr(config, changed).lr == 1e-3 and getattr(config, changed).betas == [0.1, 0.2]
-        assert getattr(config, other).lr == preset[other]["lr"] and getattr(config, other).betas == preset[other]["betas"]
+        kept = getattr(config, other)
+        assert kept.lr == preset[other]["lr"] and kept.betas == preset[other]["betas"]
         flat = build_config(name, overrides=[f"{changed}.lr=1e-3"])
         assert flat[other] == preset[other] and flat[changed]["lr"] == 1e-3
 
@@ -130,7 +133,7 @@ def test_cli_flags_key_table_and_keys_come_from_the_dataclasses():
     flags = {flag: key for flag, key, _, _ in cli_flags()}
     assert flags["--steps"] == "schedule.num_steps" and flags["--n-dis"] == "schedule.n_dis"
     assert flags["--model"] == "model.name" and flags["--lr-decay"] == "schedule.lr_decay"
-    for flag, key in flags.items():
+    for key in flags.values():
         assert resolve_key(key) == tuple(key.split("."))
     rows = {row[0]: row for row in key_table()}
     for section in ("model", "data", "optG", "optD", "schedule", "trainer", "logging", "checkpointing", "evaluation"):
@@ -189,3 +192,15 @@ def test_cli_refuses_wrong_values_before_touching_anything(tmp_path, capsys):
         assert cli.main(base + extra) == 2
         assert message in capsys.readouterr().err
     assert not (tmp_path / "run").exists()
+
+
+def test_the_key_table_in_the_docs_is_the_one_the_dataclasses_give():
+    import os
+
+    from torch_gan_zoo.config.run import key_table_rst
+
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "training.rst")
+    text = open(path, encoding="utf-8").read()
+    table = text.split(".. key-table-start")[1].split(".. key-table-end")[0].strip()
+    assert table == key_table_rst(), ("docs/training.rst's key table is out of date: paste "
+                                      "torch_gan_zoo.config.run.key_table_rst() between its markers")

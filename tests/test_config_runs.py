@@ -70,7 +70,8 @@ def test_a_run_re_runs_exactly_from_its_config_json_and_its_hparams_json(tmp_pat
 def test_set_optg_changes_only_the_generator_through_cli_and_hparams(tmp_path):
     assert train(tmp_path / "g", "--set", "optG.lr=5e-4", "--set", "optG.betas=[0.1, 0.99]", model="sngan",
                  steps=1) == 0
-    groups = {k: json.loads((tmp_path / "g" / "hparams.json").read_text())[k]["param_groups"][0] for k in ("optG", "optD")}
+    saved = json.loads((tmp_path / "g" / "hparams.json").read_text())
+    groups = {k: saved[k]["param_groups"][0] for k in ("optG", "optD")}
     assert groups["optG"]["lr"] == 5e-4 and groups["optG"]["betas"] == [0.1, 0.99]
     assert groups["optD"]["lr"] == 2e-4 and groups["optD"]["betas"] == [0.0, 0.9]
 
@@ -172,7 +173,8 @@ def test_a_nan_from_the_cli_is_reported_and_an_allowed_change_resumes(tmp_path, 
     assert train(run, *save_every_step, steps=2) == 0
     capsys.readouterr()
     # Extending the run with an absurd rate (allowed explicitly) makes the losses NaN at step 3.
-    blow_up = ["--set", "optG.lr=1e12", "--set", "optD.lr=1e12", "--allow-change", "optG.lr", "--allow-change", "optD.lr"]
+    blow_up = ["--set", "optG.lr=1e12", "--set", "optD.lr=1e12",
+               "--allow-change", "optG.lr", "--allow-change", "optD.lr"]
     assert train(run, *save_every_step, *blow_up, steps=4) == 2  # an error message, no traceback
     err = capsys.readouterr().err
     assert "error: training stopped at step 3" in err and "=nan" in err

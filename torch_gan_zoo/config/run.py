@@ -28,7 +28,7 @@ from torch_gan_zoo.config.validation import ConfigError, coerce, suggest, type_n
 __all__ = [
     "ModelConfig", "DataConfig", "OptimizerConfig", "ScheduleConfig", "TrainerConfig", "LoggingConfig",
     "CheckpointConfig", "EvaluationConfig", "RunConfig", "FLAT_KEYS", "TRAINER_KWARGS", "resolve_key",
-    "parse_override", "to_nested", "merge", "config_keys", "key_table", "cli_flags",
+    "parse_override", "to_nested", "merge", "config_keys", "key_table", "key_table_rst", "cli_flags",
 ]
 
 
@@ -504,3 +504,17 @@ def key_table() -> list[tuple[str, str, str, str, str]]:
             f = next(x for x in dataclasses.fields(RunConfig) if x.name == name)
             rows.append((name, "", type_name(tp), json.dumps(defaults[name]), f.metadata["help"]))
     return rows
+
+
+def key_table_rst() -> str:
+    """:func:`key_table` as a reStructuredText list-table (the one in ``docs/training.rst``, checked by a test)."""
+    def literal(text: str) -> str:
+        return f"``{text}``" if text else ""
+
+    lines = [".. list-table::", "   :header-rows: 1", "   :widths: 22 20 18 10 40", "",
+             "   * - Key", "     - Flat key", "     - Type", "     - Default", "     - Meaning"]
+    for key, alias, tp, default, text in key_table():
+        text = text.replace("`", "``").replace("````", "``")
+        lines += [f"   * - {literal(key)}", f"     - {literal(alias)}", f"     - {tp}", f"     - {literal(default)}",
+                  f"     - {text}"]
+    return "\n".join(lines)

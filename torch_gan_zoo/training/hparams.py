@@ -130,7 +130,8 @@ def identity(hparams):
 
 
 # Names a user may give to --allow-change, and the snapshot keys they stand for.
-_ALLOW_ALIASES = {"schedule.n_dis": "n_dis", "schedule.lr_decay": "lr_decay", "schedule.lr_decay_start": "lr_decay_start",
+_ALLOW_ALIASES = {"schedule.n_dis": "n_dis", "schedule.lr_decay": "lr_decay",
+                  "schedule.lr_decay_start": "lr_decay_start",
                   "trainer.batch_size": "batch_size", "trainer.seed": "seed", "trainer.amp": "amp",
                   "trainer.amp_dtype": "amp", "trainer.ema_decay": "ema", "trainer.ema_start": "ema"}
 _GROUP_INDEX = re.compile(r"\.param_groups\.\d+")

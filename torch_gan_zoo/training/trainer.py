@@ -95,7 +95,8 @@ def _option_groups(groups, keywords):
     """
     unknown = [k for k in keywords if k not in _GROUPED_KEYWORDS]
     if unknown:
-        raise TypeError(f"Trainer() got unexpected keyword argument(s) {unknown}{suggest(unknown[0], _GROUPED_KEYWORDS)}")
+        raise TypeError(f"Trainer() got unexpected keyword argument(s) {unknown}"
+                        f"{suggest(unknown[0], _GROUPED_KEYWORDS)}")
     result = {}
     for name, cls in _GROUP_CLASSES.items():
         given = groups.get(name)
@@ -200,7 +201,8 @@ class Trainer:
         _check_optimizer("optG", optG, netG, "netG")
         _check_optimizer("optD", optD, netD, "netD")
         self.netD, self.netG, self.optD, self.optG = netD, netG, optD, optG
-        positional = {"num_steps": num_steps, "log_dir": log_dir, "n_dis": n_dis, "lr_decay": lr_decay, "device": device}
+        positional = {"num_steps": num_steps, "log_dir": log_dir, "n_dis": n_dis, "lr_decay": lr_decay,
+                      "device": device}
         keywords.update({k: v for k, v in positional.items() if v is not None})
         if schedule is None and "num_steps" not in keywords:
             raise TypeError("Trainer needs num_steps (or schedule=ScheduleConfig(num_steps=...))")
