@@ -108,16 +108,24 @@ def load_hparams(path):
     """Read a snapshot written by the Trainer.
 
     Raises:
-        HyperparameterMismatchError: The file exists but is not valid JSON (a resume can't be checked).
+        HyperparameterMismatchError: The file exists but is not valid JSON, not a JSON object, or its
+            ``history`` is not a list (a resume can't be checked).
     """
     try:
         with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except json.JSONDecodeError as exc:
+            saved = json.load(f)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise HyperparameterMismatchError(
             f"{path} is not valid JSON ({exc}); cannot check that resuming is safe. Restore the file or "
             "use a new log_dir."
         ) from exc
+    if not isinstance(saved, dict) or not isinstance(saved.get("history", []), list):
+        what = "a JSON object" if not isinstance(saved, dict) else "a list under 'history'"
+        raise HyperparameterMismatchError(
+            f"{path} does not hold {what} (it holds {json.dumps(saved)[:80]}); cannot check that resuming is "
+            "safe. Restore the file or use a new log_dir."
+        )
+    return saved
 
 
 def identity(hparams):

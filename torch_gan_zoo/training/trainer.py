@@ -460,8 +460,7 @@ class Trainer:
         """
         if os.path.exists(self.hparams_path):
             saved = load_hparams(self.hparams_path)
-            history = saved.get("history") if isinstance(saved, dict) else None
-            return check_resume(self.hparams_path, current, self.allow_changes), list(history or [])
+            return check_resume(self.hparams_path, current, self.allow_changes), list(saved.get("history", []))
         steps = self.checkpoints.complete_steps()
         if not steps or self.netG_ckpt_file or self.netD_ckpt_file:
             return [], []
