@@ -16,7 +16,8 @@ from torch_gan_zoo.training.hparams import (
     load_hparams,
 )
 
-CURRENT = {"netG": {"class": "a.G", "kwargs": {"ngf": 8}}, "optG": {"param_groups": [{"lr": 2e-4, "betas": [0.0, 0.9]}]},
+CURRENT = {"netG": {"class": "a.G", "kwargs": {"ngf": 8}},
+           "optG": {"param_groups": [{"lr": 2e-4, "betas": [0.0, 0.9]}]},
            "optD": {"param_groups": [{"lr": 2e-4, "betas": [0.0, 0.9]}]}, "n_dis": 1, "batch_size": 4, "seed": 0,
            "lr_decay": None, "num_steps": 2, "logging": {"log_steps": 1}, "history": []}
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=4),
