@@ -40,6 +40,9 @@ PARTS = ("netG", "netD", "trainer")
 #: Every folder the manager writes to (the order in which one step's files are deleted).
 ALL_PARTS = ("trainer", "checksums", "netG", "netD", "netG_ema")
 CHECKSUM_FORMAT = 1
+#: Files of the run directory and its images folder whose interrupted atomic writes are cleaned up.
+_RUN_FILES = re.compile(r"^(hparams\.json|metrics\.jsonl)$")
+_IMAGE_FILES = re.compile(r"^(fixed|random)_samples_step_\d+\.png$")
 
 
 class CheckpointManager:
@@ -53,6 +56,7 @@ class CheckpointManager:
     def __init__(self, log_dir, keep_last=5):
         if keep_last is not None and keep_last < 1:
             raise ValueError(f"keep_last must be >= 1 or None, got {keep_last}")
+        self.log_dir = os.fspath(log_dir)
         self.root = os.path.join(log_dir, "checkpoints")
         self.keep_last = keep_last
         #: Messages about skipped (corrupt) checkpoints and removed leftovers since the last
@@ -165,7 +169,9 @@ class CheckpointManager:
         """Delete what killed saves left behind: temporary files of interrupted atomic writes and
         every file of steps that never became complete (no trainer file).
 
-        Only files this manager writes are touched, and only under ``log_dir/checkpoints``. Call
+        Only files the library writes are touched: under ``log_dir/checkpoints``, the step files
+        and temporary files; in ``log_dir`` and ``log_dir/images``, only the temporary files of
+        ``hparams.json``, ``metrics.jsonl`` and the sample grids. Call
         it while holding the run's lock, before deciding whether the run is fresh. A message for
         ``train.log`` is queued (see :attr:`messages`) when something was removed.
 
@@ -191,10 +197,14 @@ class CheckpointManager:
                 if leftover and os.path.isfile(path):
                     os.remove(path)
                     removed.append(path)
-        for name in (sorted(os.listdir(self.root)) if os.path.isdir(self.root) else []):
-            if is_temp_file(name) and os.path.isfile(os.path.join(self.root, name)):
-                os.remove(os.path.join(self.root, name))
-                removed.append(os.path.join(self.root, name))
+        for directory, pattern in ((self.root, None), (self.log_dir, _RUN_FILES), (os.path.join(self.log_dir, "images"),
+                                                                                 _IMAGE_FILES)):
+            for name in (sorted(os.listdir(directory)) if os.path.isdir(directory) else []):
+                path = os.path.join(directory, name)
+                target = name[1:].rsplit(".", 2)[0]  # '.hparams.json.abcd1234.tmp' -> 'hparams.json'
+                if is_temp_file(name) and (pattern is None or pattern.match(target)) and os.path.isfile(path):
+                    os.remove(path)
+                    removed.append(path)
         if removed:
             steps = sorted({int(m.group(1)) for p in removed if (m := _STEP.search(p.replace(".unverified", "")))})
             self._warn(f"removed {len(removed)} leftover file(s) of an interrupted save in {self.root}"
