@@ -16,6 +16,9 @@ of an uninterrupted run with the same seed; the run directory holds only the exp
 (``hparams.json``, ``train.log``, ``.run.lock``, TensorBoard event files, sample grids and the files
 of complete checkpoint steps, no temporary or partial file).
 
+The first runs kill themselves at each stage of the very first save (see ``KILL_POINTS``), so the
+restart from step 0 is exercised every time; the other kills come at random moments.
+
     python benchmarks/kill_harness.py --kills 200 --steps 120      # the long version
     python benchmarks/kill_harness.py --kills 20 --steps 24 --json # what tests/test_kill_harness.py runs
 """
@@ -55,7 +58,52 @@ def build_trainer(log_dir, num_steps, seed, data):
                    progress=False, flush_secs=1)
 
 
-def start_run(log_dir, num_steps, seed, data, error_file):
+#: Places inside the very first save where a run kills itself (deterministic kills before any
+#: checkpoint is complete): inside the atomic write of netD (temp file fsynced, not renamed), after
+#: the netD file, after the netG file, after the unverified trainer file, after the checksum record.
+KILL_POINTS = ("inside_netD_write", "after_netD", "after_netG", "after_trainer_file", "after_checksums")
+
+
+def _install_kill_point(point):
+    """In a forked run: SIGKILL this process at ``point`` of its first save."""
+    from torch_gan_zoo.nets.basemodel import BaseModel
+    from torch_gan_zoo.training import checkpoint
+
+    def die():
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    if point == "inside_netD_write":
+        real_fsync = os.fsync
+
+        def fsync(fd):
+            real_fsync(fd)
+            if ".netD_" in os.readlink(f"/proc/self/fd/{fd}"):
+                die()
+
+        os.fsync = fsync
+    elif point in ("after_netD", "after_netG"):
+        real_save = BaseModel.save_checkpoint
+
+        def save_checkpoint(self, directory, *args, **kwargs):
+            path = real_save(self, directory, *args, **kwargs)
+            if os.path.basename(directory) == point[len("after_"):]:
+                die()
+            return path
+
+        BaseModel.save_checkpoint = save_checkpoint
+    else:
+        name = {"after_trainer_file": "save_torch_file", "after_checksums": "atomic_write_json"}[point]
+        real = getattr(checkpoint, name)
+
+        def wrapped(*args, **kwargs):
+            result = real(*args, **kwargs)
+            die()
+            return result
+
+        setattr(checkpoint, name, wrapped)
+
+
+def start_run(log_dir, num_steps, seed, data, error_file, kill_point=None):
     """Fork a process that trains (or resumes) the run; returns its PID."""
     pid = os.fork()
     if pid:
@@ -65,6 +113,8 @@ def start_run(log_dir, num_steps, seed, data, error_file):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
+        if kill_point is not None:
+            _install_kill_point(kill_point)
         build_trainer(log_dir, num_steps, seed, data).train()
         code = 0
     except BaseException:
@@ -170,6 +220,24 @@ def run_harness(work_dir, kills=20, num_steps=24, seed=0, max_delay=0.6, harness
               "kills_without_progress": 0, "runs_started": 0, "clean_exits": 0}
     progress_steps = []
     last_complete = None
+    counts["kills_inside_first_save"] = 0
+    for point in KILL_POINTS:  # the very first save, killed at each of its stages
+        pid = start_run(run_dir, num_steps, seed, data, error_file, kill_point=point)
+        _, status = os.waitpid(pid, 0)
+        if not os.WIFSIGNALED(status) or os.WTERMSIG(status) != signal.SIGKILL:
+            raise RuntimeError(f"the run was to kill itself at {point!r} but exited with status {status}:\n"
+                               + _read(error_file))
+        temps, partial, complete = leftovers(run_dir)
+        if complete or not (temps or partial):
+            raise RuntimeError(f"a kill at {point!r} left complete={complete}, temps={temps}, partial={partial}")
+        counts["kills"] += 1
+        counts["kills_inside_first_save"] += 1
+        counts["kills_inside_save"] += 1
+        counts["kills_leaving_temp_files"] += bool(temps)
+        counts["kills_leaving_incomplete_steps"] += bool(partial)
+        counts["kills_before_first_checkpoint"] += 1
+        counts["runs_started"] += 1
+        progress_steps.append(0)
     while True:
         counts["runs_started"] += 1
         pid = start_run(run_dir, num_steps, seed, data, error_file)
