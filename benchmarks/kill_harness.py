@@ -17,9 +17,10 @@ of an uninterrupted run with the same seed; the run directory holds only the exp
 of complete checkpoint steps, no temporary or partial file).
 
 The first runs kill themselves at each stage of the very first save (see ``KILL_POINTS``), so the
-restart from step 0 is exercised every time; the other kills come at random moments.
+restart from step 0 is exercised every time; the other kills come at random moments (see
+:func:`run_harness`).
 
-    python benchmarks/kill_harness.py --kills 200 --steps 120      # the long version
+    python benchmarks/kill_harness.py --kills 200 --steps 240      # the long version
     python benchmarks/kill_harness.py --kills 20 --steps 24 --json # what tests/test_kill_harness.py runs
 """
 import argparse
@@ -136,6 +137,22 @@ def wait(pid, timeout):
         time.sleep(0.002)
 
 
+def wait_for_progress(pid, log_dir, step, timeout):
+    """Wait until the run has a complete checkpoint newer than ``step`` (returns None) or exits
+    (returns its exit code)."""
+    manager = CheckpointManager(log_dir, KEEP)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        steps = manager.complete_steps()
+        if steps and steps[-1] > step:
+            return None
+        time.sleep(0.003)
+    raise RuntimeError(f"the run made no progress beyond step {step} in {timeout} s")
+
+
 def leftovers(log_dir):
     """Temporary files anywhere in the run, and files of incomplete checkpoint steps."""
     manager = CheckpointManager(log_dir, KEEP)
@@ -199,8 +216,15 @@ def _equal(a, b):
     return a == b
 
 
-def run_harness(work_dir, kills=20, num_steps=24, seed=0, max_delay=0.6, harness_seed=1234, time_limit=600):
-    """Kill a run ``kills`` times and let it finish; returns a dict of counts and check results."""
+def run_harness(work_dir, kills=20, num_steps=24, seed=0, max_delay=0.6, harness_seed=1234, time_limit=600,
+                startup_kill_fraction=0.15):
+    """Kill a run ``kills`` times and let it finish; returns a dict of counts and check results.
+
+    After the deterministic kills inside the first save, each kill comes either during start-up
+    (with probability ``startup_kill_fraction``, after U(0, ``max_delay``) seconds) or, otherwise,
+    once the run has completed a new checkpoint, after U(0, 1.5 step times): anywhere in a step,
+    its save included.
+    """
     torch.set_num_threads(1)  # before any compute: forked children then never touch an OpenMP pool
     from torch.utils import tensorboard  # noqa: F401  (imported once here, not in every forked run)
     data = ShapesDataset(num_images=64)
@@ -212,6 +236,7 @@ def run_harness(work_dir, kills=20, num_steps=24, seed=0, max_delay=0.6, harness
     if code != 0:
         raise RuntimeError(f"the uninterrupted run failed (exit {code}):\n" + _read(error_file))
     reference_seconds = time.monotonic() - started
+    step_seconds = reference_seconds / num_steps
 
     run_dir = os.path.join(work_dir, "run")
     rng = random.Random(harness_seed)
@@ -247,7 +272,12 @@ def run_harness(work_dir, kills=20, num_steps=24, seed=0, max_delay=0.6, harness
                 raise RuntimeError(f"the final run failed (exit {code}):\n" + _read(error_file))
             counts["clean_exits"] += 1
             break
-        code = wait(pid, rng.uniform(0.0, max_delay))
+        if rng.random() < startup_kill_fraction:  # a kill while the run starts up (or in its first step)
+            code = wait(pid, rng.uniform(0.0, max_delay))
+        else:  # a kill at a random moment of a step after the run has made progress
+            code = wait_for_progress(pid, run_dir, last_complete or 0, time_limit)
+            if code is None:
+                code = wait(pid, rng.uniform(0.0, 1.5 * step_seconds))
         if code is not None:  # finished before the kill: start it again (a finished run resumes as a no-op)
             if code != 0:
                 raise RuntimeError(f"a run failed (exit {code}):\n" + _read(error_file))
@@ -302,7 +332,7 @@ def _read(path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--kills", type=int, default=200)
-    parser.add_argument("--steps", type=int, default=120)
+    parser.add_argument("--steps", type=int, default=240)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--harness-seed", type=int, default=1234)
     parser.add_argument("--max-delay", type=float, default=0.6, help="kill after U(0, max_delay) seconds")

@@ -13,7 +13,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def test_killed_and_resumed_run_ends_bit_identical_with_no_stray_files():
     env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS="1")
     proc = subprocess.run([sys.executable, os.path.join(REPO, "benchmarks", "kill_harness.py"), "--kills", "20",
-                           "--steps", "16", "--max-delay", "0.8", "--json"],
+                           "--steps", "24", "--max-delay", "0.8", "--json"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode in (0, 1), proc.stderr[-3000:]
     result = json.loads(proc.stdout)
