@@ -103,12 +103,18 @@ def load_hparams(path):
     """
     try:
         with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except json.JSONDecodeError as exc:
+            snapshot = json.load(f)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise HyperparameterMismatchError(
             f"{path} is not valid JSON ({exc}); cannot check that resuming is safe. Restore the file or "
             "use a new log_dir."
         ) from exc
+    if not isinstance(snapshot, dict):  # issue 14: null, [], "text", 3 -> a named error, not a TypeError
+        raise HyperparameterMismatchError(
+            f"{path} holds {type(snapshot).__name__} {json.dumps(snapshot)[:80]}, not a JSON object of settings; "
+            "cannot check that resuming is safe. Restore the file or use a new log_dir."
+        )
+    return snapshot
 
 
 def check_resume(path, current):
