@@ -339,3 +339,34 @@ def test_atomic_write_leaves_no_temp_on_failure_and_detects_its_own_temp_names(t
     assert target.read_text() == "old" and os.listdir(tmp_path) == ["f.txt"]
     assert tgz_io.is_temp_file(seen[0]) and not tgz_io.is_temp_file("f.txt")
     assert not tgz_io.is_temp_file(".f.txt.tmp") and not tgz_io.is_temp_file(".f.txt.ABCDEFGH.tmp")
+
+
+def test_train_log_rotation_is_atomic_and_keeps_every_line(tmp_path, monkeypatch):
+    from torch_gan_zoo.training.logger import Logger, rotate_log
+
+    log = tmp_path / "train.log"
+    log.write_text("old line\n" * 100)
+    (tmp_path / "train.log.1").write_text("older\n")
+    monkeypatch.setattr(Logger, "max_log_bytes", 500)
+    logger = Logger(str(tmp_path), 3, progress=False)
+    logger.start(0)
+    logger.info("new run")
+    logger.close()
+    assert log.read_text().endswith("new run\n") and "old line" not in log.read_text()
+    assert (tmp_path / "train.log.1").read_text() == "old line\n" * 100
+    assert (tmp_path / "train.log.2").read_text() == "older\n"
+    assert not rotate_log(str(log), 10 ** 6, 3)  # small enough: untouched
+    assert sorted(os.listdir(tmp_path)) == ["train.log", "train.log.1", "train.log.2"]
+
+
+def test_image_grids_are_written_atomically(tmp_path, monkeypatch):
+    from PIL import Image
+
+    path = tmp_path / "grid.png"
+    tgz_io.atomic_save_image(torch.zeros(4, 3, 8, 8), path, normalize=True, value_range=(-1, 1))
+    assert Image.open(path).size == (4 * 8 + 5 * 2, 8 + 2 * 2)  # one row of 4, padding 2
+    before = path.read_bytes()
+    monkeypatch.setattr(os, "replace", lambda *a: (_ for _ in ()).throw(OSError(errno.EIO, "I/O error")))
+    with pytest.raises(OSError):
+        tgz_io.atomic_save_image(torch.ones(4, 3, 8, 8), path, normalize=True, value_range=(-1, 1))
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["grid.png"]

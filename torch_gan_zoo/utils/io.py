@@ -26,6 +26,7 @@ __all__ = [
     "atomic_write",
     "atomic_write_bytes",
     "atomic_write_json",
+    "atomic_save_image",
     "fsync_dir",
     "is_temp_file",
     "save_torch_file",
@@ -188,6 +189,22 @@ def atomic_write_json(path, obj):
     with atomic_write(path, "w") as f:
         json.dump(obj, f, indent=2, sort_keys=True)
         f.write("\n")
+
+
+def atomic_save_image(images, path, **grid_kwargs):
+    """Save an image grid like ``torchvision.utils.save_image(images, path, **grid_kwargs)``, atomically.
+
+    Args:
+        images (Tensor): float ``(N, C, H, W)`` (or ``(C, H, W)``); pass ``normalize=True,
+            value_range=(-1, 1)`` for images in ``[-1, 1]``.
+        path (str): Output file; its extension chooses the format (``.png``, ``.jpg``, ...).
+    """
+    import torchvision.utils as vutils
+
+    extension = os.path.splitext(os.fspath(path))[1].lstrip(".").lower()
+    image_format = {"jpg": "JPEG", "jpeg": "JPEG", "tif": "TIFF"}.get(extension, extension.upper() or "PNG")
+    with atomic_write(path, "wb") as f:
+        vutils.save_image(images, f, format=image_format, **grid_kwargs)
 
 
 def save_torch_file(obj, path):
