@@ -15,7 +15,6 @@ import zipfile
 import pytest
 import torch
 
-from torch_gan_zoo import nets
 from torch_gan_zoo.nets import BaseModel, BaseGenerator
 from torch_gan_zoo.training.checkpoint import CheckpointManager
 from torch_gan_zoo.training.run_lock import LOCK_FILE_NAME, RunLock, RunLockedError
@@ -263,7 +262,7 @@ def test_corrupted_newest_checkpoint_falls_back_with_a_warning_in_train_log(tmp_
     _flip_tensor_bytes(newest)
     torch.load(newest, weights_only=True)  # still a loadable file: only the checksum can tell
     resumed = make_trainer(tmp_path, num_steps=4, save_steps=1)
-    with pytest.warns(RuntimeWarning, match="skipping unusable checkpoint of step 3: .*netG_3_steps.pth does not match"):
+    with pytest.warns(RuntimeWarning, match="unusable checkpoint of step 3: .*netG_3_steps.pth does not match"):
         resumed.train()
     log = (tmp_path / "train.log").read_text()
     assert "warning: skipping unusable checkpoint of step 3" in log and "SHA-256" in log
@@ -298,7 +297,8 @@ def test_leftovers_of_a_killed_save_are_removed_on_the_next_start(tmp_path):
     ck = tmp_path / "checkpoints"
     ours = [ck / "netD" / "netD_3_steps.pth", ck / "netG" / ".netG_3_steps.pth.a1b2c3d4.tmp",
             ck / "trainer" / "trainer_3_steps.pth.unverified", ck / "checksums" / "checksums_3_steps.json",
-            tmp_path / ".hparams.json.zz99yy88.tmp", tmp_path / "images" / ".fixed_samples_step_0000003.png.abcdefgh.tmp"]
+            tmp_path / ".hparams.json.zz99yy88.tmp",
+            tmp_path / "images" / ".fixed_samples_step_0000003.png.abcdefgh.tmp"]
     theirs = [ck / "notes.txt", ck / "netG" / "my_copy.pth", tmp_path / ".mine.json.abcdefgh.tmp",
               tmp_path / "images" / "poster.png"]
     for path in ours + theirs:

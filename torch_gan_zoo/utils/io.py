@@ -63,7 +63,8 @@ class DiskFullError(OSError):
         directory = os.path.dirname(os.path.abspath(self.path))
         need = "" if not needed_bytes else f": need about {max(1, math.ceil(needed_bytes / 1e6))} MB"
         free = "" if free_bytes is None else f", {free_bytes / 1e6:.1f} MB free"
-        super().__init__(errno.ENOSPC, f"no space left on {directory}{need}{free} (writing {os.path.basename(self.path)}; "
+        name = os.path.basename(self.path)
+        super().__init__(errno.ENOSPC, f"no space left on {directory}{need}{free} (writing {name}; "
                                        "nothing was overwritten: free some space and run again)")
 
     def __str__(self):
