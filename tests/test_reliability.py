@@ -370,3 +370,14 @@ def test_image_grids_are_written_atomically(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         tgz_io.atomic_save_image(torch.ones(4, 3, 8, 8), path, normalize=True, value_range=(-1, 1))
     assert path.read_bytes() == before and os.listdir(tmp_path) == ["grid.png"]
+
+
+def test_the_command_line_reports_a_full_disk_in_one_line(tmp_path, monkeypatch, capsys):
+    from torch_gan_zoo import cli
+
+    _fail_fsync_of(monkeypatch, "netD_1_steps")
+    log_dir = tmp_path / "qs"
+    assert cli.main(["quickstart", "--steps", "1", "--batch-size", "4", "--log-dir", str(log_dir)]) == 2
+    err = capsys.readouterr().err
+    assert f"error: no space left on {log_dir / 'checkpoints' / 'netD'}: need about" in err
+    assert "Traceback" not in err and not (log_dir / "checkpoints" / "netD" / "netD_1_steps.pth").exists()

@@ -44,11 +44,13 @@ class CheckpointError(RuntimeError):
     """A checkpoint file is missing, unreadable, corrupt or does not hold what was expected."""
 
 
-class DiskFullError(OSError):
+class DiskFullError(OSError, RuntimeError):
     """Writing a file failed because its filesystem is full (or the user's quota is spent).
 
     The message names the folder and about how many megabytes the file needs; the file being
-    written is left as it was before (no partial file), so earlier checkpoints stay usable.
+    written is left as it was before (no partial file), so earlier checkpoints stay usable. It is
+    an ``OSError`` (``errno.ENOSPC``) and also a ``RuntimeError``, so that code reporting runtime
+    failures as one-line messages (the ``torch-gan-zoo`` command) reports it that way too.
 
     Attributes:
         path (str): The file that could not be written.
