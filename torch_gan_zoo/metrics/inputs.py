@@ -17,12 +17,26 @@
 Each source yields batches that are validated and converted to uint8 ``(B, C, H, W)`` (or, with
 ``quantize=False``, float32 holding the un-rounded 0..255 values) and counts every selected sample
 exactly once: the last batch is simply smaller.
+
+Inputs are never silently reinterpreted, and the answer never depends on ``batch_size``:
+
+* every image of one input must have the same size and channels: images are never resized to a
+  common size; the first image that differs is named (with its file, for folders), whatever the
+  batch size;
+* float images are read as ``[-1, 1]``. A finite input (tensor, dataset, DataLoader) of float
+  images whose values all lie in ``[0, 1]`` and reach both ends of it (within ``UNIT_RANGE_EDGE``)
+  is refused: it is the ``[0, 1]`` convention, which would be scored as much darker images;
+  convert it with ``x * 2 - 1`` or pass uint8. Any other input whose float values are all
+  non-negative (a bright class, a generator that collapsed to bright images) gets a warning;
+* an unreadable or corrupt image file is named in the error;
+* channels-last images ``(N, H, W, C)`` are refused with a hint to permute them.
 """
 import contextlib
 import hashlib
 import inspect
 import json
 import os
+import warnings
 
 import numpy as np
 import torch
@@ -78,6 +92,25 @@ def check_image_batch(batch, what, quantize=True):
     return batch.float().clamp(-1, 1).add(1).mul(127.5)
 
 
+#: A float input whose values all lie in [0, 1] and reach both ends of it (below this, above 1 minus
+#: this) is taken for [0, 1] images: real [-1, 1] images that use the whole upper half and nothing
+#: below mid-grey do not occur in practice.
+UNIT_RANGE_EDGE = 0.02
+
+
+def _check_not_unit_range(what, lo, hi, refuse):
+    """Refuse (or warn about) float images that look like the [0, 1] convention (see the module docstring)."""
+    if not (lo >= 0.0 and hi <= 1.0):
+        return
+    message = (f"{what}: all float values lie in [{lo:.3g}, {hi:.3g}], but float images are read as [-1, 1]; "
+               f"[0, 1] images would be scored as much darker images")
+    if refuse and lo <= UNIT_RANGE_EDGE and hi >= 1 - UNIT_RANGE_EDGE:
+        raise ValueError(message + ": these span [0, 1], so they are [0, 1] images: convert them with "
+                                   "images * 2 - 1, or pass uint8 0..255 images")
+    warnings.warn(message + ": if these are [0, 1] images, convert them with images * 2 - 1", RuntimeWarning,
+                  stacklevel=3)
+
+
 def _to_image_tensor(item, what):
     """One dataset item (tensor / ndarray / PIL image, possibly inside a tuple) -> (C, H, W) tensor."""
     if isinstance(item, (tuple, list)):
@@ -115,13 +148,20 @@ def _pil_to_tensor(img):
 
 
 def _stack(images, what):
-    shapes = {tuple(x.shape) for x in images}
-    if len(shapes) != 1:
-        raise ValueError(f"{what}: images in a batch have different shapes {sorted(shapes)[:4]}")
+    """Stack (C, H, W) images; images of different sizes come back as a list, so that
+    :meth:`ImageSource.batches` reports the first odd one the same way whatever the batch size."""
     for x in images:
         if x.dim() != 3:
-            raise ValueError(f"{what}: each image must have shape (C, H, W), got {tuple(x.shape)}")
+            hint = " (it looks like a 4-D batch: items must be single images)" if x.dim() == 4 else ""
+            raise ValueError(f"{what}: each image must have shape (C, H, W), got {tuple(x.shape)}{hint}")
+    if len({tuple(x.shape) for x in images}) != 1:
+        return list(images)
     return torch.stack(images)
+
+
+def _size(shape):
+    c, h, w = shape
+    return f"{h}x{w} with {c} channel{'s' if c != 1 else ''}"
 
 
 class ImageSource:
@@ -136,20 +176,47 @@ class ImageSource:
             (None: not cacheable, e.g. a generator or an in-memory tensor).
     """
 
-    def __init__(self, kind, description, num_samples, batches_fn, cache_identity=None):
+    def __init__(self, kind, description, num_samples, batches_fn, cache_identity=None, item_name=None):
         self.kind = kind
         self.description = description
         self.num_samples = num_samples
         self.cache_identity = cache_identity
         self._batches_fn = batches_fn
+        self._item_name = item_name
+
+    def _name(self, index):
+        name = self._item_name(index) if self._item_name is not None else None
+        return f"image {index}" + (f" ({name})" if name else "")
 
     def batches(self, batch_size, quantize=True):
         """Yield checked batches: uint8 ``(B, C, H, W)`` (float32 0..255 with ``quantize=False``).
 
-        Raises ValueError if the stream yields fewer than ``num_samples`` images.
+        Raises:
+            ValueError: The stream yields fewer than ``num_samples`` images; an image differs in size
+                from the first (named, whatever ``batch_size``); float images of a finite input
+                all lie in ``[0, 1]`` (see the module docstring).
         """
-        count = 0
+        count, first_shape = 0, None
+        lo, hi, floats = float("inf"), float("-inf"), False
         for batch in self._batches_fn(batch_size):
+            images = batch if isinstance(batch, list) else None
+            if images is None and torch.is_tensor(batch) and batch.dim() == 4 and batch.shape[1] in (1, 3):
+                images = [batch[0]]  # uniform batch: only its first image can differ from the first seen
+            for j, image in enumerate(images or []):
+                if first_shape is None:
+                    first_shape = tuple(image.shape)
+                elif tuple(image.shape) != first_shape:
+                    raise ValueError(
+                        f"{self.description}: images differ in size: {self._name(0)} is {_size(first_shape)}, "
+                        f"{self._name(count + j)} is {_size(tuple(image.shape))}. Images are never resized to a "
+                        f"common size: make them all one size (and all RGB or all grayscale) first")
+            if isinstance(batch, list):  # pragma: no cover - a list always holds a differing image
+                batch = torch.stack(batch)
+            if torch.is_tensor(batch) and batch.is_floating_point() and batch.numel():
+                floats = True
+                finite = batch[torch.isfinite(batch)]
+                if finite.numel():
+                    lo, hi = min(lo, finite.min().item()), max(hi, finite.max().item())
             batch = check_image_batch(batch, self.description, quantize)
             count += batch.shape[0]
             yield batch
@@ -157,6 +224,8 @@ class ImageSource:
             raise ValueError(f"{self.description}: expected {self.num_samples} images, got {count}")
         if count < 2:
             raise ValueError(f"{self.description}: at least 2 images are needed for a metric, got {count}")
+        if floats:
+            _check_not_unit_range(self.description, lo, hi, refuse=self.kind not in ("generator", "callable"))
 
     def __repr__(self):
         return f"ImageSource({self.description!r}, num_samples={self.num_samples})"
@@ -279,8 +348,10 @@ def _generator_source(obj, num_samples, seed, device, class_label, nz):
                     out = obj(z_all[start:start + b].to(gen_device))
                 if not torch.is_tensor(out) or out.dim() != 4 or out.shape[0] != b or out.shape[1] not in (1, 3):
                     shape = tuple(out.shape) if torch.is_tensor(out) else type(out).__name__
+                    hint = (" (it looks channels-last (N, H, W, C): permute its output with .permute(0, 3, 1, 2))"
+                            if torch.is_tensor(out) and out.dim() == 4 and out.shape[-1] in (1, 3) else "")
                     raise ValueError(f"{what} returned {shape} for a request of {b} images; expected a float "
-                                     f"tensor of shape ({b}, C, H, W) with C = 1 or 3, in [-1, 1]")
+                                     f"tensor of shape ({b}, C, H, W) with C = 1 or 3, in [-1, 1]{hint}")
                 yield out
 
     kind = "generator" if use_generate else "callable"
@@ -303,7 +374,7 @@ def _dataset_batches(dataset, indices, what, num_workers):
     return batches
 
 
-def _dataset_source(dataset, num_samples, seed, what, identity, num_workers):
+def _dataset_source(dataset, num_samples, seed, what, identity, num_workers, kind="dataset"):
     from torch.utils.data import IterableDataset
 
     if isinstance(dataset, IterableDataset) or not hasattr(dataset, "__len__"):
@@ -313,7 +384,11 @@ def _dataset_source(dataset, num_samples, seed, what, identity, num_workers):
     n = total if indices is None else len(indices)
     if identity is not None:
         identity = dict(identity, num_samples=n, total=total, subset_seed=None if indices is None else int(seed))
-    return ImageSource("dataset", what, n, _dataset_batches(dataset, indices, what, num_workers), identity)
+    item_name = None
+    if hasattr(dataset, "name_of"):
+        order = None if indices is None else indices.tolist()
+        item_name = lambda i: dataset.name_of(i if order is None else order[i])  # noqa: E731
+    return ImageSource(kind, what, n, _dataset_batches(dataset, indices, what, num_workers), identity, item_name)
 
 
 def _rebatch(chunks, batch_size, what):
@@ -323,9 +398,8 @@ def _rebatch(chunks, batch_size, what):
     def joined():
         if len(pending) == 1:
             return pending[0]
-        shapes = {tuple(p.shape[1:]) for p in pending}
-        if len(shapes) != 1:
-            raise ValueError(f"{what}: images have different shapes {sorted(shapes)[:4]}")
+        if len({tuple(p.shape[1:]) for p in pending}) != 1:  # a list of single images: reported by batches()
+            return [image for p in pending for image in (p if isinstance(p, list) else list(p))]
         return torch.cat(pending)
 
     for chunk in chunks:
@@ -335,7 +409,8 @@ def _rebatch(chunks, batch_size, what):
             batch = joined()
             yield batch[:batch_size]
             rest = batch[batch_size:]
-            pending, count = ([rest] if rest.shape[0] else []), rest.shape[0]
+            size = len(rest) if isinstance(rest, list) else rest.shape[0]
+            pending, count = ([rest] if size else []), size
     if count:
         yield joined()
 
@@ -370,6 +445,8 @@ def _tensor_source(images, num_samples, seed):
     what = f"image tensor of shape {tuple(images.shape)}"
     if images.dim() != 4:
         raise ValueError(f"{what}: expected images of shape (N, C, H, W)")
+    if images.is_floating_point() and images.numel() and bool(torch.isfinite(images).all()):
+        _check_not_unit_range(what, images.min().item(), images.max().item(), refuse=True)  # whole tensor, up front
     indices = _subset_indices(images.shape[0], num_samples, seed, what)
     if indices is not None:
         images = images.index_select(0, indices)
@@ -388,11 +465,18 @@ class _FolderDataset(torch.utils.data.Dataset):
     def __len__(self):
         return len(self.files)
 
-    def __getitem__(self, i):
-        from PIL import Image
+    def name_of(self, i):
+        return self.files[i]
 
-        with Image.open(self.files[i]) as img:
-            return _pil_to_tensor(img)
+    def __getitem__(self, i):
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(self.files[i]) as img:
+                return _pil_to_tensor(img)
+        except (OSError, SyntaxError, ValueError, UnidentifiedImageError) as exc:  # truncated, corrupt, not an image
+            raise ValueError(f"cannot read image file {self.files[i]}: {exc} (the file is corrupt, truncated or "
+                             f"not an image; remove or replace it)") from exc
 
 
 def _folder_source(path, num_samples, seed, num_workers):
@@ -408,7 +492,7 @@ def _folder_source(path, num_samples, seed, num_workers):
         listing.update(f"{n}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     identity = {"kind": "folder", "path": path, "listing_sha256": listing.hexdigest()}
     dataset = _FolderDataset([os.path.join(path, n) for n in names])
-    return _dataset_source(dataset, num_samples, seed, what, identity, num_workers)
+    return _dataset_source(dataset, num_samples, seed, what, identity, num_workers, kind="folder")
 
 
 def _named_dataset_source(name, num_samples, seed, root, split, resolution, download, dataset_kwargs, num_workers):

@@ -123,7 +123,9 @@ def to_inception_input(images, protocol="tf1", size=INCEPTION_SIZE):
     """
     protocol = resolve_protocol(protocol)
     if images.dim() != 4 or images.shape[1] not in (1, 3):
-        raise ValueError(f"expected images of shape (N, 1 or 3, H, W), got {tuple(images.shape)}")
+        hint = (" (it looks channels-last (N, H, W, C): use images.permute(0, 3, 1, 2))"
+                if images.dim() == 4 and images.shape[-1] in (1, 3) else "")
+        raise ValueError(f"expected images of shape (N, 1 or 3, H, W), got {tuple(images.shape)}{hint}")
     x = images.float()
     if x.shape[1] == 1:
         x = x.expand(-1, 3, -1, -1)

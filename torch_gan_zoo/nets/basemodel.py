@@ -6,7 +6,6 @@ and the Trainer can refuse to resume a run whose models differ.
 """
 import contextlib
 import functools
-import importlib
 import inspect
 import math
 import os
@@ -49,6 +48,40 @@ def jsonable(value):
     if hasattr(value, "to_config"):
         return jsonable(value.to_config())
     raise TypeError(f"{type(value).__name__} value {value!r} cannot be stored as JSON")
+
+
+def _loaded_subclasses(base):
+    """Every subclass of ``base`` that is already defined in this process (nothing is imported)."""
+    found, stack = [], [base]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in found:
+                found.append(sub)
+                stack.append(sub)
+    return found
+
+
+def _trusted_model_class(name, allowed_classes, ckpt_file):
+    """The class called ``name`` ('package.module.QualName') among the trusted, already-loaded
+    classes: registered models, the library's own BaseModel subclasses and ``allowed_classes``."""
+    allowed = list(allowed_classes or ())
+    for cls in allowed:
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
+            raise TypeError(f"allowed_classes must hold BaseModel subclasses, got {cls!r}")
+    import torch_gan_zoo.nets  # noqa: F401  (our own package: registers the library's variants)
+    from torch_gan_zoo.nets.registry import _REGISTRY
+
+    trusted = allowed + [cls for entry in _REGISTRY.values() for role, cls in entry.items() if role != "paper"]
+    trusted += [c for c in _loaded_subclasses(BaseModel) if c.__module__.split(".")[0] == "torch_gan_zoo"]
+    for cls in trusted:
+        if f"{cls.__module__}.{cls.__qualname__}" == name:
+            return cls
+    raise CheckpointError(
+        f"{ckpt_file} names the model class {name!r}, which is not a registered torch_gan_zoo model, not part of "
+        f"the library and not in allowed_classes, so it is not rebuilt (a checkpoint never chooses which code is "
+        f"imported). If you trust this file, import the class yourself and pass allowed_classes=[TheClass], or "
+        f"build the model and call restore_checkpoint."
+    )
 
 
 def _recording_init(init):
@@ -231,34 +264,48 @@ class BaseModel(nn.Module):
         return int(ckpt["global_step"])
 
     @staticmethod
-    def from_checkpoint(ckpt_file, map_location="cpu"):
+    def from_checkpoint(ckpt_file, map_location="cpu", allowed_classes=()):
         """Rebuild a model from a checkpoint alone (no training script, no dataset needed).
 
-        The class named in the checkpoint is imported and must be a :class:`BaseModel` subclass;
-        it is constructed with the recorded arguments and given the saved weights.
+        The checkpoint names its model class, but a file never chooses what code runs: nothing is
+        imported because of it. The class is looked up among classes that are already loaded and
+        trusted: the models of the registry (:func:`~torch_gan_zoo.nets.create_model`), the
+        library's own :class:`BaseModel` subclasses, and ``allowed_classes``. It is constructed
+        with the recorded arguments and given the saved weights.
+
+        Args:
+            ckpt_file (str): A file written by :meth:`save_checkpoint`.
+            map_location: Device for the returned model.
+            allowed_classes (iterable of type): Your own :class:`BaseModel` subclasses (e.g. an
+                unregistered custom generator) that this file may rebuild.
 
         Returns:
             BaseModel: The model, in eval mode, on ``map_location``.
+
+        Raises:
+            CheckpointError: The file is unreadable, records no class or unstorable arguments, or
+                names a class that is neither registered, part of the library, nor allowed.
         """
         ckpt = BaseModel.read_checkpoint(ckpt_file)
         config = ckpt.get("model_config")
-        if not config or "class" not in config:
+        if not isinstance(config, dict) or not isinstance(config.get("class"), str):
             raise CheckpointError(f"{ckpt_file} records no model class; build the model and use restore_checkpoint")
         if config.get("unserialisable"):
             raise CheckpointError(
                 f"{ckpt_file}: constructor arguments {config['unserialisable']} were not stored; "
                 "build the model yourself and use restore_checkpoint"
             )
-        module_name, _, class_name = config["class"].rpartition(".")
+        cls = _trusted_model_class(config["class"], allowed_classes, ckpt_file)
+        recorded = config.get("kwargs") or {}
+        if not isinstance(recorded, dict):
+            raise CheckpointError(f"{ckpt_file}: the recorded constructor arguments are not a mapping")
+        positional = recorded.get("*args", [])
+        kwargs = {k: v for k, v in recorded.items() if not k.startswith("*")}
         try:
-            cls = getattr(importlib.import_module(module_name), class_name)
-        except (ImportError, AttributeError) as exc:
-            raise CheckpointError(f"{ckpt_file}: cannot import model class {config['class']}: {exc}") from exc
-        if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
-            raise CheckpointError(f"{ckpt_file}: {config['class']} is not a torch_gan_zoo BaseModel")
-        positional = config["kwargs"].get("*args", [])
-        kwargs = {k: v for k, v in config["kwargs"].items() if not k.startswith("*")}
-        model = cls(*positional, **kwargs)
+            model = cls(*positional, **kwargs)
+        except (TypeError, ValueError) as exc:
+            raise CheckpointError(f"{ckpt_file}: cannot construct {config['class']} from the recorded "
+                                  f"arguments {recorded}: {exc}") from exc
         try:
             model.restore_attachments(config)
         except (TypeError, ValueError) as exc:

@@ -6,6 +6,7 @@ from torch_gan_zoo.training.evaluation import Evaluator
 from torch_gan_zoo.training.hparams import HyperparameterMismatchError
 from torch_gan_zoo.training.logger import Logger
 from torch_gan_zoo.training.metric_log import MetricLog, MetricWindow, NonFiniteLossError
+from torch_gan_zoo.training.run_lock import RunLock, RunLockedError
 from torch_gan_zoo.training.schedules import make_lr_scheduler
 from torch_gan_zoo.training.trainer import Trainer
 
@@ -19,6 +20,8 @@ __all__ = [
     "MetricLog",
     "MetricWindow",
     "NonFiniteLossError",
+    "RunLock",
+    "RunLockedError",
     "make_lr_scheduler",
     "Trainer",
 ]

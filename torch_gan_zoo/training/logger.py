@@ -13,6 +13,7 @@ import torchvision.utils as vutils
 from tqdm.auto import tqdm
 
 from torch_gan_zoo.training.metric_log import MetricWindow
+from torch_gan_zoo.utils.io import atomic_write, fsync_dir
 
 __all__ = ["Logger"]
 
@@ -21,6 +22,25 @@ _BAR_KEYS = ("errD", "errG", "D(x)", "D(G(z))")
 
 def _fmt(value):
     return f"{value:.4g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
+
+
+def rotate_log(path, max_bytes, backups):
+    """If ``path`` is larger than ``max_bytes``, shift ``path.1 .. path.<backups-1>`` up by one and
+    rename ``path`` to ``path.1`` (each step an atomic rename, then one directory fsync), so no line is
+    ever lost or half-copied; the oldest backup beyond ``backups`` is dropped.
+
+    Returns:
+        bool: Whether the file was rotated.
+    """
+    if backups < 1 or not os.path.isfile(path) or os.path.getsize(path) <= max_bytes:
+        return False
+    for index in range(backups - 1, 0, -1):
+        older = f"{path}.{index}"
+        if os.path.exists(older):
+            os.replace(older, f"{path}.{index + 1}")
+    os.replace(path, f"{path}.1")
+    fsync_dir(os.path.dirname(os.path.abspath(path)))
+    return True
 
 
 class Logger:
@@ -38,7 +58,18 @@ class Logger:
         flush_secs (int): TensorBoard flush interval.
         reduce (callable, optional): Averages logged means across processes (DDP); every process
             then calls :meth:`step`, :meth:`flush_scalars` and :meth:`check_finite` at the same steps.
+
+    ``train.log`` is an append-only log: each line is flushed as it is written and the file is
+    fsynced when the Logger closes; when a run starts with a ``train.log`` larger than
+    :attr:`max_log_bytes`, it is rotated (``train.log.1``, ... up to :attr:`log_backups`) by atomic
+    renames. Sample grids are written atomically. TensorBoard event files are append-only logs
+    written by TensorBoard's own writer (a killed run leaves a complete prefix of its events).
     """
+
+    #: ``train.log`` is rotated at start when larger than this many bytes.
+    max_log_bytes = 50 * 2 ** 20
+    #: Rotated copies kept (``train.log.1`` is the newest).
+    log_backups = 3
 
     def __init__(self, log_dir, num_steps, print_steps=1, log_steps=50, vis_steps=500, enabled=True,
                  progress=True, flush_secs=30, reduce=None):
@@ -85,7 +116,9 @@ class Logger:
         self._logger.propagate = False
         if not self._logger.handlers:
             os.makedirs(self.log_dir, exist_ok=True)
-            handler = logging.FileHandler(os.path.join(self.log_dir, "train.log"), encoding="utf-8")
+            log_path = os.path.join(self.log_dir, "train.log")
+            rotate_log(log_path, self.max_log_bytes, self.log_backups)
+            handler = logging.FileHandler(log_path, encoding="utf-8")
             handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
             self._logger.addHandler(handler)
         if self.progress:
@@ -114,6 +147,13 @@ class Logger:
             self._writer = None
         if self._logger is not None:
             for handler in list(self._logger.handlers):
+                stream = getattr(handler, "stream", None)
+                if stream is not None and hasattr(stream, "fileno"):
+                    try:
+                        handler.flush()
+                        os.fsync(stream.fileno())
+                    except (OSError, ValueError):  # closed or unsupported stream: nothing more to make durable
+                        pass
                 handler.close()
                 self._logger.removeHandler(handler)
             self._logger = None
@@ -229,8 +269,6 @@ class Logger:
 def _save_png(grid, path):
     """Save a (3, H, W) float grid in [0, 1] as PNG, atomically."""
     from PIL import Image
-
-    from torch_gan_zoo.utils.io import atomic_write
 
     array = grid.mul(255).add_(0.5).clamp_(0, 255).to(torch.uint8).permute(1, 2, 0).numpy()
     with atomic_write(path, "wb") as f:

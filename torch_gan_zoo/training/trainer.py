@@ -39,6 +39,7 @@ from torch_gan_zoo.training.hparams import (
 )
 from torch_gan_zoo.training.logger import Logger
 from torch_gan_zoo.training.metric_log import MetricLog, NonFiniteLossError
+from torch_gan_zoo.training.run_lock import RunLock
 from torch_gan_zoo.training.schedules import make_lr_scheduler
 from torch_gan_zoo.utils.io import CheckpointError, atomic_write_json
 from torch_gan_zoo.utils.rng import get_rng_state, seed_everything, set_rng_state
@@ -421,6 +422,8 @@ class Trainer:
             self.ema.shadow.to(self.device, memory_format=memory_format)
         current = self.hparams()
         changes, history = self._check_identity(current)  # raises before anything is written
+        if self.dist.is_main:  # issue 14: remove what a killed save left (temporary files, incomplete steps)
+            self.checkpoints.remove_leftovers()
         self.dist.barrier()  # no rank writes before every rank has checked
         fresh = not self.checkpoints.has_checkpoints() and not (self.netG_ckpt_file or self.netD_ckpt_file)
         if fresh and self.seed is not None:
@@ -623,11 +626,18 @@ class Trainer:
             NonFiniteLossError: A loss became NaN/inf (earlier checkpoints are untouched); the message, also
                 written to ``train.log``, names the step, the loss, the last good checkpoint and how to resume.
             KeyboardInterrupt: After Ctrl-C, once a checkpoint has been saved (SIGTERM: ``SystemExit``).
+            RunLockedError: Another process is training in ``log_dir`` (nothing is changed).
         """
+        with RunLock(self.log_dir) if self.dist.is_main else contextlib.nullcontext():  # issue 14: one run per log_dir
+            return self._train_holding_lock()
+
+    def _train_holding_lock(self):
         start = self._prepare()
         self.stop_reason = None
         self._deadline = None if self.time_limit is None else time.monotonic() + self.time_limit
         self.logger.start(start)
+        for message in self.checkpoints.pop_messages():  # issue 14: fallbacks and clean-ups reach train.log
+            self.logger.info(f"warning: {message}")
         if start:
             self.logger.info(f"resumed from step {start} in {self.checkpoints.root}")
         try:

@@ -1,6 +1,7 @@
 """Small helpers with no knowledge of GANs: atomic file writes, safe checkpoint I/O, RNG state."""
 from torch_gan_zoo.utils.io import (
     CheckpointError,
+    DiskFullError,
     atomic_write,
     atomic_write_bytes,
     atomic_write_json,
@@ -11,6 +12,7 @@ from torch_gan_zoo.utils.rng import get_rng_state, seed_everything, set_rng_stat
 
 __all__ = [
     "CheckpointError",
+    "DiskFullError",
     "atomic_write",
     "atomic_write_bytes",
     "atomic_write_json",

@@ -9,28 +9,113 @@ Checkpoints are loaded with ``torch.load(..., weights_only=True)`` only: they ma
 state dicts and plain Python values, never arbitrary pickled objects.
 """
 import contextlib
+import errno
+import hashlib
 import json
+import math
 import os
+import re
+import shutil
 import tempfile
 
 import torch
 
 __all__ = [
     "CheckpointError",
+    "DiskFullError",
     "atomic_write",
     "atomic_write_bytes",
     "atomic_write_json",
+    "atomic_save_image",
+    "fsync_dir",
+    "is_temp_file",
     "save_torch_file",
     "load_torch_file",
+    "sha256_file",
+    "torch_payload_bytes",
 ]
+
+#: Temporary files :func:`atomic_write` creates: ``.<final name>.<8 random chars>.tmp``.
+_TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+_DISK_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 class CheckpointError(RuntimeError):
     """A checkpoint file is missing, unreadable, corrupt or does not hold what was expected."""
 
 
-def _fsync_dir(directory):
+class DiskFullError(OSError, RuntimeError):
+    """Writing a file failed because its filesystem is full (or the user's quota is spent).
+
+    The message names the folder and about how many megabytes the file needs; the file being
+    written is left as it was before (no partial file), so earlier checkpoints stay usable. It is
+    an ``OSError`` (``errno.ENOSPC``) and also a ``RuntimeError``, so that code reporting runtime
+    failures as one-line messages (the ``torch-gan-zoo`` command) reports it that way too.
+
+    Attributes:
+        path (str): The file that could not be written.
+        needed_bytes (int or None): About how many bytes it needs.
+        free_bytes (int or None): Free bytes on that filesystem when the error was raised.
+    """
+
+    def __init__(self, path, needed_bytes=None, free_bytes=None):
+        self.path = os.fspath(path)
+        self.needed_bytes = needed_bytes
+        self.free_bytes = free_bytes
+        directory = os.path.dirname(os.path.abspath(self.path))
+        need = "" if not needed_bytes else f": need about {max(1, math.ceil(needed_bytes / 1e6))} MB"
+        free = "" if free_bytes is None else f", {free_bytes / 1e6:.1f} MB free"
+        name = os.path.basename(self.path)
+        super().__init__(errno.ENOSPC, f"no space left on {directory}{need}{free} (writing {name}; "
+                                       "nothing was overwritten: free some space and run again)")
+
+    def __str__(self):
+        return self.strerror
+
+    def __reduce__(self):
+        return type(self), (self.path, self.needed_bytes, self.free_bytes)
+
+
+def _free_bytes(directory):
+    try:
+        return shutil.disk_usage(directory).free
+    except OSError:  # pragma: no cover - exotic filesystems
+        return None
+
+
+def _is_disk_full(exc):
+    """Whether ``exc`` or an exception it was raised from is ENOSPC/EDQUOT (torch.save hides the
+    OSError of a failed write behind a RuntimeError 'unexpected pos')."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in _DISK_FULL_ERRNOS:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def is_temp_file(name):
+    """Whether the file name ``name`` (no folder) is a temporary file of :func:`atomic_write`,
+    i.e. the leftover of a write that was killed before its rename."""
+    return bool(_TEMP_NAME.match(os.path.basename(name)))
+
+
+def sha256_file(path, chunk_size=1 << 20):
+    """Hex SHA-256 of the file at ``path``."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(chunk_size), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def fsync_dir(directory):
     """Flush a directory entry to disk so a rename survives a power loss (no-op where unsupported)."""
+    _fsync_dir(directory)
+
+
+def _fsync_dir(directory):
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:  # pragma: no cover - platforms without directory fds
@@ -44,35 +129,54 @@ def _fsync_dir(directory):
 
 
 @contextlib.contextmanager
-def atomic_write(path, mode="wb"):
+def atomic_write(path, mode="wb", size_hint=None):
     """Open a temporary file that replaces ``path`` atomically when the block exits cleanly.
 
     The temporary file lives next to ``path`` (same filesystem, so the rename is atomic), is
-    flushed and fsynced before the rename, and is deleted if the block raises, leaving any
-    previous ``path`` untouched. Parent directories are created.
+    flushed and fsynced before the rename, after which the directory is fsynced too. If the block
+    raises, the temporary file is deleted and any previous ``path`` is untouched. Parent
+    directories are created.
 
     Args:
         path (str or os.PathLike): Final file path.
         mode (str): ``'wb'`` (default) or ``'w'`` for text.
+        size_hint (int, optional): About how many bytes will be written; if the filesystem has
+            less free space, :class:`DiskFullError` is raised before anything is written.
 
     Yields:
         file object: Write to it; do not close it yourself.
+
+    Raises:
+        DiskFullError: The filesystem is (or would be) full; names the folder and the size needed.
     """
     if mode not in ("wb", "w"):
         raise ValueError(f"atomic_write mode must be 'wb' or 'w', got {mode!r}")
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
-    fd, tmp_path = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+    if size_hint:
+        free = _free_bytes(directory)
+        if free is not None and free < size_hint:
+            raise DiskFullError(path, size_hint, free)
+    try:
+        fd, tmp_path = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+    except OSError as exc:
+        if _is_disk_full(exc):
+            raise DiskFullError(path, size_hint, _free_bytes(directory)) from exc
+        raise
+    written = 0
     try:
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as f:
             yield f
             f.flush()
+            written = f.tell()
             os.fsync(f.fileno())
         os.replace(tmp_path, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_path)
+        if _is_disk_full(exc) and not isinstance(exc, DiskFullError):
+            raise DiskFullError(path, max(size_hint or 0, written) or None, _free_bytes(directory)) from exc
         raise
     _fsync_dir(directory)
 
@@ -90,14 +194,53 @@ def atomic_write_json(path, obj):
         f.write("\n")
 
 
+def atomic_save_image(images, path, **grid_kwargs):
+    """Save an image grid like ``torchvision.utils.save_image(images, path, **grid_kwargs)``, atomically.
+
+    Args:
+        images (Tensor): float ``(N, C, H, W)`` (or ``(C, H, W)``); pass ``normalize=True,
+            value_range=(-1, 1)`` for images in ``[-1, 1]``.
+        path (str): Output file; its extension chooses the format (``.png``, ``.jpg``, ...).
+    """
+    import torchvision.utils as vutils
+
+    extension = os.path.splitext(os.fspath(path))[1].lstrip(".").lower()
+    image_format = {"jpg": "JPEG", "jpeg": "JPEG", "tif": "TIFF"}.get(extension, extension.upper() or "PNG")
+    with atomic_write(path, "wb") as f:
+        vutils.save_image(images, f, format=image_format, **grid_kwargs)
+
+
 def save_torch_file(obj, path):
     """``torch.save`` ``obj`` to ``path`` atomically.
 
     ``obj`` should hold only tensors, state dicts and plain Python values so that it loads with
     :func:`load_torch_file` (``weights_only=True``).
+
+    Raises:
+        DiskFullError: The filesystem is full (checked before writing, using the size of the
+            tensors in ``obj``, and on the write itself); ``path`` is left as it was.
     """
-    with atomic_write(path, "wb") as f:
+    with atomic_write(path, "wb", size_hint=torch_payload_bytes(obj)) as f:
         torch.save(obj, f)
+
+
+def torch_payload_bytes(obj):
+    """Bytes of tensor data in ``obj`` (nested dicts, lists and tuples), plus a small allowance
+    for the file's structure: about the size :func:`torch.save` writes."""
+    total, stack, seen = 64 * 1024, [obj], set()
+    while stack:
+        item = stack.pop()
+        if torch.is_tensor(item):
+            storage = item.untyped_storage()
+            key = (storage.data_ptr(), storage.nbytes()) if storage.data_ptr() else id(item)
+            if key not in seen:
+                seen.add(key)
+                total += storage.nbytes()
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return total
 
 
 def load_torch_file(path, map_location="cpu"):
