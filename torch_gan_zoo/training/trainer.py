@@ -105,6 +105,9 @@ class Trainer:
             resumes. For fixed compute budgets and cluster jobs with a wall-clock limit.
         compile (bool or dict): ``torch.compile`` both networks in place (opt-in; the first steps are
             slow while it compiles); a dict is passed as keyword arguments, e.g. ``{'mode': 'max-autotune'}``.
+        export_pretrained (bool or str): When the run reaches ``num_steps``, write its generator (the EMA
+            one with standing statistics, if kept) as a pretrained folder (``True``: ``log_dir/pretrained``);
+            see :func:`torch_gan_zoo.zoo.export_run`. Its path is in :meth:`train`'s result as ``'pretrained'``.
     """
 
     def __init__(self, netD, netG, optD, optG, dataloader, num_steps, log_dir="./log", n_dis=1, lr_decay=None,
@@ -112,7 +115,8 @@ class Trainer:
                  keep_checkpoints=5, num_vis_images=64, netG_ckpt_file=None, netD_ckpt_file=None, amp=False,
                  amp_dtype=None, batch_size=None, num_workers=0, progress=True, extra_hparams=None,
                  flush_secs=30, ema_decay=None, ema_start=0, distributed=None, sync_bn=False,
-                 channels_last=False, compile=False, evaluator=None, time_limit=None, lr_decay_start=0):
+                 channels_last=False, compile=False, evaluator=None, time_limit=None, lr_decay_start=0,
+                 export_pretrained=False):
         if not isinstance(netG, BaseGenerator):
             raise TypeError(f"netG must be a torch_gan_zoo BaseGenerator, got {type(netG).__name__}")
         if not isinstance(netD, BaseDiscriminator):
@@ -178,6 +182,7 @@ class Trainer:
         self.fixed_labels = None
         self._stop_signal = None
         self._last_saved_step = None
+        self.export_pretrained = export_pretrained
 
     # ------------------------------------------------------------------ configuration
     def _resolve_amp(self, amp, amp_dtype):
@@ -494,8 +499,13 @@ class Trainer:
             raise KeyboardInterrupt(f"training interrupted at step {self.global_step}; checkpoint saved")
         if self._stop_signal == signal.SIGTERM:
             raise SystemExit(128 + signal.SIGTERM)
+        exported = None
+        if self.export_pretrained and self.global_step == self.num_steps and self.dist.is_main:
+            from torch_gan_zoo.zoo.export import export_trainer  # zoo builds on training: imported only when used
+
+            exported = export_trainer(self, self.export_pretrained)
         return {"global_step": self.global_step, "checkpoint": paths, "log_dir": self.log_dir, "metrics": metrics,
-                "evaluation": self.last_evaluation, "stopped": self._stop_signal}
+                "evaluation": self.last_evaluation, "stopped": self._stop_signal, "pretrained": exported}
 
     def evaluate(self):
         """Run the evaluator now (every process must call it under DDP); returns and records the results."""

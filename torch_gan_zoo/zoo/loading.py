@@ -9,7 +9,7 @@ from torch_gan_zoo.zoo.pretrained import WEIGHTS_NAME, build_networks, load_weig
 from torch_gan_zoo.zoo.registry import get_pretrained
 from torch_gan_zoo.zoo.safetensors_file import WeightsFileError
 
-__all__ = ["load", "resolve_source", "PARTS"]
+__all__ = ["load", "load_as_model", "resolve_source", "PARTS"]
 
 #: Accepted values of ``part``.
 PARTS = {"G": ("netG",), "D": ("netD",), "both": ("netG", "netD")}
@@ -118,3 +118,37 @@ def load(source: Union[str, os.PathLike], part: str = "G", device: Optional[Unio
 
         return GANPair(networks["netG"], networks["netD"])
     return networks[PARTS[part][0]]
+
+
+def load_as_model(pretrained, name, resolution=None, arguments=None):
+    """What ``nets.create_model(name, resolution, pretrained=...)`` returns (``pretrained=True``: the one
+    registered pretrained model of that name and resolution): ``GANPair(netG, netD)``
+    loaded from ``pretrained`` (``netD`` is ``None`` when the weights hold none), in eval mode.
+
+    Raises:
+        TypeError: Constructor arguments were given too (the weights fix the architecture).
+        ValueError: ``pretrained`` holds another model or resolution.
+    """
+    from torch_gan_zoo.nets import GANPair
+    from torch_gan_zoo.nets.registry import _parse_name
+
+    if arguments:
+        raise TypeError(f"create_model(..., pretrained=...) takes no model arguments (got {sorted(arguments)}): "
+                        "the pretrained config fixes the architecture")
+    name, resolution = _parse_name(name, resolution)
+    if pretrained is True:
+        from torch_gan_zoo.zoo.registry import list_pretrained
+
+        rows = [e.name for e in list_pretrained() if (e.model, e.resolution) == (name, resolution)]
+        if len(rows) != 1:
+            raise ValueError(f"pretrained=True needs exactly one registered pretrained {name} at {resolution}px; "
+                             f"found {rows or 'none'}: pass one of their names (zoo.list_pretrained())")
+        pretrained = rows[0]
+    path = resolve_source(pretrained)
+    architecture = read_config(path)["architecture"]
+    if (architecture["model"], architecture["resolution"]) != (name, resolution):
+        raise ValueError(f"{pretrained!r} holds {architecture['model']} at {architecture['resolution']}px, not "
+                         f"{name} at {resolution}px")
+    if "netD" in architecture:
+        return load(path, part="both")
+    return GANPair(load(path, part="G"), None)

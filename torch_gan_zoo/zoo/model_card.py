@@ -59,7 +59,7 @@ def render_model_card(folder, config: Mapping) -> str:
         "```",
         "",
         "```",
-        f"torch-gan-zoo sample --pretrained {card.get("name") or "path/to/this/folder"} --num 64 --out grid.png",
+        f"torch-gan-zoo sample --pretrained {card.get('name') or 'path/to/this/folder'} --num 64 --out grid.png",
         "```",
         "",
     ]
