@@ -105,9 +105,9 @@ class Trainer:
             resumes. For fixed compute budgets and cluster jobs with a wall-clock limit.
         compile (bool or dict): ``torch.compile`` both networks in place (opt-in; the first steps are
             slow while it compiles); a dict is passed as keyword arguments, e.g. ``{'mode': 'max-autotune'}``.
-        export_pretrained (bool or str): When the run reaches ``num_steps``, write its generator (the EMA
-            one with standing statistics, if kept) as a pretrained folder (``True``: ``log_dir/pretrained``);
-            see :func:`torch_gan_zoo.zoo.export_run`. Its path is in :meth:`train`'s result as ``'pretrained'``.
+        export_pretrained (bool, str or dict): When the run reaches ``num_steps``, write its generator (the
+            EMA one with standing statistics, if kept) as a pretrained folder (``True``: ``log_dir/pretrained``;
+            a dict: options of :func:`torch_gan_zoo.zoo.export_run`). Its path is in :meth:`train`'s result as ``'pretrained'``.
     """
 
     def __init__(self, netD, netG, optD, optG, dataloader, num_steps, log_dir="./log", n_dis=1, lr_decay=None,

@@ -131,12 +131,22 @@ def export_run(log_dir, out_folder=None, step: Optional[int] = None, use_ema: Op
                            card=card, dtype=dtype, model=name, resolution=res, overwrite=overwrite, export=export)
 
 
-def export_trainer(trainer, out_folder=None, **kwargs) -> str:
+def export_trainer(trainer, spec=True) -> str:
     """Export the step a :class:`~torch_gan_zoo.training.Trainer` just saved (what
-    ``Trainer(export_pretrained=...)`` calls at the end of a run); see :func:`export_run`.
+    ``Trainer(export_pretrained=spec)`` calls at the end of a run); see :func:`export_run`.
 
-    ``out_folder`` ``None`` or ``True``: ``log_dir/pretrained``. An earlier export there is replaced.
+    Args:
+        spec: ``True``: to ``log_dir/pretrained``; a path: to that folder; a dict: keyword arguments
+            of :func:`export_run` (``out_folder``, ``stats``, ``dtype``, ``card``, ...). An earlier
+            export in the folder is replaced (unless the dict says ``overwrite=False``).
     """
-    folder = None if out_folder in (None, True) else out_folder
+    if isinstance(spec, dict):
+        kwargs = dict(spec)
+    elif spec is True or spec is None:
+        kwargs = {}
+    elif isinstance(spec, (str, os.PathLike)):
+        kwargs = {"out_folder": spec}
+    else:
+        raise TypeError(f"export_pretrained must be True, a folder or a dict of export_run options, got {spec!r}")
     kwargs.setdefault("overwrite", True)
-    return export_run(trainer.log_dir, folder, step=trainer.global_step, **kwargs)
+    return export_run(trainer.log_dir, step=trainer.global_step, **kwargs)
