@@ -156,6 +156,9 @@ def _add_zoo_parsers(sub):
     evaluate.add_argument("--num-samples", type=int, default=10000, help="generated images (default 10000)")
     evaluate.add_argument("--num-real-samples", type=int, help="reference images (default: the whole split)")
     evaluate.add_argument("--inception-weights", help="Inception weights file (default: the cached download)")
+    evaluate.add_argument("--kid-subsets", type=int, default=100, help="KID subsets (default 100)")
+    evaluate.add_argument("--kid-subset-size", type=int, default=1000, help="KID samples per subset (default 1000)")
+    evaluate.add_argument("--nearest-k", type=int, default=5, help="PRDC neighbourhood size (default 5)")
     evaluate.add_argument("--batch-size", type=int, default=50)
     evaluate.add_argument("--seed", type=int, default=0)
     evaluate.add_argument("--device", help="cpu, cuda, ... (default: cuda if available)")
@@ -229,7 +232,8 @@ def _cmd_eval(args):
     scores = zoo.evaluate_pretrained(netG, args.dataset, metrics=args.metrics, root=args.data_root, split=args.split,
                                      num_samples=args.num_samples, num_real_samples=args.num_real_samples,
                                      seed=args.seed, device=args.device, batch_size=args.batch_size,
-                                     inception_weights=args.inception_weights)
+                                     inception_weights=args.inception_weights, subsets=args.kid_subsets,
+                                     subset_size=args.kid_subset_size, nearest_k=args.nearest_k)
     any_score = next(iter(scores.values()))
     print(f"{args.pretrained}: {any_score.num_fake} generated vs {any_score.num_real} reference images "
           f"({any_score.real_source}), protocol {any_score.protocol}, Inception {any_score.weights_sha256[:12]}, "
