@@ -6,8 +6,8 @@ import os
 
 import pytest
 import torch
-
 from conftest import adam_pair, state_equal
+
 from torch_gan_zoo import zoo
 from torch_gan_zoo.metrics import compute_fid
 from torch_gan_zoo.nets import BaseModel

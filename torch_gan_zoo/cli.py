@@ -195,7 +195,7 @@ def _load_generator(args):
         netG = zoo.load(what, device=args.device, sha256=args.sha256)
     if not hasattr(netG, "generate_images"):
         raise SystemExit(f"{what} does not hold a generator")
-    return netG, what
+    return netG
 
 
 def _cmd_sample(args):
@@ -206,7 +206,7 @@ def _cmd_sample(args):
 
     if args.num < 1:
         raise SystemExit(f"--num must be at least 1, got {args.num}")
-    netG, what = _load_generator(args)
+    netG = _load_generator(args)
     kwargs = {"device": args.device, "truncation": args.truncation}
     if args.class_label is not None:
         if not getattr(netG, "num_classes", None):

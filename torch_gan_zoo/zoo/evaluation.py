@@ -3,7 +3,9 @@
 ``torch-gan-zoo eval`` and ``benchmarks/build_zoo_model.py`` both call :func:`evaluate_pretrained`,
 so a registered FID is reproduced by one command from a fresh install.
 """
-from typing import Dict, Optional, Sequence
+from __future__ import annotations
+
+from collections.abc import Sequence
 
 import torch
 
@@ -12,10 +14,10 @@ from torch_gan_zoo.zoo.registry import FIDRecord
 __all__ = ["evaluate_pretrained", "fid_record"]
 
 
-def evaluate_pretrained(source, dataset, metrics: Sequence[str] = ("fid",), root: Optional[str] = None,
-                        split: str = "test", num_samples: int = 10000, num_real_samples: Optional[int] = None,
-                        resolution: Optional[int] = None, seed: int = 0, device=None,
-                        sha256: Optional[str] = None, **options) -> Dict[str, object]:
+def evaluate_pretrained(source, dataset, metrics: Sequence[str] = ("fid",), root: str | None = None,
+                        split: str = "test", num_samples: int = 10000, num_real_samples: int | None = None,
+                        resolution: int | None = None, seed: int = 0, device=None,
+                        sha256: str | None = None, **options) -> dict[str, object]:
     """Metrics of a pretrained generator against a dataset (default: its test split).
 
     Args:

@@ -6,9 +6,11 @@ statistics (:func:`~torch_gan_zoo.training.ema.standing_stats`). :func:`export_r
 re-estimation with the same settings before writing, so the weights users load are exactly the
 ones whose FID is reported.
 """
+from __future__ import annotations
+
 import json
 import os
-from typing import Mapping, Optional
+from collections.abc import Mapping
 
 from torch_gan_zoo.nets.basemodel import BaseModel
 from torch_gan_zoo.training.checkpoint import CheckpointManager
@@ -16,7 +18,7 @@ from torch_gan_zoo.training.ema import standing_stats
 from torch_gan_zoo.utils.io import CheckpointError
 from torch_gan_zoo.zoo.pretrained import save_pretrained
 
-__all__ = ["export_run", "export_trainer", "STANDING_STATS"]
+__all__ = ["STANDING_STATS", "export_run", "export_trainer"]
 
 #: Standing-statistics settings used by the Fashion-MNIST benchmark's evaluation, and by default here.
 STANDING_STATS = {"num_batches": 20, "batch_size": 100, "seed": 0}
@@ -71,9 +73,9 @@ def _read_run_config(log_dir):
     return config
 
 
-def export_run(log_dir, out_folder=None, step: Optional[int] = None, use_ema: Optional[bool] = None,
-               stats: Optional[Mapping] = None, include_discriminator: bool = True, dtype=None,
-               card: Optional[Mapping] = None, overwrite: bool = False) -> str:
+def export_run(log_dir, out_folder=None, step: int | None = None, use_ema: bool | None = None,
+               stats: Mapping | None = None, include_discriminator: bool = True, dtype=None,
+               card: Mapping | None = None, overwrite: bool = False) -> str:
     """Write the generator of a training run as a pretrained folder (see :func:`save_pretrained`).
 
     Args:

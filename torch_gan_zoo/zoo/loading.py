@@ -1,15 +1,21 @@
 """``zoo.load``: a registered name, a pretrained folder, a ``model.safetensors`` file or a URL -> ready networks."""
+from __future__ import annotations
+
 import os
-from typing import Optional, Union
 
 import torch
 
 from torch_gan_zoo import hub
-from torch_gan_zoo.zoo.pretrained import WEIGHTS_NAME, build_networks, load_weights_file, read_config
+from torch_gan_zoo.zoo.pretrained import (
+    WEIGHTS_NAME,
+    build_networks,
+    load_weights_file,
+    read_config,
+)
 from torch_gan_zoo.zoo.registry import get_pretrained
 from torch_gan_zoo.zoo.safetensors_file import WeightsFileError
 
-__all__ = ["load", "load_as_model", "resolve_source", "PARTS"]
+__all__ = ["PARTS", "load", "load_as_model", "resolve_source"]
 
 #: Accepted values of ``part``.
 PARTS = {"G": ("netG",), "D": ("netD",), "both": ("netG", "netD")}
@@ -35,7 +41,7 @@ def _download(url, sha256, name=None):
     return hub.cached_download(url, filename, sha256=sha256, subdir=_CACHE_SUBDIR, hint=hint)
 
 
-def resolve_source(source, sha256: Optional[str] = None) -> str:
+def resolve_source(source, sha256: str | None = None) -> str:
     """The local folder or ``model.safetensors`` file that ``source`` designates, downloading it if needed.
 
     Args:
@@ -75,8 +81,8 @@ def resolve_source(source, sha256: Optional[str] = None) -> str:
     return _download(entry.url, entry.sha256, entry.name)
 
 
-def load(source: Union[str, os.PathLike], part: str = "G", device: Optional[Union[str, torch.device]] = None,
-         sha256: Optional[str] = None):
+def load(source: str | os.PathLike, part: str = "G", device: str | torch.device | None = None,
+         sha256: str | None = None):
     """Load pretrained networks, ready to use, in eval mode.
 
     Args:

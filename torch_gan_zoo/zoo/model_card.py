@@ -1,6 +1,8 @@
 """The model card (``README.md``) of a pretrained folder, rendered from its config.json."""
+from __future__ import annotations
+
 import os
-from typing import Mapping
+from collections.abc import Mapping
 
 __all__ = ["render_model_card"]
 

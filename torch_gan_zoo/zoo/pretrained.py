@@ -14,10 +14,12 @@ Loading never imports a module named by a file: the networks are rebuilt only fr
 registered in :mod:`torch_gan_zoo.nets` (looked up by model name and resolution), and the weights
 are safetensors (no pickle).
 """
+from __future__ import annotations
+
 import io
 import json
 import os
-from typing import Mapping, Optional
+from collections.abc import Mapping
 
 import torch
 
@@ -31,9 +33,21 @@ from torch_gan_zoo.zoo.safetensors_file import (
     write_safetensors,
 )
 
-__all__ = ["CONFIG_NAME", "WEIGHTS_NAME", "CARD_NAME", "SAMPLES_NAME", "FORMAT", "PART_PREFIXES",
-           "PretrainedConfigError", "save_pretrained", "update_card", "read_config", "build_networks", "load_weights_file",
-           "CARD_FIELDS"]
+__all__ = [
+    "CARD_FIELDS",
+    "CARD_NAME",
+    "CONFIG_NAME",
+    "FORMAT",
+    "PART_PREFIXES",
+    "SAMPLES_NAME",
+    "WEIGHTS_NAME",
+    "PretrainedConfigError",
+    "build_networks",
+    "load_weights_file",
+    "read_config",
+    "save_pretrained",
+    "update_card",
+]
 
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
@@ -122,10 +136,10 @@ def _samples_png(netG, num_images=64, seed=0):
     return buffer.getvalue()
 
 
-def save_pretrained(netG, folder, netD=None, config: Optional[Mapping] = None, card: Optional[Mapping] = None,
-                    dtype: Optional[torch.dtype] = None, model: Optional[str] = None,
-                    resolution: Optional[int] = None, samples: bool = True, overwrite: bool = False,
-                    export: Optional[Mapping] = None) -> str:
+def save_pretrained(netG, folder, netD=None, config: Mapping | None = None, card: Mapping | None = None,
+                    dtype: torch.dtype | None = None, model: str | None = None,
+                    resolution: int | None = None, samples: bool = True, overwrite: bool = False,
+                    export: Mapping | None = None) -> str:
     """Write ``netG`` (and ``netD``) as a pretrained folder that :func:`torch_gan_zoo.zoo.load` reads.
 
     Args:

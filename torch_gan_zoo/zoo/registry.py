@@ -9,15 +9,23 @@ A row is a :class:`PretrainedEntry`. Registering a model is two steps:
 
 Only files that exist and whose SHA-256 was checked may be registered.
 """
+from __future__ import annotations
+
 import dataclasses
 import difflib
 import fnmatch
 import os
 import re
-from typing import List, Optional, Tuple
 
-__all__ = ["FIDRecord", "PretrainedEntry", "PRETRAINED_MODELS", "PRETRAINED_DIR", "list_pretrained",
-           "get_pretrained", "UnknownPretrainedError"]
+__all__ = [
+    "PRETRAINED_DIR",
+    "PRETRAINED_MODELS",
+    "FIDRecord",
+    "PretrainedEntry",
+    "UnknownPretrainedError",
+    "get_pretrained",
+    "list_pretrained",
+]
 
 #: Folder holding the shipped pretrained folders (package data).
 PRETRAINED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pretrained")
@@ -83,14 +91,14 @@ class PretrainedEntry:
     resolution: int
     dataset: str
     sha256: str
-    fid: Optional[FIDRecord]
+    fid: FIDRecord | None
     parameters: int
     file_size: int
     license: str
     command: str
-    folder: Optional[str] = None
-    url: Optional[str] = None
-    num_classes: Optional[int] = None
+    folder: str | None = None
+    url: str | None = None
+    num_classes: int | None = None
     description: str = ""
 
     def __post_init__(self):
@@ -104,7 +112,7 @@ class PretrainedEntry:
             raise ValueError(f"{self.name}: url must be an http(s) address, got {self.url!r}")
 
     @property
-    def local_path(self) -> Optional[str]:
+    def local_path(self) -> str | None:
         """The shipped folder's path, or ``None`` for a URL entry."""
         return None if self.folder is None else os.path.join(PRETRAINED_DIR, self.folder)
 
@@ -114,7 +122,7 @@ class PretrainedEntry:
 
 
 #: The registered pretrained models. Empty until a model measured with the real Inception is added.
-PRETRAINED_MODELS: Tuple[PretrainedEntry, ...] = ()
+PRETRAINED_MODELS: tuple[PretrainedEntry, ...] = ()
 
 
 def _table():
@@ -125,7 +133,7 @@ def _table():
     return {e.name: e for e in PRETRAINED_MODELS}
 
 
-def list_pretrained(pattern: str = "*") -> List[PretrainedEntry]:
+def list_pretrained(pattern: str = "*") -> list[PretrainedEntry]:
     """Registered pretrained models whose name matches the glob ``pattern``, sorted by name.
 
     Returns an empty list when nothing is registered.

@@ -10,17 +10,25 @@ Nothing in it is executable: loading cannot run code.
 that the ranges tile the data without gaps or overlaps), then compares the tensors with what the
 model expects; every problem is a :class:`WeightsFileError` naming the file and the tensor.
 """
+from __future__ import annotations
+
 import json
 import math
 import os
-from typing import Dict, Mapping, Optional, Tuple
+from collections.abc import Mapping
 
 import torch
 
 from torch_gan_zoo.utils.io import atomic_write_bytes
 
-__all__ = ["WeightsFileError", "DTYPES", "write_safetensors", "read_safetensors_header", "read_safetensors",
-           "check_tensors"]
+__all__ = [
+    "DTYPES",
+    "WeightsFileError",
+    "check_tensors",
+    "read_safetensors",
+    "read_safetensors_header",
+    "write_safetensors",
+]
 
 #: safetensors dtype names -> torch dtypes (those the library reads).
 DTYPES = {
@@ -35,7 +43,7 @@ class WeightsFileError(ValueError):
     """A weights file is malformed, or its tensors do not fit the model (names the tensor)."""
 
 
-def write_safetensors(path, tensors: Mapping[str, torch.Tensor], metadata: Optional[Mapping[str, str]] = None):
+def write_safetensors(path, tensors: Mapping[str, torch.Tensor], metadata: Mapping[str, str] | None = None):
     """Write ``tensors`` (name -> tensor, any device) and string ``metadata`` to ``path`` atomically.
 
     Tensors are copied to contiguous CPU memory first (safetensors refuses shared storage).
@@ -54,7 +62,7 @@ def _fail(path, message):
     raise WeightsFileError(f"{path}: {message}")
 
 
-def read_safetensors_header(path) -> Tuple[Dict[str, dict], Dict[str, str], int]:
+def read_safetensors_header(path) -> tuple[dict[str, dict], dict[str, str], int]:
     """Parse and validate the header of a safetensors file without reading tensor data.
 
     Returns:
@@ -124,7 +132,7 @@ def read_safetensors_header(path) -> Tuple[Dict[str, dict], Dict[str, str], int]
     return header, dict(metadata), 8 + n
 
 
-def check_tensors(path, tensors: Mapping[str, dict], expected: Mapping[str, Tuple[tuple, torch.dtype]]):
+def check_tensors(path, tensors: Mapping[str, dict], expected: Mapping[str, tuple[tuple, torch.dtype]]):
     """Compare header entries (name -> ``{'dtype', 'shape'}``) with ``expected`` (name -> (shape, dtype)).
 
     Raises:
@@ -148,8 +156,8 @@ def check_tensors(path, tensors: Mapping[str, dict], expected: Mapping[str, Tupl
         _fail(path, "the weights do not fit the model: " + "; ".join(problems))
 
 
-def read_safetensors(path, expected: Optional[Mapping[str, Tuple[tuple, torch.dtype]]] = None,
-                     prefix: Optional[str] = None) -> Dict[str, torch.Tensor]:
+def read_safetensors(path, expected: Mapping[str, tuple[tuple, torch.dtype]] | None = None,
+                     prefix: str | None = None) -> dict[str, torch.Tensor]:
     """Load the tensors of a validated safetensors file onto the CPU.
 
     Args:
