@@ -279,3 +279,14 @@ def test_torch_hub_local_entry_points(saved, tmp_path, monkeypatch):
     assert torch.equal(outputs(pair.netG), outputs(netG))
     with pytest.raises(RuntimeError, match="Cannot find callable"):
         torch.hub.load(REPO, "not_registered", source="local")
+
+
+def test_docs_table_is_generated_from_the_registry(saved, tmp_path, monkeypatch):
+    assert "No pretrained model is registered" in registry.pretrained_table_rst() or registry.PRETRAINED_MODELS
+    fid = zoo.FIDRecord(value=9.876, num_fake=10000, num_real=10000, reference="fashion_mnist test", protocol="tf1",
+                        inception_sha256="c" * 64, seed=0)
+    register(monkeypatch, tmp_path, fid=fid, description="a tiny test model", num_classes=None)
+    table = registry.pretrained_table_rst("../pretrained")
+    assert "``tiny_dcgan``" in table and "9.88" in table and "10,000 generated vs 10,000 fashion_mnist test" in table
+    assert ".. image:: ../pretrained/tiny/samples.png" in table and "a tiny test model" in table
+    assert ".. zoo-pretrained-table" in open(os.path.join(REPO, "docs", "zoo.rst")).read()

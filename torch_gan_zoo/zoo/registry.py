@@ -25,6 +25,7 @@ __all__ = [
     "UnknownPretrainedError",
     "get_pretrained",
     "list_pretrained",
+    "pretrained_table_rst",
 ]
 
 #: Folder holding the shipped pretrained folders (package data).
@@ -158,3 +159,36 @@ def get_pretrained(name: str) -> PretrainedEntry:
     close = difflib.get_close_matches(name, list(table), n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(map(repr, close))}? " if close else ""
     raise UnknownPretrainedError(f"unknown pretrained model {name!r}; {hint}registered: {', '.join(sorted(table))}")
+
+
+def pretrained_table_rst(image_dir: str | None = None) -> str:
+    """The registry as a reStructuredText table (what the docs' "Model zoo" page shows).
+
+    Args:
+        image_dir: Relative path from the document to :data:`PRETRAINED_DIR`; if given, each
+            shipped model's ``samples.png`` is shown below the table.
+    """
+    entries = list_pretrained()
+    if not entries:
+        return "No pretrained model is registered in this version yet.\n"
+    lines = [".. list-table::", "   :header-rows: 1", "",
+             "   * - name", "     - model", "     - px", "     - dataset", "     - FID", "     - protocol",
+             "     - G params", "     - file", "     - license"]
+    for e in entries:
+        fid = "n/a" if e.fid is None else f"{e.fid.value:.2f}"
+        protocol = ("" if e.fid is None else
+                    f"{e.fid.num_fake:,} generated vs {e.fid.num_real:,} {e.fid.reference}, {e.fid.protocol}, "
+                    f"Inception {e.fid.inception_sha256[:12]}, seed {e.fid.seed}")
+        where = "shipped" if e.folder else "download"
+        lines += [f"   * - ``{e.name}``", f"     - {e.model}" + (" (conditional)" if e.num_classes else ""),
+                  f"     - {e.resolution}", f"     - {e.dataset}", f"     - {fid}", f"     - {protocol}",
+                  f"     - {e.parameters / 1e6:.2f} M", f"     - {e.file_size / 2 ** 20:.1f} MB, {where}",
+                  f"     - {e.license}"]
+    lines.append("")
+    for e in entries:
+        lines += [f"``{e.name}``: {e.description}" if e.description else f"``{e.name}``", "",
+                  "   .. code-block:: bash", "", f"      {e.command}", ""]
+        if image_dir is not None and e.folder is not None:
+            lines += [f".. image:: {image_dir}/{e.folder}/samples.png", f"   :alt: samples of {e.name}",
+                      "   :width: 320px", ""]
+    return "\n".join(lines) + "\n"
