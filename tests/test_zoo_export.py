@@ -88,7 +88,7 @@ def test_export_refuses_unknown_settings_and_unregistered_classes(tiny_pair, sha
     ckpt = torch.load(path, weights_only=True)
     ckpt["model_config"]["class"] = "some_module_next_to_the_file.Generator"
     torch.save(ckpt, path)
-    with pytest.raises(CheckpointError, match="not registered"):
+    with pytest.raises(CheckpointError, match="not a generator registered"):
         zoo.export_run(str(log_dir), str(tmp_path / "b"))
     hparams = json.loads((log_dir / "hparams.json").read_text())
     assert "netG" in hparams
@@ -107,3 +107,37 @@ def test_conditional_run_export_keeps_classes(tmp_path):
     assert loaded.netG.num_classes == result["trainer"].netG.num_classes
     card = zoo.read_config(result["pretrained"])["card"]
     assert card["dataset"] == "shapes"
+
+
+def test_checkpoint_classes_are_looked_up_never_imported_from_outside(tmp_path, monkeypatch):
+    import sys
+
+    from torch_gan_zoo import nets
+    from torch_gan_zoo.zoo.checkpoints import load_checkpoint_model, registered_class
+
+    marker = tmp_path / "imported"
+    (tmp_path / "gan_helpers_zoo_test.py").write_text(f"open({str(marker)!r}, 'w').close()\nclass Generator: pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    torch.manual_seed(0)
+    netG, netD = nets.create_model("dcgan", 32, ngf=8, ndf=8)
+    path = netG.save_checkpoint(str(tmp_path / "netG"), 1)
+    role, name, res, loaded = load_checkpoint_model(path)
+    assert (role, name, res) == ("netG", "dcgan", 32) and not loaded.training
+    assert state_equal(loaded.state_dict(), netG.state_dict())
+    assert load_checkpoint_model(netD.save_checkpoint(str(tmp_path / "netD"), 1))[0] == "netD"
+    # the package's own re-export path is accepted (an alias of a registered class)
+    assert registered_class("torch_gan_zoo.nets.dcgan.DCGANGenerator32")[1:3] == ("dcgan", 32)
+    for recorded in ("gan_helpers_zoo_test.Generator", "os.system", "torch_gan_zoo.nets.basemodel.BaseModel",
+                     "torch_gan_zoo.no_such_module.X"):
+        ckpt = torch.load(path, weights_only=True)
+        ckpt["model_config"]["class"] = recorded
+        torch.save(ckpt, path)
+        with pytest.raises(CheckpointError, match="only registered classes are rebuilt"):
+            load_checkpoint_model(path)
+    assert not marker.exists() and "gan_helpers_zoo_test" not in sys.modules
+    with pytest.raises(CheckpointError, match="not a discriminator registered"):
+        registered_class("torch_gan_zoo.nets.dcgan.dcgan_32.DCGANGenerator32", role="netD")
+    ckpt["model_config"] = {}
+    torch.save(ckpt, path)
+    with pytest.raises(CheckpointError, match="records no model class"):
+        load_checkpoint_model(path)

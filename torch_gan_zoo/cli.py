@@ -185,10 +185,10 @@ def _add_zoo_parsers(sub):
 
 def _load_generator(args):
     from torch_gan_zoo import zoo
-    from torch_gan_zoo.nets import BaseModel
+    from torch_gan_zoo.zoo.checkpoints import load_checkpoint_model
 
-    if args.checkpoint:
-        netG = BaseModel.from_checkpoint(args.checkpoint, map_location=args.device)
+    if args.checkpoint:  # registered classes only: the file cannot choose a module to import
+        netG = load_checkpoint_model(args.checkpoint, map_location=args.device)[3]
         what = args.checkpoint
     else:
         what = args.model or args.pretrained

@@ -10,6 +10,7 @@ A pretrained model is a folder in the Hugging Face Hub layout (``config.json``,
 ``model.safetensors``, ``README.md``). Loading never unpickles and never imports a module named by
 a file: networks are rebuilt only from classes registered in :mod:`torch_gan_zoo.nets`.
 """
+from torch_gan_zoo.zoo.checkpoints import load_checkpoint_model
 from torch_gan_zoo.zoo.evaluation import evaluate_pretrained, fid_record
 from torch_gan_zoo.zoo.export import STANDING_STATS, export_run, export_trainer
 from torch_gan_zoo.zoo.loading import load
@@ -42,6 +43,7 @@ __all__ = [
     "get_pretrained",
     "list_pretrained",
     "load",
+    "load_checkpoint_model",
     "read_config",
     "save_pretrained",
     "update_card",

@@ -12,10 +12,10 @@ import json
 import os
 from collections.abc import Mapping
 
-from torch_gan_zoo.nets.basemodel import BaseModel
 from torch_gan_zoo.training.checkpoint import CheckpointManager
 from torch_gan_zoo.training.ema import standing_stats
 from torch_gan_zoo.utils.io import CheckpointError
+from torch_gan_zoo.zoo.checkpoints import load_checkpoint_model
 from torch_gan_zoo.zoo.pretrained import save_pretrained
 
 __all__ = ["STANDING_STATS", "export_run", "export_trainer"]
@@ -24,37 +24,8 @@ __all__ = ["STANDING_STATS", "export_run", "export_trainer"]
 STANDING_STATS = {"num_batches": 20, "batch_size": 100, "seed": 0}
 
 
-def _registered_class_name(checkpoint_config, role, model=None, resolution=None):
-    """(model, resolution) of the registered class whose path the checkpoint records (no import)."""
-    from torch_gan_zoo import nets
-
-    recorded = (checkpoint_config or {}).get("class")
-    index = 0 if role == "netG" else 1
-    candidates = [(model, int(resolution))] if model is not None and resolution is not None else nets.list_models()
-    for name, res in candidates:
-        try:
-            cls = nets.get_model_classes(name, res)[index]
-        except ValueError:
-            continue
-        if f"{cls.__module__}.{cls.__qualname__}" == recorded:
-            return name, res, cls
-    where = f"model {model!r} at {resolution}px" if model is not None else "the registry"
-    raise CheckpointError(f"the {role} checkpoint records class {recorded!r}, which is not registered in {where}; "
-                          "only registered models can be exported")
-
-
 def _rebuild(path, role, model, resolution):
-    ckpt = BaseModel.read_checkpoint(path)  # weights_only=True: a pickle that would run code is refused
-    config = ckpt.get("model_config") or {}
-    name, res, cls = _registered_class_name(config, role, model, resolution)
-    if config.get("unserialisable"):
-        raise CheckpointError(f"{path}: constructor arguments {config['unserialisable']} were not recorded")
-    import torch
-
-    with torch.random.fork_rng(devices=[]):
-        net = cls(**config.get("kwargs", {}))
-    net.restore_attachments(config)
-    net.restore_checkpoint(path)
+    _, name, res, net = load_checkpoint_model(path, role, model, resolution)
     return name, res, net
 
 
