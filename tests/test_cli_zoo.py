@@ -105,3 +105,17 @@ def test_export_and_pretrained_listing(tmp_path, capsys, monkeypatch):
     register(monkeypatch, str(out), fid=fid)
     assert cli.main(["pretrained"]) == 0
     assert "FID 7.25 (10000 vs 10000 shapes test, tf1)" in capsys.readouterr().out
+
+
+def test_sample_from_a_checkpoint_never_imports_a_module_it_names(tmp_path, monkeypatch, capsys):
+    marker = tmp_path / "ran"
+    (tmp_path / "gan_helpers_cli_test.py").write_text(f"open({str(marker)!r}, 'w').close()\nclass G: pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    netG, _ = nets.create_model("dcgan", 32, ngf=8, ndf=8)
+    path = netG.save_checkpoint(str(tmp_path / "netG"), 1)
+    ckpt = torch.load(path, weights_only=True)
+    ckpt["model_config"]["class"] = "gan_helpers_cli_test.G"
+    torch.save(ckpt, path)
+    assert cli.main(["sample", "--checkpoint", path, "--out", str(tmp_path / "s.png")]) == 2
+    assert "only registered classes are rebuilt" in capsys.readouterr().err
+    assert not marker.exists()
