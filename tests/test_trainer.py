@@ -349,6 +349,75 @@ def test_time_limit_stops_cleanly_and_resumes(tmp_path):
     assert trainer.checkpoints.complete_steps() == [step]
     assert "time limit of 0.5 s reached" in (tmp_path / "train.log").read_text()
     resumed = make_trainer(tmp_path, num_steps=step + 2, time_limit=600).train()
-    assert resumed["global_step"] == step + 2 and resumed["stopped"] is None
+    assert resumed["global_step"] == step + 2 and resumed["stopped"] is None and resumed["stop_reason"] == "completed"
     with pytest.raises(ValueError, match="time_limit"):
         make_trainer(tmp_path / "x", num_steps=1, time_limit=0)
+
+
+def test_option_groups_and_mimicry_style_keywords_are_the_same_settings(tmp_path, tiny_pair):
+    from torch_gan_zoo.config import CheckpointConfig, LoggingConfig, ScheduleConfig, TrainerConfig
+
+    netG, netD = tiny_pair()
+    optG, optD = adam_pair(netG, netD)
+    data = ShapesDataset(num_images=16)
+    # Mimicry's positional order: num_steps, log_dir, n_dis, lr_decay, then keywords.
+    old = Trainer(netD, netG, optD, optG, data, 7, str(tmp_path / "a"), 2, "linear", "cpu", save_steps=3, seed=1,
+                  batch_size=4, log_steps=5, keep_checkpoints=None, netG_ckpt_file=None, progress=False)
+    new = Trainer(netD, netG, optD, optG, data, schedule=ScheduleConfig(num_steps=7, n_dis=2, lr_decay="linear"),
+                  logging=LoggingConfig(log_dir=str(tmp_path / "a"), log_steps=5, progress=False),
+                  checkpointing=CheckpointConfig(save_steps=3, keep_checkpoints=None),
+                  options=TrainerConfig(device="cpu", seed=1, batch_size=4))
+    for t in (old, new):
+        assert (t.num_steps, t.n_dis, t.lr_decay, t.save_steps, t.seed, t.log_steps, t.keep_checkpoints) == \
+            (7, 2, "linear", 3, 1, 5, None)
+    assert old.hparams().keys() == new.hparams().keys()
+    assert {k: v for k, v in old.hparams().items() if k != "versions"} == \
+        {k: v for k, v in new.hparams().items() if k != "versions"}
+    mixed = Trainer(netD, netG, optD, optG, data, schedule=ScheduleConfig(num_steps=7), num_steps=7, batch_size=4,
+                    log_dir=tmp_path / "b", amp_dtype=torch.bfloat16, amp=True, device=torch.device("cpu"))
+    assert mixed.amp_dtype == torch.bfloat16 and mixed.log_dir == str(tmp_path / "b")
+    with pytest.raises(ValueError, match="given both as keyword"):
+        Trainer(netD, netG, optD, optG, data, 5, schedule=ScheduleConfig(num_steps=7), batch_size=4)
+    with pytest.raises(TypeError, match="did you mean 'save_steps'"):
+        Trainer(netD, netG, optD, optG, data, 5, save_step=3, batch_size=4)
+    with pytest.raises(TypeError, match="needs num_steps"):
+        Trainer(netD, netG, optD, optG, data, batch_size=4)
+    with pytest.raises(TypeError, match="schedule= must be a ScheduleConfig"):
+        Trainer(netD, netG, optD, optG, data, schedule={"num_steps": 3}, batch_size=4)
+    for name in ("print_steps", "vis_steps", "log_steps", "save_steps", "num_vis_images", "keep_checkpoints"):
+        with pytest.raises(ValueError, match=rf"{name} must be a positive int.*, got 1.5"):
+            Trainer(netD, netG, optD, optG, data, 5, batch_size=4, **{name: 1.5})
+    with pytest.raises(ValueError, match="num_workers must be a non-negative int, got -1"):
+        Trainer(netD, netG, optD, optG, data, 5, batch_size=4, num_workers=-1)
+
+
+def test_stop_reason_is_a_str_enum_in_the_result(tmp_path):
+    from torch_gan_zoo.training.trainer import StopReason
+
+    result = make_trainer(tmp_path, num_steps=1).train()
+    assert result["stop_reason"] is StopReason.COMPLETED and result["stopped"] is None
+    assert StopReason.TIME_LIMIT == "time_limit" and StopReason.PEER == "peer" and str(StopReason.PEER) == "peer"
+    assert StopReason.from_signal(signal.SIGINT) is StopReason.INTERRUPTED
+    assert StopReason.from_signal(signal.SIGTERM) is StopReason.TERMINATED
+
+
+def test_resume_without_hparams_json_uses_the_checkpoints_record(tmp_path):
+    make_trainer(tmp_path, num_steps=3).train()
+    os.remove(tmp_path / "hparams.json")
+    with pytest.raises(HyperparameterMismatchError, match="n_dis: saved 2, now 1"):
+        make_trainer(tmp_path, num_steps=4, n_dis=1).train()
+    assert not (tmp_path / "hparams.json").exists()
+    assert make_trainer(tmp_path, num_steps=4).train()["global_step"] == 4
+    assert json.loads((tmp_path / "hparams.json").read_text())["n_dis"] == 2
+
+
+def test_allowed_change_of_the_learning_rate_takes_effect_and_is_recorded(tmp_path):
+    make_trainer(tmp_path, num_steps=2, lr_decay=None).train()
+    with pytest.raises(HyperparameterMismatchError, match="allow it explicitly"):
+        make_trainer(tmp_path, num_steps=3, lr=1e-4, lr_decay=None)._prepare()
+    trainer = make_trainer(tmp_path, num_steps=3, lr=1e-4, lr_decay=None, allow_changes=["optG.lr", "optD.lr"])
+    trainer._prepare()  # restores the checkpoint of step 2, then applies the allowed rate
+    assert trainer.optG.param_groups[0]["lr"] == 1e-4 and trainer.optD.param_groups[0]["lr"] == 1e-4
+    assert trainer.optG.state_dict()["state"]  # the Adam moments of the checkpoint are kept
+    history = json.loads((tmp_path / "hparams.json").read_text())["history"]
+    assert len(history) == 1 and history[0]["step"] == 2 and len(history[0]["changes"]) == 2

@@ -2,6 +2,8 @@
 
     torch-gan-zoo quickstart [--dataset shapes|fashion_mnist]
     torch-gan-zoo train --model sngan --resolution 32 --dataset cifar10 --data-root DIR --steps N ...
+    torch-gan-zoo train --config log/run/config.json            (re-run a run from its own record)
+    torch-gan-zoo train --model mypkg.gans:make_pair --dataset shapes   (your own model)
     torch-gan-zoo models
     torch-gan-zoo sample --checkpoint log/checkpoints/netG/netG_1000_steps.pth --out samples.png
     torch-gan-zoo sample --model NAME | --pretrained FOLDER --num 64 --out grid.png
@@ -22,14 +24,36 @@ QUICKSTART = {
     "fashion_mnist": {"model": "dcgan", "resolution": 28, "model_kwargs": {"ngf": 64, "ndf": 64}},
 }
 
+# Settings whose flags quickstart offers (train offers every flag of the run configuration).
+_QUICKSTART_KEYS = ("data.root", "schedule.num_steps", "trainer.batch_size", "logging.log_dir", "trainer.seed",
+                    "trainer.device", "data.num_workers")
 
-def _add_run_options(parser):
-    parser.add_argument("--log-dir", help="where hparams.json, checkpoints, TensorBoard logs and samples go")
-    parser.add_argument("--seed", type=int, help="seed for weights, noise and data order")
-    parser.add_argument("--device", help="cpu, cuda, cuda:1, ... (default: cuda if available)")
-    parser.add_argument("--num-workers", type=int, help="data-loader worker processes")
+
+def _add_config_flags(parser, keys=None, helps=None):
+    """Add the run configuration's flags (``--steps``, ``--n-dis``, ...) to ``parser``. Values stay text:
+    the configuration type-checks them once, like a ``--set`` value."""
+    from torch_gan_zoo.config.run import cli_flags
+
+    for flag, key, text, switch in cli_flags():
+        if keys is not None and key not in keys:
+            continue
+        text = (helps or {}).get(key, text) + f" [{key}]"
+        if switch:
+            parser.add_argument(flag, dest=f"cfg:{key}", action="store_const", const="true", help=text)
+        else:
+            parser.add_argument(flag, dest=f"cfg:{key}", metavar=flag.lstrip("-").replace("-", "_").upper(), help=text)
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                        help="override any config field, e.g. --set optD.lr=1e-4 --set model_kwargs.ngf=128")
+                        help="override any config field, e.g. --set optD.lr=1e-4 --set model_kwargs.ngf=128 "
+                             "(keys: docs/training.rst, 'Run configuration')")
+    parser.add_argument("--allow-change", dest="allow_changes", action="append", default=[], metavar="KEY",
+                        help="when resuming, accept this changed setting (e.g. optG.lr after a NaN); recorded in "
+                             "hparams.json's history")
+
+
+def _flag_overrides(args):
+    """The given flags as ``key=value`` overrides, in the order the configuration defines them."""
+    return [f"{name[4:]}={value}" for name, value in vars(args).items()
+            if name.startswith("cfg:") and value is not None]
 
 
 def build_parser():
@@ -37,81 +61,88 @@ def build_parser():
     parser = argparse.ArgumentParser(prog="torch-gan-zoo", description="Train, sample and inspect GANs.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    train = sub.add_parser("train", help="train a registered model on a dataset",
-                           description="Train with the model's paper preset; flags and --set override it.")
-    train.add_argument("--model", required=True, help="registered model name (see `torch-gan-zoo models`)")
-    train.add_argument("--resolution", type=int, help="image size (default: the dataset's usual size)")
-    train.add_argument("--dataset", required=True, help="shapes, cifar10, stl10, fashion_mnist, imagefolder, ...")
-    train.add_argument("--data-root", help="folder holding the dataset")
-    train.add_argument("--steps", type=int, dest="num_steps", help="generator steps (default: the preset's)")
-    train.add_argument("--batch-size", type=int, help="batch size (default: the preset's)")
-    train.add_argument("--n-dis", type=int, help="discriminator steps per generator step")
-    train.add_argument("--lr-decay", choices=["none", "linear"], help="learning-rate schedule")
-    train.add_argument("--config", help="JSON file of config values (flags and --set take precedence)")
-    train.add_argument("--download", action="store_true", help="let torchvision download the dataset")
-    _add_run_options(train)
+    train = sub.add_parser("train", help="train a registered model (or your own) on a dataset",
+                           description="Train with the model's paper preset; --config, flags and --set override it "
+                                       "(in that order). Every run writes its resolved configuration to "
+                                       "LOG_DIR/config.json; `--config LOG_DIR/config.json` re-runs it.")
+    train.add_argument("--config", help="JSON file of config values: flat or nested keys, a run's config.json or "
+                                        "hparams.json (flags and --set take precedence)")
+    _add_config_flags(train)
 
     quick = sub.add_parser("quickstart", help="train a small DCGAN on built-in data in a few minutes",
                            description="Train a small DCGAN on the download-free `shapes` data (or real "
                                        "Fashion-MNIST) and leave samples, TensorBoard logs and a checkpoint.")
     quick.add_argument("--dataset", choices=sorted(QUICKSTART), default="shapes")
-    quick.add_argument("--data-root", help="Fashion-MNIST folder (default: the usual system locations)")
-    quick.add_argument("--steps", type=int, default=1500, dest="num_steps", help="generator steps (default 1500)")
-    quick.add_argument("--batch-size", type=int, default=64)
-    _add_run_options(quick)
+    _add_config_flags(quick, keys=_QUICKSTART_KEYS, helps={
+        "data.root": "Fashion-MNIST folder (default: the usual system locations)",
+        "schedule.num_steps": "generator steps (default 1500)", "trainer.batch_size": "batch size (default 64)",
+        "trainer.seed": "seed (default 0)"})
 
     sub.add_parser("models", help="list registered models and their presets",
-                   description="List registered models, resolutions and papers.")
+                   description="List registered models, resolutions and papers. Your own model trains with "
+                               "--model package.module:make_pair or --model package.module:G,package.module:D.")
 
     _add_zoo_parsers(sub)
     return parser
 
 
-def _train(args, config):
-    from torch_gan_zoo.training.recipe import build_config, run_config
+def _read_config_file(path):
+    """A ``--config`` file: a JSON object of config keys, a run's ``config.json``, or its ``hparams.json``
+    (whose ``run_config`` record is used)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            config = json.load(f)
+    except json.JSONDecodeError as exc:
+        raise SystemExit(f"{path} is not valid JSON: {exc}") from None
+    if not isinstance(config, dict):
+        raise SystemExit(f"{path} must hold a JSON object")
+    if "netG" in config and "netD" in config and "optG" in config:  # a run's hparams.json snapshot
+        if not isinstance(config.get("run_config"), dict):
+            raise SystemExit(f"{path} is a run's hparams.json written before runs recorded their configuration; "
+                             "re-create the command from its values, or use a newer run's config.json")
+        config = config["run_config"]
+    return config
 
-    merged = build_config(args.model if hasattr(args, "model") else config.pop("model"), config=config,
-                          overrides=args.overrides, **{k: getattr(args, k, None) for k in (
-                              "num_steps", "batch_size", "n_dis", "seed", "device", "num_workers")})
-    result = run_config(merged)
+
+def _train(args, layers):
+    """Resolve the configuration (``layers`` < flags < --set), train, and print where things went."""
+    from torch_gan_zoo.config.run import merge, parse_override, to_nested
+    from torch_gan_zoo.training.recipe import build_run_config, run_config
+
+    overrides = _flag_overrides(args) + list(args.overrides)
+    config = {}
+    for layer in layers:
+        config = merge(config, to_nested(layer))
+    run = build_run_config(config=config, overrides=overrides)
+    named_log_dir = "log_dir" in config.get("logging", {}) or any(
+        parse_override(o)[0] == ("logging", "log_dir") for o in overrides)
+    if not named_log_dir:  # default: log/<model>_<dataset>
+        run.logging.log_dir = os.path.join("log", f"{run.model.name.replace(':', '_').replace(',', '_')}_"
+                                                  f"{run.data.dataset}")
+    typed_model = getattr(args, "cfg:model.name", None)
+    result = run_config(run, allow_import=typed_model is not None and typed_model == run.model.name,
+                        allow_changes=args.allow_changes)
     log_dir = result["log_dir"]
     print(f"\nDone: {result['global_step']} steps.")
     print(f"  samples:      {os.path.join(log_dir, 'images')}")
     print(f"  tensorboard:  tensorboard --logdir {os.path.join(log_dir, 'tensorboard')}")
     print(f"  checkpoint:   {result['checkpoint']['netG']}")
     print(f"  hparams:      {os.path.join(log_dir, 'hparams.json')}")
+    print(f"  config:       {os.path.join(log_dir, 'config.json')} (re-run: torch-gan-zoo train --config it)")
     return 0
 
 
 def _cmd_train(args):
-    config = {}
-    if args.config:
-        with open(args.config, encoding="utf-8") as f:
-            config = json.load(f)
-        if not isinstance(config, dict):
-            raise SystemExit(f"{args.config} must hold a JSON object")
-    config.update({k: v for k, v in {
-        "resolution": args.resolution, "dataset": args.dataset, "data_root": args.data_root,
-        "log_dir": args.log_dir or os.path.join("log", f"{args.model}_{args.dataset}"),
-        "lr_decay": None if args.lr_decay == "none" else args.lr_decay,
-        "download": args.download or None}.items() if v is not None})
-    if args.lr_decay == "none":
-        config["lr_decay"] = None
-    return _train(args, config)
+    return _train(args, [_read_config_file(args.config)] if args.config else [])
 
 
 def _cmd_quickstart(args):
     setup = QUICKSTART[args.dataset]
-    args.model = setup["model"]
-    config = {
-        "resolution": setup["resolution"], "dataset": args.dataset, "data_root": args.data_root,
-        "model_kwargs": dict(setup["model_kwargs"]), "lr_decay": None,
-        "log_dir": args.log_dir or os.path.join("log", f"quickstart_{args.dataset}"),
-        "trainer_kwargs": {"log_steps": 50, "vis_steps": 500, "save_steps": 500},
-    }
-    if args.seed is None:
-        args.seed = 0
-    return _train(args, config)
+    defaults = {**setup, "model_kwargs": dict(setup["model_kwargs"]), "dataset": args.dataset, "lr_decay": None,
+                "num_steps": 1500, "batch_size": 64, "seed": 0,
+                "log_dir": os.path.join("log", f"quickstart_{args.dataset}"),
+                "trainer_kwargs": {"log_steps": 50, "vis_steps": 500, "save_steps": 500}}
+    return _train(args, [defaults])
 
 
 def _cmd_models(_args):
@@ -290,7 +321,8 @@ def main(argv=None):
     except KeyboardInterrupt as exc:
         print(f"\n{exc or 'interrupted'}", file=sys.stderr)
         return 130
-    except (ValueError, TypeError, FileNotFoundError, RuntimeError) as exc:
+    except (ValueError, TypeError, FileNotFoundError, RuntimeError, FloatingPointError) as exc:
+        # FloatingPointError: a non-finite loss; its message (also in train.log) says how to resume.
         print(f"torch-gan-zoo {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

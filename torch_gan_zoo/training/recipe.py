@@ -1,6 +1,12 @@
-"""Training from a plain config dict: what the CLI and ``--config file.json`` use.
+"""Training from a run configuration: what the CLI and ``--config file.json`` use.
 
-A config is a preset (:mod:`torch_gan_zoo.config.presets`) plus the run's choices::
+A run is described by a :class:`~torch_gan_zoo.config.RunConfig` (nested, typed). :func:`build_run_config`
+layers the model's paper preset (:mod:`torch_gan_zoo.config.presets`), a config dict (a ``--config``
+file), keyword values and ``key=value`` overrides, and type-checks the result once. :func:`run_config`
+trains it and writes the resolved configuration to ``log_dir/config.json``.
+
+The flat dicts of earlier releases are still accepted everywhere (and :func:`build_config` still
+returns one)::
 
     {"model": "sngan", "resolution": 32, "dataset": "cifar10", "data_root": "./data",
      "num_steps": 100000, "batch_size": 64, "n_dis": 5, "lr_decay": "linear", "loss_type": "hinge",
@@ -11,27 +17,34 @@ A config is a preset (:mod:`torch_gan_zoo.config.presets`) plus the run's choice
 ``regularizers`` (a list of regulariser configs, or a comma-separated string of names such as
 ``"r1,lecam"``) and ``augment`` (a DiffAugment policy string or config) compose with any model: they
 are built and attached to the discriminator before training.
+
+Models: a registered name (``"sngan"``), or a user's own pair as ``"package.module:factory"`` (a callable
+returning ``(netG, netD)``) or ``"package.module:Generator,package.module:Discriminator"``. Such a name
+imports a module, so :func:`run_config` imports it only when the caller allows it (``allow_import=True``;
+the CLI allows exactly the name typed after ``--model``): a config file alone never imports code.
 """
 import copy
+import importlib
 import inspect
 import json
 
 import torch
 
+from torch_gan_zoo.config.presets import get_preset
+from torch_gan_zoo.config.run import RunConfig, merge, parse_override, to_nested
 from torch_gan_zoo.datasets import load_dataset
 from torch_gan_zoo.losses import build_regularizer
 from torch_gan_zoo.modules import build_augment
 from torch_gan_zoo.nets import create_model, get_model_classes
-from torch_gan_zoo.config.presets import get_preset
+from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
+from torch_gan_zoo.training.evaluation import Evaluator
 from torch_gan_zoo.training.trainer import Trainer
 from torch_gan_zoo.utils.rng import seed_everything
 
-__all__ = ["apply_overrides", "build_config", "build_optimizer", "build_regularizers", "attach_techniques", "run_config"]
+__all__ = ["apply_overrides", "build_config", "build_run_config", "build_optimizer", "build_regularizers",
+           "attach_techniques", "build_models", "run_config"]
 
 _OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "rmsprop": torch.optim.RMSprop, "sgd": torch.optim.SGD}
-_RUN_KEYS = {"model", "resolution", "dataset", "data_root", "split", "download", "num_steps", "batch_size", "n_dis",
-             "lr_decay", "lr_decay_start", "loss_type", "optG", "optD", "model_kwargs", "trainer_kwargs", "dataset_kwargs", "seed",
-             "log_dir", "device", "num_workers", "paper", "regularizers", "augment"}
 
 
 def _parse_value(text):
@@ -67,26 +80,47 @@ def apply_overrides(config, overrides):
     return config
 
 
-def build_config(model, preset=True, config=None, overrides=None, **values):
-    """Merge, in increasing priority: the model's preset, a config dict, keyword values, and
-    ``key=value`` overrides. ``None`` keyword values are ignored.
+def _peek_model(layers, overrides):
+    """The model name the layers and overrides end with (what the preset must come from)."""
+    merged = {}
+    for layer in layers:
+        merged = merge(merged, to_nested(layer))
+    for item in overrides or []:
+        path, value = parse_override(item)
+        if path == ("model", "name") or (path == ("model",) and isinstance(value, str)):
+            merged = merge(merged, {"model": {"name": value}})
+    return (merged.get("model") or {}).get("name")
+
+
+def build_run_config(model=None, config=None, overrides=None, preset=True, **values):
+    """A :class:`~torch_gan_zoo.config.RunConfig` from, in increasing priority: the model's paper preset,
+    ``config`` (a dict with flat or nested keys, e.g. a ``--config`` file or a run's ``config.json``),
+    ``model`` and the keyword ``values`` (flat keys; ``None`` values are ignored), and ``key=value``
+    ``overrides``. The preset is the one of the model these layers end with.
 
     Raises:
-        ValueError: Unknown top-level keys (the message lists the valid ones).
+        ConfigError: Unknown key (closest valid name suggested) or a value of the wrong type.
+        ValueError: No model named, or a registered model without a preset (while ``preset=True``).
     """
-    merged = get_preset(model) if preset else {}
-    merged["model"] = model
-    for source in (config or {}, {k: v for k, v in values.items() if v is not None}):
-        for key, value in source.items():
-            if isinstance(value, dict) and isinstance(merged.get(key), dict):
-                merged[key] = {**merged[key], **copy.deepcopy(value)}
-            else:
-                merged[key] = copy.deepcopy(value)
-    apply_overrides(merged, overrides)
-    unknown = sorted(set(merged) - _RUN_KEYS)
-    if unknown:
-        raise ValueError(f"unknown config key(s) {unknown}; valid keys: {sorted(_RUN_KEYS)}")
-    return merged
+    given = {k: v for k, v in values.items() if v is not None}
+    if model is not None:
+        given["model"] = model
+    layers = [config or {}, given]
+    name = _peek_model(layers, overrides)
+    if name is None:
+        raise ValueError("no model: name one (--model NAME, or \"model\" in the config)")
+    base = get_preset(name) if preset and ":" not in name else {}  # a user's module:Name has no preset
+    return RunConfig.build([base, *layers], overrides)
+
+
+def build_config(model, preset=True, config=None, overrides=None, **values):
+    """Like :func:`build_run_config`, returned as the flat dict of earlier releases (``model``, ``num_steps``,
+    ``optG``, ``model_kwargs``, ``trainer_kwargs``, ...), which :func:`run_config` also accepts.
+
+    Raises:
+        ConfigError: Unknown key (closest valid name suggested) or a value of the wrong type.
+    """
+    return build_run_config(model, config=config, overrides=overrides, preset=preset, **values).to_flat()
 
 
 def build_optimizer(params, settings):
@@ -134,46 +168,172 @@ def attach_techniques(netD, config):
     return netD
 
 
-def run_config(config, netG=None, netD=None):
+def _accepted(fn):
+    """``(names fn accepts by keyword, whether it takes **kwargs)``, following ``**kwargs`` up a class's MRO."""
+    names, var = set(), False
+    targets = [k.__dict__["__init__"] for k in fn.__mro__ if "__init__" in k.__dict__] if inspect.isclass(fn) else [fn]
+    for target in targets:
+        params = list(inspect.signature(target).parameters.values())
+        if inspect.isclass(fn):
+            params = params[1:]  # self
+        names.update(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+        var = any(p.kind is p.VAR_KEYWORD for p in params)
+        if not var:
+            break
+    return names, var
+
+
+def _import_object(spec):
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise ValueError(f"model {spec!r} must look like package.module:Name")
+    try:
+        obj = importlib.import_module(module_name.strip())
+    except ImportError as exc:
+        raise ValueError(f"model {spec!r}: cannot import module {module_name!r} ({exc})") from exc
+    for part in attribute.strip().split("."):
+        if not hasattr(obj, part):
+            raise ValueError(f"model {spec!r}: module {module_name!r} has no {attribute!r}")
+        obj = getattr(obj, part)
+    return obj
+
+
+def _check_pair(spec, pair):
+    if not (isinstance(pair, tuple) and len(pair) == 2):
+        raise TypeError(f"model {spec!r} must return (netG, netD), got {type(pair).__name__}")
+    netG, netD = pair
+    if not isinstance(netG, BaseGenerator) or not isinstance(netD, BaseDiscriminator):
+        raise TypeError(f"model {spec!r} must return (BaseGenerator, BaseDiscriminator), got "
+                        f"({type(netG).__name__}, {type(netD).__name__})")
+    return netG, netD
+
+
+def _build_user_models(spec, resolution, kwargs, derived):
+    """The pair of a ``module:factory`` or ``module:G,module:D`` spec; ``derived`` (nc, loss_type, num_classes
+    from the data and config) is passed only where accepted, ``kwargs`` (the user's) always."""
+    names = [part.strip() for part in spec.split(",")]
+    if len(names) == 2:
+        classes = [_import_object(n) for n in names]
+        G, D = classes
+        if not (inspect.isclass(G) and issubclass(G, BaseGenerator) and inspect.isclass(D)
+                and issubclass(D, BaseDiscriminator)):
+            raise TypeError(f"model {spec!r} must name a BaseGenerator subclass, then a BaseDiscriminator subclass")
+        g_kw, d_kw = dict(kwargs.pop("g_kwargs", {}) or {}), dict(kwargs.pop("d_kwargs", {}) or {})
+        (g_names, g_var), (d_names, d_var) = _accepted(G), _accepted(D)
+        unknown = [k for k in kwargs if k not in g_names and k not in d_names and not (g_var or d_var)]
+        if unknown:
+            raise TypeError(f"{spec}: unexpected argument(s) {unknown}; generator accepts {sorted(g_names)}, "
+                            f"discriminator accepts {sorted(d_names)}")
+        for key, value in {**derived, **kwargs}.items():
+            explicit = key in kwargs
+            if key in g_names or (explicit and g_var and key not in d_names):
+                g_kw.setdefault(key, value)
+            if key in d_names or (explicit and d_var and key not in g_names):
+                d_kw.setdefault(key, value)
+        return G(**g_kw), D(**d_kw)
+    if len(names) != 1:
+        raise ValueError(f"model {spec!r}: name one factory (module:make_pair) or two classes (module:G,module:D)")
+    factory = _import_object(names[0])
+    if inspect.isclass(factory) and issubclass(factory, BaseGenerator):
+        raise TypeError(f"model {spec!r} names a generator class only; name its discriminator too: "
+                        f"--model {spec},package.module:Discriminator")
+    if not callable(factory):
+        raise TypeError(f"model {spec!r} is not callable: name a factory returning (netG, netD)")
+    accepted, var = _accepted(factory)
+    extra = {k: v for k, v in {"resolution": resolution, **derived}.items() if var or k in accepted}
+    return _check_pair(spec, factory(**{**extra, **kwargs}))
+
+
+def build_models(model, dataset, allow_import=False):
+    """``(netG, netD)`` of a :class:`~torch_gan_zoo.config.ModelConfig` for ``dataset`` (its channels and,
+    for class-conditional models, its number of classes fill in ``nc`` and ``num_classes``).
+
+    Raises:
+        ValueError: A ``module:Name`` model while ``allow_import`` is False (no module is imported); an
+            unknown model. TypeError: Unknown model, a factory that does not return a pair, unknown arguments.
+    """
+    if not model.name:
+        raise ValueError("no model: name one (--model NAME, or \"model\" in the config)")
+    kwargs = copy.deepcopy(model.kwargs)
+    derived = {"nc": dataset.channels}
+    if model.loss_type:
+        derived["loss_type"] = model.loss_type
+    resolution = model.resolution or dataset.resolution
+    if ":" in model.name:
+        if not allow_import:
+            raise ValueError(
+                f"model {model.name!r} names a Python module to import; a configuration file cannot make "
+                f"torch-gan-zoo import code. Pass it on the command line (--model {model.name}) or, from Python, "
+                "run_config(..., allow_import=True); or register the model (nets.register_generator/"
+                "register_discriminator) and use its name")
+        if dataset.num_classes:
+            derived["num_classes"] = dataset.num_classes
+        return _build_user_models(model.name, resolution, kwargs, derived)
+    for key, value in derived.items():
+        kwargs.setdefault(key, value)
+    generator_class = get_model_classes(model.name, resolution)[0]
+    if dataset.num_classes and "num_classes" in inspect.signature(generator_class).parameters:
+        kwargs.setdefault("num_classes", dataset.num_classes)  # class-conditional models
+    return tuple(create_model(model.name, resolution, **kwargs))
+
+
+def _build_evaluator(config):
+    evaluation = config.evaluation
+    if not evaluation.metrics:
+        return None
+    options = dict(evaluation.options)
+    real = evaluation.real
+    if real is None:  # the training dataset's test split, from the same root
+        real = config.data.dataset
+        options.setdefault("root", config.data.root)
+        options.setdefault("split", "test")
+    return Evaluator(real, metrics=evaluation.metrics, every=evaluation.every, num_samples=evaluation.num_samples,
+                     num_real_samples=evaluation.num_real_samples, batch_size=evaluation.batch_size,
+                     seed=evaluation.seed, use_ema=evaluation.use_ema, **options)
+
+
+def run_config(config, netG=None, netD=None, allow_import=False, allow_changes=()):
     """Load the data, build the models and optimisers, and train as ``config`` says.
 
+    Args:
+        config (RunConfig or dict): A run configuration, or a dict with flat or nested keys (type-checked).
+        netG, netD (optional): Networks to train instead of building ``config.model``.
+        allow_import (bool): Let a ``package.module:Name`` model import its module.
+        allow_changes (sequence of str): Settings a resume may change (see :class:`Trainer`).
+
     Returns:
-        dict: What :meth:`Trainer.train` returns, plus ``'trainer'``.
+        dict: What :meth:`Trainer.train` returns, plus ``'trainer'`` and ``'config'`` (the resolved
+        :class:`RunConfig`, also written to ``log_dir/config.json``).
     """
-    config = copy.deepcopy(config)
-    seed = config.get("seed")
+    config = copy.deepcopy(config) if isinstance(config, RunConfig) else RunConfig.from_dict(config)
+    seed = config.trainer.seed
     if seed is not None:
-        seed_everything(int(seed))
-    dataset = load_dataset(config.get("data_root"), config["dataset"], split=config.get("split", "train"),
-                           resolution=config.get("resolution"), download=config.get("download", False),
-                           **config.get("dataset_kwargs", {}))
+        seed_everything(seed)
+    data = config.data
+    if data.dataset is None:
+        raise ValueError("no dataset: name one (--dataset NAME, or \"dataset\" in the config)")
+    dataset = load_dataset(data.root, data.dataset, split=data.split, resolution=config.model.resolution,
+                           download=data.download, **data.kwargs)
     resolution = dataset.resolution
-    model_kwargs = dict(config.get("model_kwargs", {}))
-    model_kwargs.setdefault("nc", dataset.channels)
-    if config.get("loss_type"):
-        model_kwargs.setdefault("loss_type", config["loss_type"])
+    config.model.resolution = resolution  # resolved: config.json re-runs at the same size
     if netG is None or netD is None:
-        generator_class = get_model_classes(config["model"], resolution)[0]
-        if dataset.num_classes and "num_classes" in inspect.signature(generator_class).parameters:
-            model_kwargs.setdefault("num_classes", dataset.num_classes)  # class-conditional models
-        netG, netD = create_model(config["model"], resolution, **model_kwargs)
-    attach_techniques(netD, config)
+        netG, netD = build_models(config.model, dataset, allow_import=allow_import)
+    attach_techniques(netD, {"regularizers": config.regularizers, "augment": config.augment})
     if getattr(netG, "num_classes", None) and dataset.num_classes and netG.num_classes != dataset.num_classes:
         raise ValueError(f"the model has {netG.num_classes} classes but {dataset.name} has {dataset.num_classes}")
-    device = config.get("device")
+    device = config.trainer.device
     if device is not None:
         netG.to(device)
         netD.to(device)
-    optG = build_optimizer(netG.parameters(), config["optG"])
-    optD = build_optimizer(netD.parameters(), config["optD"])
+    optG = build_optimizer(netG.parameters(), config.optG.optimizer_settings())
+    optD = build_optimizer(netD.parameters(), config.optD.optimizer_settings())
     trainer = Trainer(
-        netD, netG, optD, optG, dataset, num_steps=int(config["num_steps"]), log_dir=config.get("log_dir", "./log"),
-        n_dis=int(config.get("n_dis", 1)), lr_decay=config.get("lr_decay"),
-        lr_decay_start=config.get("lr_decay_start", 0), device=device, seed=seed,
-        batch_size=int(config["batch_size"]), num_workers=int(config.get("num_workers", 0)),
-        extra_hparams={"model": config["model"], "dataset": config["dataset"], "resolution": resolution},
-        **config.get("trainer_kwargs", {}),
+        netD, netG, optD, optG, dataset, schedule=config.schedule, logging=config.logging,
+        checkpointing=config.checkpointing, options=config.trainer, num_workers=data.num_workers,
+        evaluator=_build_evaluator(config), run_config=config.to_dict(), allow_changes=allow_changes,
+        extra_hparams={"model": config.model.name, "dataset": data.dataset, "resolution": resolution},
     )
     result = trainer.train()
     result["trainer"] = trainer
+    result["config"] = config
     return result

@@ -7,6 +7,8 @@ Ctrl-C / SIGTERM; and stops with a clear error, without touching saved checkpoin
 NaN. The networks' own ``train_step`` methods define what one update is.
 """
 import contextlib
+import dataclasses
+import enum
 import os
 import signal
 import threading
@@ -15,6 +17,9 @@ import warnings
 
 import torch
 
+from torch_gan_zoo.config.run import CheckpointConfig, LoggingConfig, ScheduleConfig, TrainerConfig
+from torch_gan_zoo.config.validation import check_non_negative_int, suggest
+
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
 from torch_gan_zoo.nets.basemodel import jsonable
 from torch_gan_zoo.training.checkpoint import CheckpointManager
@@ -22,8 +27,13 @@ from torch_gan_zoo.training.data import DataStream
 from torch_gan_zoo.training.distributed import DistributedContext, init_distributed
 from torch_gan_zoo.training.ema import ExponentialMovingAverage
 from torch_gan_zoo.training.hparams import (
+    HyperparameterMismatchError,
+    check_identity,
     check_resume,
     dataset_hparams,
+    history_entry,
+    identity,
+    load_hparams,
     optimizer_hparams,
     versions,
 )
@@ -33,17 +43,75 @@ from torch_gan_zoo.training.schedules import make_lr_scheduler
 from torch_gan_zoo.utils.io import CheckpointError, atomic_write_json
 from torch_gan_zoo.utils.rng import get_rng_state, seed_everything, set_rng_state
 
-__all__ = ["Trainer"]
+__all__ = ["Trainer", "StopReason"]
 
 _AMP_DTYPES = {"float16": torch.float16, "fp16": torch.float16, "bfloat16": torch.bfloat16, "bf16": torch.bfloat16}
 
 
-def _positive_int(name, value, allow_none=False):
-    if allow_none and value is None:
-        return value
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
+class StopReason(str, enum.Enum):
+    """Why :meth:`Trainer.train` stopped. A ``str`` enum: ``StopReason.TIME_LIMIT == 'time_limit'``."""
+
+    COMPLETED = "completed"      #: reached ``num_steps``
+    INTERRUPTED = "interrupted"  #: SIGINT (Ctrl-C): checkpoint saved, then ``KeyboardInterrupt``
+    TERMINATED = "terminated"    #: SIGTERM: checkpoint saved, then ``SystemExit(143)``
+    TIME_LIMIT = "time_limit"    #: ``time_limit`` seconds passed: checkpoint saved, run again to resume
+    PEER = "peer"                #: another DDP rank stopped (signal or time limit): every rank stops alike
+
+    def __str__(self):
+        return self.value
+
+    @classmethod
+    def from_signal(cls, signum):
+        """The reason for a received signal number."""
+        return cls.INTERRUPTED if signum == signal.SIGINT else cls.TERMINATED
+
+
+#: Trainer keyword arguments that belong to an option group: keyword -> (group, field).
+_GROUP_CLASSES = {"schedule": ScheduleConfig, "logging": LoggingConfig, "checkpointing": CheckpointConfig,
+                  "options": TrainerConfig}
+_GROUPED_KEYWORDS = {f.name: (group, f.name) for group, cls in _GROUP_CLASSES.items() for f in dataclasses.fields(cls)}
+
+
+def _plain(name, value):
+    """Trainer arguments that may be torch objects or paths, as the plain values the option groups hold."""
+    if value is None:
+        return None
+    if name == "device" and isinstance(value, torch.device):
+        return str(value)
+    if name == "amp_dtype" and isinstance(value, torch.dtype):
+        return {torch.float16: "float16", torch.bfloat16: "bfloat16"}.get(value, str(value))
+    if name in ("log_dir", "netG_ckpt_file", "netD_ckpt_file") and isinstance(value, os.PathLike):
+        return os.fspath(value)
     return value
+
+
+def _option_groups(groups, keywords):
+    """The four option groups, from group objects and/or individual (Mimicry-style) keywords.
+
+    Raises:
+        TypeError: Unknown keyword (closest name suggested), or a group of the wrong class.
+        ValueError: A setting given both as a keyword and in its group with different values, or an
+            invalid value (named, via the group's type check).
+    """
+    unknown = [k for k in keywords if k not in _GROUPED_KEYWORDS]
+    if unknown:
+        raise TypeError(f"Trainer() got unexpected keyword argument(s) {unknown}"
+                        f"{suggest(unknown[0], _GROUPED_KEYWORDS)}")
+    result = {}
+    for name, cls in _GROUP_CLASSES.items():
+        given = groups.get(name)
+        if given is not None and not isinstance(given, cls):
+            raise TypeError(f"{name}= must be a {cls.__name__}, got {type(given).__name__}")
+        updates = {f: _plain(f, v) for f, (g, _) in ((k, _GROUPED_KEYWORDS[k]) for k in keywords) if g == name
+                   for v in (keywords[f],)}
+        if given is not None:
+            clash = [f for f, v in updates.items() if getattr(given, f) != v]
+            if clash:
+                raise ValueError(f"{clash} given both as keyword(s) and in {name}= with different values")
+            result[name] = dataclasses.replace(given)
+        else:
+            result[name] = cls(**updates)  # type-checks every value (ConfigError names key and value)
+    return result
 
 
 def _check_optimizer(name, optimizer, model, model_name):
@@ -57,6 +125,16 @@ def _check_optimizer(name, optimizer, model, model_name):
 
 class Trainer:
     """Trains a generator against a discriminator.
+
+    The settings come in four option groups (dataclasses of :mod:`torch_gan_zoo.config`):
+    ``schedule=ScheduleConfig(num_steps, n_dis, lr_decay, lr_decay_start)``,
+    ``logging=LoggingConfig(log_dir, print_steps, log_steps, vis_steps, num_vis_images, progress, flush_secs)``,
+    ``checkpointing=CheckpointConfig(save_steps, keep_checkpoints, netG_ckpt_file, netD_ckpt_file)`` and
+    ``options=TrainerConfig(batch_size, seed, device, amp, amp_dtype, ema_decay, ema_start, distributed, sync_bn,
+    channels_last, compile, time_limit)``. Every field may also be passed as a keyword of its own, as in
+    earlier releases and Mimicry (``Trainer(netD, netG, optD, optG, dataloader, num_steps, log_dir, n_dis,
+    lr_decay, device, save_steps=...)``); each value is type-checked once, by its group. The groups are read
+    back as ``trainer.schedule`` etc., and each field as the attribute of its name (``trainer.num_steps``).
 
     Args:
         netD (BaseDiscriminator), netG (BaseGenerator): The networks.
@@ -105,18 +183,21 @@ class Trainer:
             resumes. For fixed compute budgets and cluster jobs with a wall-clock limit.
         compile (bool or dict): ``torch.compile`` both networks in place (opt-in; the first steps are
             slow while it compiles); a dict is passed as keyword arguments, e.g. ``{'mode': 'max-autotune'}``.
+        run_config (dict, optional): The resolved run configuration (:class:`~torch_gan_zoo.config.RunConfig`
+            as JSON); written to ``log_dir/config.json`` and recorded in ``hparams.json`` (not part of the
+            run's identity: the settings it leads to are).
+        allow_changes (sequence of str): Settings a resume may change on purpose, e.g. ``['optG.lr',
+            'optD.lr']`` after a NaN; the new values replace the checkpoint's and each change is recorded
+            with its step and time in ``hparams.json``'s ``history``.
         export_pretrained (bool, str or dict): When the run reaches ``num_steps``, write its generator (the
             EMA one with standing statistics, if kept) as a pretrained folder (``True``: ``log_dir/pretrained``;
-            a dict: options of :func:`torch_gan_zoo.zoo.export_run`). Its path is in :meth:`train`'s result as ``'pretrained'``.
+            a dict: options of :func:`torch_gan_zoo.zoo.export_run`). Its path is :meth:`train`'s ``'pretrained'``.
     """
 
-    def __init__(self, netD, netG, optD, optG, dataloader, num_steps, log_dir="./log", n_dis=1, lr_decay=None,
-                 device=None, print_steps=1, vis_steps=500, log_steps=50, save_steps=5000, seed=None,
-                 keep_checkpoints=5, num_vis_images=64, netG_ckpt_file=None, netD_ckpt_file=None, amp=False,
-                 amp_dtype=None, batch_size=None, num_workers=0, progress=True, extra_hparams=None,
-                 flush_secs=30, ema_decay=None, ema_start=0, distributed=None, sync_bn=False,
-                 channels_last=False, compile=False, evaluator=None, time_limit=None, lr_decay_start=0,
-                 export_pretrained=False):
+    def __init__(self, netD, netG, optD, optG, dataloader, num_steps=None, log_dir=None, n_dis=None, lr_decay=None,
+                 device=None, *, schedule=None, logging=None, checkpointing=None, options=None, num_workers=0,
+                 evaluator=None, extra_hparams=None, run_config=None, allow_changes=(), export_pretrained=False,
+                 **keywords):
         if not isinstance(netG, BaseGenerator):
             raise TypeError(f"netG must be a torch_gan_zoo BaseGenerator, got {type(netG).__name__}")
         if not isinstance(netD, BaseDiscriminator):
@@ -124,65 +205,81 @@ class Trainer:
         _check_optimizer("optG", optG, netG, "netG")
         _check_optimizer("optD", optD, netD, "netD")
         self.netD, self.netG, self.optD, self.optG = netD, netG, optD, optG
-        self.num_steps = _positive_int("num_steps", num_steps)
-        self.n_dis = _positive_int("n_dis", n_dis)
-        for name, value in (("print_steps", print_steps), ("vis_steps", vis_steps), ("log_steps", log_steps),
-                            ("save_steps", save_steps), ("num_vis_images", num_vis_images)):
-            _positive_int(name, value)
-        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
-            raise ValueError(f"seed must be a non-negative int or None, got {seed!r}")
-        self.log_dir = os.fspath(log_dir)
-        self.lr_decay, self.lr_decay_start = lr_decay, lr_decay_start
-        self.print_steps, self.vis_steps, self.log_steps, self.save_steps = print_steps, vis_steps, log_steps, save_steps
-        self.seed = seed
-        self.keep_checkpoints = keep_checkpoints
-        self.num_vis_images = num_vis_images
-        self.netG_ckpt_file, self.netD_ckpt_file = netG_ckpt_file, netD_ckpt_file
-        self.progress = progress
+        positional = {"num_steps": num_steps, "log_dir": log_dir, "n_dis": n_dis, "lr_decay": lr_decay,
+                      "device": device}
+        keywords.update({k: v for k, v in positional.items() if v is not None})
+        if schedule is None and "num_steps" not in keywords:
+            raise TypeError("Trainer needs num_steps (or schedule=ScheduleConfig(num_steps=...))")
+        groups = _option_groups({"schedule": schedule, "logging": logging, "checkpointing": checkpointing,
+                                 "options": options}, keywords)
+        self.schedule, self.logging, self.checkpointing, self.options = (
+            groups["schedule"], groups["logging"], groups["checkpointing"], groups["options"])
+        check_non_negative_int("num_workers", num_workers)
+        self.netG_ckpt_file, self.netD_ckpt_file = self.checkpointing.netG_ckpt_file, self.checkpointing.netD_ckpt_file
         self.extra_hparams = jsonable(extra_hparams or {})
-        if distributed is False:
-            self.dist = DistributedContext(device=torch.device(device) if device is not None else torch.device(
-                "cuda" if torch.cuda.is_available() else "cpu"))
-        else:
-            self.dist = init_distributed(device)
-            if distributed and not self.dist.enabled:
-                raise ValueError("distributed=True, but this process was not launched with several processes "
-                                 "(run it with torchrun --nproc_per_node N)")
+        self.run_config = None if run_config is None else jsonable(run_config)
+        self.allow_changes = [allow_changes] if isinstance(allow_changes, str) else list(allow_changes or ())
+        self.dist = self._init_distributed(self.options.device, self.options.distributed)
         self.device = self.dist.device
-        if sync_bn and self.dist.enabled and self.device.type != "cuda":
+        if self.options.sync_bn and self.dist.enabled and self.device.type != "cuda":
             raise ValueError("sync_bn=True needs CUDA: SyncBatchNorm does not run on CPU")
-        self.sync_bn = bool(sync_bn)
-        self.channels_last = bool(channels_last)
-        if not isinstance(compile, (bool, dict)):
-            raise TypeError(f"compile must be a bool or a dict of torch.compile arguments, got {compile!r}")
-        self.compile = compile
         self._wrappers = {}
         self.evaluator = evaluator
-        if time_limit is not None and not (isinstance(time_limit, (int, float)) and time_limit > 0):
-            raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
-        self.time_limit = time_limit
         self._deadline = None
         self.last_evaluation = None
         self._last_evaluated_step = None
-        self.amp_dtype = self._resolve_amp(amp, amp_dtype)
+        self.amp_dtype = self._resolve_amp(self.options.amp, self.options.amp_dtype)
         self.scalers = self._make_scalers()
-        self.schedulers = {name: make_lr_scheduler(opt, lr_decay, num_steps, lr_decay_start) for name, opt in (("G", optG), ("D", optD))}
-        data_seed = seed if seed is not None else int.from_bytes(os.urandom(4), "little")
+        self.schedulers = {name: make_lr_scheduler(opt, self.lr_decay, self.num_steps, self.lr_decay_start)
+                           for name, opt in (("G", optG), ("D", optD))}
+        data_seed = self.seed if self.seed is not None else int.from_bytes(os.urandom(4), "little")
         if self.dist.enabled:  # every rank must shuffle alike: rank 0 chooses the seed
             data_seed = self.dist.all_gather_object(data_seed)[0]
         self.data = DataStream(dataloader, seed=data_seed, rank=self.dist.rank, world_size=self.dist.world_size,
-                               batch_size=batch_size, num_workers=num_workers, pin_memory=self.device.type == "cuda")
-        self.ema = ExponentialMovingAverage(netG, ema_decay, ema_start) if ema_decay is not None else None
-        self.checkpoints = CheckpointManager(self.log_dir, keep_checkpoints)
-        self.logger = Logger(self.log_dir, num_steps, print_steps=print_steps, log_steps=log_steps,
-                             vis_steps=vis_steps, progress=progress, flush_secs=flush_secs, enabled=self.dist.is_main,
-                             reduce=self.dist.all_reduce_mean if self.dist.enabled else None)
+                               batch_size=self.options.batch_size, num_workers=num_workers,
+                               pin_memory=self.device.type == "cuda")
+        ema_decay = self.options.ema_decay
+        self.ema = ExponentialMovingAverage(netG, ema_decay, self.options.ema_start) if ema_decay is not None else None
+        self.checkpoints = CheckpointManager(self.log_dir, self.keep_checkpoints)
+        self.logger = Logger(self.log_dir, self.num_steps, print_steps=self.print_steps, log_steps=self.log_steps,
+                             vis_steps=self.vis_steps, progress=self.progress, flush_secs=self.logging.flush_secs,
+                             enabled=self.dist.is_main, reduce=self.dist.all_reduce_mean if self.dist.enabled else None)
         self.global_step = 0
         self.fixed_noise = None
         self.fixed_labels = None
-        self._stop_signal = None
+        self.stop_reason = None
         self._last_saved_step = None
         self.export_pretrained = export_pretrained
+
+    @staticmethod
+    def _init_distributed(device, distributed):
+        if distributed is False:
+            return DistributedContext(device=torch.device(device) if device is not None else torch.device(
+                "cuda" if torch.cuda.is_available() else "cpu"))
+        dist = init_distributed(device)
+        if distributed and not dist.enabled:
+            raise ValueError("distributed=True, but this process was not launched with several processes "
+                             "(run it with torchrun --nproc_per_node N)")
+        return dist
+
+    # Read-only views of the option groups under the keyword names of earlier releases.
+    num_steps = property(lambda self: self.schedule.num_steps)
+    n_dis = property(lambda self: self.schedule.n_dis)
+    lr_decay = property(lambda self: self.schedule.lr_decay)
+    lr_decay_start = property(lambda self: self.schedule.lr_decay_start)
+    log_dir = property(lambda self: self.logging.log_dir)
+    print_steps = property(lambda self: self.logging.print_steps)
+    log_steps = property(lambda self: self.logging.log_steps)
+    vis_steps = property(lambda self: self.logging.vis_steps)
+    num_vis_images = property(lambda self: self.logging.num_vis_images)
+    progress = property(lambda self: self.logging.progress)
+    save_steps = property(lambda self: self.checkpointing.save_steps)
+    keep_checkpoints = property(lambda self: self.checkpointing.keep_checkpoints)
+    seed = property(lambda self: self.options.seed)
+    time_limit = property(lambda self: self.options.time_limit)
+    sync_bn = property(lambda self: self.options.sync_bn)
+    channels_last = property(lambda self: self.options.channels_last)
+    compile = property(lambda self: self.options.compile)
 
     # ------------------------------------------------------------------ configuration
     def _resolve_amp(self, amp, amp_dtype):
@@ -248,6 +345,7 @@ class Trainer:
             "fixed_noise": self.fixed_noise.cpu(),
             "fixed_labels": None if self.fixed_labels is None else self.fixed_labels.cpu(),
             "ema": None if self.ema is None else self.ema.state_dict(),
+            "identity": identity(self.hparams()),  # lets a run directory without hparams.json be checked
         }
 
     def _load_trainer_state(self, state):
@@ -316,27 +414,105 @@ class Trainer:
         return None if self.ema is None else self.ema.shadow
 
     def _prepare(self):
+        """Check the run's identity, restore the newest checkpoint, write hparams.json (and config.json).
+
+        Returns:
+            int: The step training starts from.
+        """
         memory_format = torch.channels_last if self.channels_last else torch.preserve_format
         for net in (self.netG, self.netD):
             net.to(self.device, memory_format=memory_format)
         if self.ema is not None:
             self.ema.shadow.to(self.device, memory_format=memory_format)
         current = self.hparams()
-        check_resume(self.hparams_path, current)  # raises before anything is written
+        changes, history = self._check_identity(current)  # raises before anything is written
         self.dist.barrier()  # no rank writes before every rank has checked
         fresh = not self.checkpoints.has_checkpoints() and not (self.netG_ckpt_file or self.netD_ckpt_file)
         if fresh and self.seed is not None:
             seed_everything(self.seed)
         self._make_fixed_inputs()
+        chosen = self._optimizer_settings()
         start = self._restore()
         if start > self.num_steps:
             raise ValueError(f"the newest checkpoint is at step {start}, beyond num_steps={self.num_steps}")
+        if changes:
+            self._apply_allowed_changes(changes, chosen)
+            history = history + [history_entry(start, changes)]
+        current["history"] = history
+        if self.run_config is not None:
+            current["run_config"] = self.run_config
         if self.dist.is_main:
             atomic_write_json(self.hparams_path, current)
+            if self.run_config is not None:
+                atomic_write_json(self.config_path, self.run_config)
         self.global_step = start
         self._last_saved_step = start if start > 0 else None
         self._wrap_networks()
         return start
+
+    @property
+    def config_path(self):
+        """``log_dir/config.json``: the resolved run configuration (written when given ``run_config``)."""
+        return os.path.join(self.log_dir, "config.json")
+
+    def _check_identity(self, current):
+        """Compare ``current`` with ``hparams.json``, or, when that file is missing but checkpoints exist,
+        with the identity recorded inside the newest checkpoint (a directory whose checkpoints record
+        none is refused).
+
+        Returns:
+            tuple: ``(allowed changes, the saved history)``.
+        """
+        if os.path.exists(self.hparams_path):
+            saved = load_hparams(self.hparams_path)
+            return check_resume(self.hparams_path, current, self.allow_changes), list(saved.get("history", []))
+        steps = self.checkpoints.complete_steps()
+        if not steps or self.netG_ckpt_file or self.netD_ckpt_file:
+            return [], []
+        recorded = None
+        for step in reversed(steps):
+            try:
+                recorded = self.checkpoints.load_trainer_state(step).get("identity")
+            except CheckpointError:
+                continue
+            break
+        if not isinstance(recorded, dict):
+            raise HyperparameterMismatchError(
+                f"refusing to resume: {self.log_dir} holds checkpoints (newest: step {steps[-1]}) but no hparams.json, "
+                "and the checkpoints do not record the settings they were trained with, so resuming could silently "
+                "change the learning rate, n_dis or schedule. Restore hparams.json, or use a new log_dir."
+            )
+        where = f"{self.log_dir} (no hparams.json; checked against the settings recorded in its checkpoint)"
+        return check_identity(recorded, current, self.allow_changes, where=where), []
+
+    def _optimizer_settings(self):
+        """Each optimiser's hyperparameters as this run chose them (before a checkpoint overwrites them)."""
+        return {name: [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups]
+                for name, opt in (("optG", self.optG), ("optD", self.optD))}
+
+    def _apply_allowed_changes(self, changes, chosen):
+        """After restoring a checkpoint, put back the optimiser settings the resume was allowed to change
+        (a restored optimiser would otherwise keep the saved learning rate)."""
+        schedulers = {"optG": self.schedulers["G"], "optD": self.schedulers["D"]}
+        for key, _, _ in changes:
+            parts = key.split(".")
+            if len(parts) != 4 or parts[0] not in chosen or parts[1] != "param_groups":
+                continue
+            name, index, option = parts[0], int(parts[2]), parts[3]
+            optimizer = self.optG if name == "optG" else self.optD
+            group, new = optimizer.param_groups[index], chosen[name][index]
+            if option != "lr":
+                group[option] = new[option]
+                continue
+            base = new.get("initial_lr", new["lr"])
+            scheduler = schedulers[name]
+            if scheduler is None:
+                group["lr"] = base
+                continue
+            group["initial_lr"] = base
+            scheduler.base_lrs[index] = base
+            group["lr"] = base * scheduler.lr_lambdas[index](scheduler.last_epoch)
+            scheduler._last_lr = [g["lr"] for g in optimizer.param_groups]
 
     def _wrap_networks(self):
         """SyncBatchNorm, DistributedDataParallel and torch.compile, once, after restoring weights."""
@@ -412,19 +588,19 @@ class Trainer:
     def _stop_requested(self):
         """Whether a stop signal arrived or the time limit passed; under DDP, on any rank (so every
         rank stops at the same step)."""
-        if self._deadline is not None and self._stop_signal is None and time.monotonic() > self._deadline:
-            self._stop_signal = "time_limit"
+        if self._deadline is not None and self.stop_reason is None and time.monotonic() > self._deadline:
+            self.stop_reason = StopReason.TIME_LIMIT
         if self.dist.enabled:
-            stop = self.dist.any(self._stop_signal is not None)
-            if stop and self._stop_signal is None:
-                self._stop_signal = "peer"  # another rank stopped (signal or time limit): stop here too
+            stop = self.dist.any(self.stop_reason is not None)
+            if stop and self.stop_reason is None:
+                self.stop_reason = StopReason.PEER  # another rank stopped (signal or time limit): stop here too
             return stop
-        return self._stop_signal is not None
+        return self.stop_reason is not None
 
     def _on_signal(self, signum, frame):
-        if self._stop_signal is not None:  # second signal: stop now
+        if self.stop_reason is not None:  # second signal: stop now
             raise KeyboardInterrupt
-        self._stop_signal = signum
+        self.stop_reason = StopReason.from_signal(signum)
 
     @contextlib.contextmanager
     def _signal_handlers(self):
@@ -442,62 +618,37 @@ class Trainer:
         """Train until ``num_steps`` (resuming from the run's newest checkpoint if there is one).
 
         Returns:
-            dict: ``{'global_step', 'checkpoint': {'netG', 'netD', 'trainer'}, 'log_dir', 'metrics'}``
-            where ``metrics`` holds the means of the last logged window.
+            dict: ``{'global_step', 'checkpoint': {'netG', 'netD', 'trainer'}, 'log_dir', 'metrics',
+            'evaluation', 'stop_reason', 'stopped'}`` where ``metrics`` holds the means of the last logged
+            window, ``stop_reason`` is a :class:`StopReason` and ``stopped`` is ``None`` for a completed run,
+            else the same reason (a ``str`` enum equal to ``'time_limit'`` or ``'peer'``).
 
         Raises:
             HyperparameterMismatchError: ``log_dir`` holds a different run (nothing is changed).
-            NonFiniteLossError: A loss became NaN/inf (earlier checkpoints are untouched).
+            NonFiniteLossError: A loss became NaN/inf (earlier checkpoints are untouched); the message, also
+                written to ``train.log``, names the step, the loss, the last good checkpoint and how to resume.
             KeyboardInterrupt: After Ctrl-C, once a checkpoint has been saved (SIGTERM: ``SystemExit``).
         """
         start = self._prepare()
-        self._stop_signal = None
+        self.stop_reason = None
         self._deadline = None if self.time_limit is None else time.monotonic() + self.time_limit
         self.logger.start(start)
         if start:
             self.logger.info(f"resumed from step {start} in {self.checkpoints.root}")
-        paths, metrics = None, {}
         try:
             with self._signal_handlers():
-                while self.global_step < self.num_steps and not self._stop_requested():
-                    log_data = self._train_one_step()
-                    self.global_step += 1
-                    if self.ema is not None:
-                        self.ema.update(self.netG, self.global_step)
-                    for scheduler in self.schedulers.values():
-                        if scheduler is not None:
-                            scheduler.step()
-                    self.logger.step(self.global_step, log_data, self._lrs())
-                    if self.global_step % self.vis_steps == 0:
-                        self.vis()
-                    if self.global_step % self.save_steps == 0:
-                        paths = self.save_checkpoint()
-                    if self.evaluator is not None and self.global_step % self.evaluator.every == 0:
-                        self.evaluate()
-                if self._last_saved_step != self.global_step:
-                    paths = self.save_checkpoint()
-                    if self.global_step % self.vis_steps != 0:
-                        self.vis()
-                elif paths is None:  # resumed a finished run: nothing new to save
-                    paths = self._paths(self.global_step)
-                if self.evaluator is not None and self._last_evaluated_step != self.global_step and \
-                        self._stop_signal in (None, "time_limit", "peer"):
-                    self.evaluate()
-                self.logger.flush_scalars(self.global_step, self._lrs())
+                try:
+                    paths = self._finish_run(self._run_steps())
+                except NonFiniteLossError as exc:
+                    raise self._non_finite(exc) from exc
                 metrics = dict(self.logger.last_means)
-                if self._stop_signal == "time_limit":
-                    self.logger.info(f"time limit of {self.time_limit:g} s reached: saved checkpoint at step "
-                                     f"{self.global_step}; run again to continue")
-                elif self._stop_signal not in (None, "peer"):
-                    name = signal.Signals(self._stop_signal).name
-                    self.logger.info(f"{name} received: saved checkpoint at step {self.global_step} to "
-                                     f"{paths['netG']}; run the same command again to resume")
         finally:
             self.logger.close()
             self._unwrap_networks()
-        if self._stop_signal == signal.SIGINT:
+        reason = self.stop_reason or StopReason.COMPLETED
+        if reason is StopReason.INTERRUPTED:
             raise KeyboardInterrupt(f"training interrupted at step {self.global_step}; checkpoint saved")
-        if self._stop_signal == signal.SIGTERM:
+        if reason is StopReason.TERMINATED:
             raise SystemExit(128 + signal.SIGTERM)
         exported = None
         if self.export_pretrained and self.global_step == self.num_steps and self.dist.is_main:
@@ -505,7 +656,73 @@ class Trainer:
 
             exported = export_trainer(self, self.export_pretrained)
         return {"global_step": self.global_step, "checkpoint": paths, "log_dir": self.log_dir, "metrics": metrics,
-                "evaluation": self.last_evaluation, "stopped": self._stop_signal, "pretrained": exported}
+                "evaluation": self.last_evaluation, "stop_reason": reason,
+                "stopped": None if reason is StopReason.COMPLETED else reason, "pretrained": exported}
+
+    def _run_steps(self):
+        """The step loop: train, log, sample, checkpoint and evaluate until ``num_steps`` or a stop request.
+
+        Returns:
+            dict or None: The paths of the last checkpoint saved in the loop.
+        """
+        paths = None
+        while self.global_step < self.num_steps and not self._stop_requested():
+            log_data = self._train_one_step()
+            self.global_step += 1
+            if self.ema is not None:
+                self.ema.update(self.netG, self.global_step)
+            for scheduler in self.schedulers.values():
+                if scheduler is not None:
+                    scheduler.step()
+            self.logger.step(self.global_step, log_data, self._lrs())
+            if self.global_step % self.vis_steps == 0:
+                self.vis()
+            if self.global_step % self.save_steps == 0:
+                paths = self.save_checkpoint()
+            if self.evaluator is not None and self.global_step % self.evaluator.every == 0:
+                self.evaluate()
+        return paths
+
+    def _finish_run(self, paths):
+        """End of run (completed or stopped): the final checkpoint, samples, evaluation, scalars and the
+        log line saying why training stopped. Returns the paths of the final checkpoint."""
+        if self._last_saved_step != self.global_step:
+            paths = self.save_checkpoint()
+            if self.global_step % self.vis_steps != 0:
+                self.vis()
+        elif paths is None:  # resumed a finished run: nothing new to save
+            paths = self._paths(self.global_step)
+        stopped_by_signal = self.stop_reason in (StopReason.INTERRUPTED, StopReason.TERMINATED)
+        if self.evaluator is not None and self._last_evaluated_step != self.global_step and not stopped_by_signal:
+            self.evaluate()
+        self.logger.flush_scalars(self.global_step, self._lrs())
+        if self.stop_reason is StopReason.TIME_LIMIT:
+            self.logger.info(f"time limit of {self.time_limit:g} s reached: saved checkpoint at step "
+                             f"{self.global_step}; run again to continue")
+        elif stopped_by_signal:
+            name = "SIGINT" if self.stop_reason is StopReason.INTERRUPTED else "SIGTERM"
+            self.logger.info(f"{name} received: saved checkpoint at step {self.global_step} to "
+                             f"{paths['netG']}; run the same command again to resume")
+        return paths
+
+    def _non_finite(self, exc):
+        """A :class:`NonFiniteLossError` whose message (also written to ``train.log``) names the step, the
+        loss, the last good checkpoint and a way to resume that the resume check accepts."""
+        steps = self.checkpoints.complete_steps()
+        if steps:
+            last = (f"The last good checkpoint is step {steps[-1]} ({self.checkpoints.path('netG', steps[-1])}). "
+                    "To continue from it")
+        else:
+            last = "No checkpoint was saved before it: running again starts from step 0. To do so"
+        message = (
+            f"training stopped at step {self.global_step}: {exc}\n{last} with a lower learning "
+            "rate, run the same command again with the change allowed explicitly, e.g. "
+            "`--set optG.lr=<lower> --set optD.lr=<lower> --allow-change optG.lr --allow-change optD.lr` "
+            "(Python: build the optimisers with the lower rate and pass Trainer(..., allow_changes=['optG.lr', "
+            "'optD.lr'])); the change is recorded in hparams.json's history."
+        )
+        self.logger.info(message)
+        return NonFiniteLossError(message)
 
     def evaluate(self):
         """Run the evaluator now (every process must call it under DDP); returns and records the results."""
