@@ -100,12 +100,13 @@ def test_conditional_run_export_keeps_classes(tmp_path):
     config = build_config("cgan_pd", dataset="shapes", resolution=32, num_steps=2, batch_size=4, seed=0,
                           log_dir=str(tmp_path / "c"), model_kwargs={"ngf": 8, "ndf": 8},
                           dataset_kwargs={"num_images": 16},
-                          trainer_kwargs={"progress": False, "ema_decay": 0.5, "export_pretrained": {"stats": {"num_batches": 1, "batch_size": 4}},
-                                          "vis_steps": 100})
+                          trainer_kwargs={"progress": False, "ema_decay": 0.5, "vis_steps": 100})
     result = run_config(config)
-    loaded = zoo.load(result["pretrained"], part="both")
+    folder = zoo.export_run(str(tmp_path / "c"), stats={"num_batches": 1, "batch_size": 4})
+    assert folder == str(tmp_path / "c" / "pretrained")
+    loaded = zoo.load(folder, part="both")
     assert loaded.netG.num_classes == result["trainer"].netG.num_classes
-    card = zoo.read_config(result["pretrained"])["card"]
+    card = zoo.read_config(folder)["card"]
     assert card["dataset"] == "shapes"
 
 
