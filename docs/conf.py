@@ -21,3 +21,15 @@ exclude_patterns = ["_build"]
 html_theme = "alabaster"
 html_static_path = []
 suppress_warnings = ["ref.python"]
+
+
+def _insert_zoo_table(app, docname, source):
+    """Replace the ``.. zoo-pretrained-table`` comment of zoo.rst with the registry's table."""
+    if docname == "zoo":
+        from torch_gan_zoo.zoo.registry import pretrained_table_rst
+
+        source[0] = source[0].replace(".. zoo-pretrained-table", pretrained_table_rst("../torch_gan_zoo/zoo/pretrained"))
+
+
+def setup(app):
+    app.connect("source-read", _insert_zoo_table)

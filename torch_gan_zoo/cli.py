@@ -6,8 +6,13 @@
     torch-gan-zoo train --model mypkg.gans:make_pair --dataset shapes   (your own model)
     torch-gan-zoo models
     torch-gan-zoo sample --checkpoint log/checkpoints/netG/netG_1000_steps.pth --out samples.png
+    torch-gan-zoo sample --model NAME | --pretrained FOLDER --num 64 --out grid.png
+    torch-gan-zoo eval --pretrained NAME --metrics fid kid prdc --dataset fashion_mnist --num-samples 10000
+    torch-gan-zoo export --run LOG_DIR [--out FOLDER]
+    torch-gan-zoo pretrained
 """
 import argparse
+import io
 import json
 import os
 import sys
@@ -77,15 +82,7 @@ def build_parser():
                    description="List registered models, resolutions and papers. Your own model trains with "
                                "--model package.module:make_pair or --model package.module:G,package.module:D.")
 
-    sample = sub.add_parser("sample", help="write a grid of samples from a generator checkpoint",
-                            description="Rebuild a generator from its checkpoint alone and save samples.")
-    sample.add_argument("--checkpoint", required=True, help="a netG checkpoint file")
-    sample.add_argument("--out", default="samples.png", help="output PNG grid")
-    sample.add_argument("--num-images", type=int, default=64)
-    sample.add_argument("--seed", type=int, default=0)
-    sample.add_argument("--class", dest="class_label", type=int, help="class to sample (conditional models)")
-    sample.add_argument("--truncation", type=float, help="truncation trick threshold, e.g. 0.5")
-    sample.add_argument("--device", default="cpu")
+    _add_zoo_parsers(sub)
     return parser
 
 
@@ -159,33 +156,166 @@ def _cmd_models(_args):
     return 0
 
 
+# --------------------------------------------------------------------------- sample / eval / export (model zoo)
+def _add_zoo_parsers(sub):
+    """The ``sample``, ``eval`` and ``export`` sub-commands."""
+    sample = sub.add_parser("sample", help="write a grid of samples from a pretrained model or a checkpoint",
+                            description="Sample from a registered pretrained model, a pretrained folder or a "
+                                        "generator checkpoint; no dataset needed.")
+    source = sample.add_mutually_exclusive_group(required=True)
+    source.add_argument("--model", help="registered pretrained name (see `torch-gan-zoo pretrained`)")
+    source.add_argument("--pretrained", help="pretrained folder, model.safetensors file or URL (with --sha256)")
+    source.add_argument("--checkpoint", help="a netG checkpoint file of a training run")
+    sample.add_argument("--sha256", help="expected SHA-256 of the weights (required for a URL)")
+    sample.add_argument("--out", default="samples.png", help="output PNG grid")
+    sample.add_argument("--num", "--num-images", dest="num", type=int, default=64, help="number of images")
+    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--class", dest="class_label", type=int, help="class to sample (conditional models)")
+    sample.add_argument("--truncation", type=float, help="truncation trick threshold, e.g. 0.5")
+    sample.add_argument("--device", default="cpu")
+
+    evaluate = sub.add_parser("eval", help="FID / KID / PRDC / IS of a pretrained generator",
+                              description="Evaluate a pretrained generator against a dataset split (the zoo's "
+                                          "protocol: 10,000 generated vs the test split); prints a table and "
+                                          "writes JSON with the protocol of every number.")
+    evaluate.add_argument("--pretrained", required=True, help="registered name, pretrained folder, file or URL")
+    evaluate.add_argument("--sha256", help="expected SHA-256 of the weights (required for a URL)")
+    evaluate.add_argument("--metrics", nargs="+", default=["fid"], help="fid, kid, prdc, is (default: fid)")
+    evaluate.add_argument("--dataset", required=True, help="reference dataset name, folder or statistics file")
+    evaluate.add_argument("--data-root", help="folder holding the dataset")
+    evaluate.add_argument("--split", default="test", help="reference split (default: test)")
+    evaluate.add_argument("--num-samples", type=int, default=10000, help="generated images (default 10000)")
+    evaluate.add_argument("--num-real-samples", type=int, help="reference images (default: the whole split)")
+    evaluate.add_argument("--inception-weights", help="Inception weights file (default: the cached download)")
+    evaluate.add_argument("--kid-subsets", type=int, default=100, help="KID subsets (default 100)")
+    evaluate.add_argument("--kid-subset-size", type=int, default=1000, help="KID samples per subset (default 1000)")
+    evaluate.add_argument("--nearest-k", type=int, default=5, help="PRDC neighbourhood size (default 5)")
+    evaluate.add_argument("--batch-size", type=int, default=50)
+    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument("--device", help="cpu, cuda, ... (default: cuda if available)")
+    evaluate.add_argument("--out", help="write the results as JSON here")
+
+    export = sub.add_parser("export", help="export a run's generator as a pretrained folder",
+                            description="Write the generator a run evaluated (EMA with standing batch-norm "
+                                        "statistics, when the run kept one) as config.json + model.safetensors "
+                                        "+ README.md.")
+    export.add_argument("--run", required=True, help="the run's log directory")
+    export.add_argument("--out", help="output folder (default: LOG_DIR/pretrained)")
+    export.add_argument("--step", type=int, help="checkpoint step (default: the newest)")
+    export.add_argument("--no-ema", action="store_true", help="export the raw generator even if an EMA one exists")
+    export.add_argument("--no-discriminator", action="store_true", help="leave the discriminator out")
+    export.add_argument("--half", action="store_true", help="store float16 weights (half the size)")
+    export.add_argument("--name", help="model name for the card")
+    export.add_argument("--license", help="license of the weights (default MIT)")
+    export.add_argument("--command", dest="train_command", help="the command that reproduces the weights")
+    export.add_argument("--overwrite", action="store_true", help="replace an existing pretrained folder")
+
+    sub.add_parser("pretrained", help="list the registered pretrained models",
+                   description="List the pretrained models of the zoo with their FID and its protocol.")
+
+
+def _load_generator(args):
+    from torch_gan_zoo import zoo
+    from torch_gan_zoo.zoo.checkpoints import load_checkpoint_model
+
+    if args.checkpoint:  # registered classes only: the file cannot choose a module to import
+        netG = load_checkpoint_model(args.checkpoint, map_location=args.device)[3]
+        what = args.checkpoint
+    else:
+        what = args.model or args.pretrained
+        netG = zoo.load(what, device=args.device, sha256=args.sha256)
+    if not hasattr(netG, "generate_images"):
+        raise SystemExit(f"{what} does not hold a generator")
+    return netG
+
+
 def _cmd_sample(args):
     import torch
     import torchvision.utils as vutils
 
-    from torch_gan_zoo.nets import BaseModel
+    from torch_gan_zoo.utils.io import atomic_write_bytes
 
-    netG = BaseModel.from_checkpoint(args.checkpoint, map_location=args.device)
-    if not hasattr(netG, "generate_images"):
-        raise SystemExit(f"{args.checkpoint} does not hold a generator")
+    if args.num < 1:
+        raise SystemExit(f"--num must be at least 1, got {args.num}")
+    netG = _load_generator(args)
     kwargs = {"device": args.device, "truncation": args.truncation}
     if args.class_label is not None:
         if not getattr(netG, "num_classes", None):
             raise SystemExit(f"--class needs a class-conditional generator; {type(netG).__name__} is not one")
         kwargs["c"] = args.class_label
+    netG.eval()
     with torch.random.fork_rng(devices=[]), torch.no_grad():
         torch.manual_seed(args.seed)
-        images = netG.generate_images(args.num_images, **kwargs).float().cpu()
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    vutils.save_image(images, args.out, nrow=max(1, int(args.num_images ** 0.5)), normalize=True, value_range=(-1, 1))
-    print(f"wrote {args.num_images} samples to {args.out}")
+        images = netG.generate_images(args.num, **kwargs).float().cpu()
+    buffer = io.BytesIO()
+    vutils.save_image(images, buffer, format="png", nrow=max(1, int(args.num ** 0.5)), normalize=True,
+                      value_range=(-1, 1))
+    atomic_write_bytes(args.out, buffer.getvalue())
+    print(f"wrote {args.num} samples to {args.out}")
+    return 0
+
+
+def _cmd_eval(args):
+    from torch_gan_zoo import zoo
+    from torch_gan_zoo.utils.io import atomic_write_json
+
+    netG = zoo.load(args.pretrained, device=args.device, sha256=args.sha256)
+    scores = zoo.evaluate_pretrained(netG, args.dataset, metrics=args.metrics, root=args.data_root, split=args.split,
+                                     num_samples=args.num_samples, num_real_samples=args.num_real_samples,
+                                     seed=args.seed, device=args.device, batch_size=args.batch_size,
+                                     inception_weights=args.inception_weights, subsets=args.kid_subsets,
+                                     subset_size=args.kid_subset_size, nearest_k=args.nearest_k)
+    any_score = next(iter(scores.values()))
+    print(f"{args.pretrained}: {any_score.num_fake} generated vs {any_score.num_real} reference images "
+          f"({any_score.real_source}), protocol {any_score.protocol}, Inception {any_score.weights_sha256[:12]}, "
+          f"seed {any_score.seed}")
+    print(f"  {'metric':<10} {'value':>12} {'std':>10}")
+    for name, score in scores.items():
+        std = "" if score.std is None else f"{score.std:.4g}"
+        print(f"  {name:<10} {float(score):>12.4f} {std:>10}")
+    if args.out:
+        record = {"pretrained": args.pretrained, "dataset": args.dataset, "split": args.split,
+                  "metrics": {name: score.as_dict() for name, score in scores.items()}}
+        atomic_write_json(args.out, record)
+        print(f"wrote {args.out}")
+    return 0
+
+
+def _cmd_export(args):
+    import torch
+
+    from torch_gan_zoo import zoo
+
+    card = {k: v for k, v in {"name": args.name, "license": args.license, "command": args.train_command}.items()
+            if v is not None}
+    folder = zoo.export_run(args.run, args.out, step=args.step, use_ema=False if args.no_ema else None,
+                            include_discriminator=not args.no_discriminator,
+                            dtype=torch.float16 if args.half else None, card=card, overwrite=args.overwrite)
+    config = zoo.read_config(folder)
+    export = config["export"]
+    print(f"exported {export['source']} of step {export['step']} to {folder}"
+          + (" (standing batch-norm statistics re-estimated)" if export["standing_stats"] else ""))
+    return 0
+
+
+def _cmd_pretrained(_args):
+    from torch_gan_zoo import zoo
+
+    entries = zoo.list_pretrained()
+    if not entries:
+        print("no pretrained model is registered in this version")
+    for e in entries:
+        fid = "FID n/a" if e.fid is None else (f"FID {e.fid.value:.2f} ({e.fid.num_fake} vs {e.fid.num_real} "
+                                               f"{e.fid.reference}, {e.fid.protocol})")
+        print(f"{e.name:<28} {e.model:<10} {e.resolution:>4}px  {e.dataset:<14} {fid}")
     return 0
 
 
 def main(argv=None):
     """Entry point of ``torch-gan-zoo``; returns the exit status."""
     args = build_parser().parse_args(argv)
-    commands = {"train": _cmd_train, "quickstart": _cmd_quickstart, "models": _cmd_models, "sample": _cmd_sample}
+    commands = {"train": _cmd_train, "quickstart": _cmd_quickstart, "models": _cmd_models, "sample": _cmd_sample,
+                "eval": _cmd_eval, "export": _cmd_export, "pretrained": _cmd_pretrained}
     try:
         return commands[args.command](args)
     except KeyboardInterrupt as exc:

@@ -126,7 +126,7 @@ def _defaults(cls):
     return {n: p.default for n, p in params.items() if p.default is not inspect.Parameter.empty}
 
 
-def create_model(name, resolution=None, g_kwargs=None, d_kwargs=None, **kwargs):
+def create_model(name, resolution=None, g_kwargs=None, d_kwargs=None, pretrained=None, **kwargs):
     """Build the generator and discriminator of a registered model.
 
     Args:
@@ -134,6 +134,12 @@ def create_model(name, resolution=None, g_kwargs=None, d_kwargs=None, **kwargs):
         resolution (int, optional): Image size in pixels.
         g_kwargs (dict, optional): Arguments for the generator only.
         d_kwargs (dict, optional): Arguments for the discriminator only.
+        pretrained (str or True, optional): Load trained weights instead: a pretrained name of
+            :func:`torch_gan_zoo.zoo.list_pretrained` (``True``: the only one of this model and
+            resolution), a folder or a ``model.safetensors`` file (see
+            :func:`torch_gan_zoo.zoo.load`); it must hold this model at this resolution, and no other
+            arguments may be given. The networks come in eval mode (``netD`` is ``None`` if the
+            weights hold no discriminator).
         **kwargs: Arguments routed to whichever constructor accepts them (both, for shared ones
             such as ``loss_type``, ``nc`` or ``num_classes``).
 
@@ -144,6 +150,10 @@ def create_model(name, resolution=None, g_kwargs=None, d_kwargs=None, **kwargs):
         ValueError: Unknown model or resolution.
         TypeError: An argument neither constructor accepts.
     """
+    if pretrained is not None:
+        from torch_gan_zoo.zoo.loading import load_as_model  # nets never imports the zoo at import time
+
+        return load_as_model(pretrained, name, resolution, g_kwargs or d_kwargs or kwargs)
     G, D = get_model_classes(name, resolution)
     g_names, d_names = _accepted(G), _accepted(D)
     g_kw, d_kw = dict(g_kwargs or {}), dict(d_kwargs or {})

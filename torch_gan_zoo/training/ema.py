@@ -8,7 +8,7 @@ import copy
 import torch
 import torch.nn as nn
 
-__all__ = ["ExponentialMovingAverage"]
+__all__ = ["ExponentialMovingAverage", "standing_stats"]
 
 
 class ExponentialMovingAverage:
@@ -62,37 +62,48 @@ class ExponentialMovingAverage:
         """Restore the shadow from :meth:`state_dict`."""
         self.shadow.load_state_dict(state)
 
-    @torch.no_grad()
     def standing_stats(self, num_batches=16, batch_size=64, seed=0):
-        """Re-estimate the shadow's batch-norm statistics ("standing statistics", Brock et al., 2019).
+        """Re-estimate the shadow's batch-norm statistics (see :func:`standing_stats`); returns the shadow."""
+        return standing_stats(self.shadow, num_batches=num_batches, batch_size=batch_size, seed=seed)
 
-        Resets every batch-norm layer of the shadow, runs ``num_batches`` batches of generated images
-        through it in training mode with cumulative averaging, and returns it to eval mode. The
-        global RNG is untouched (a private generator seeded by ``seed`` draws the noise).
 
-        Returns:
-            nn.Module: The shadow model.
-        """
-        norms = [m for m in self.shadow.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
-        if not norms:
-            return self.shadow
-        momenta = [m.momentum for m in norms]
-        for m in norms:
-            m.reset_running_stats()
-            m.momentum = None  # cumulative moving average
-        device = next(self.shadow.parameters()).device
-        rng = torch.Generator(device="cpu").manual_seed(int(seed))
-        self.shadow.train()
-        try:
-            for _ in range(num_batches):
-                z = torch.randn(batch_size, self.shadow.nz, generator=rng).to(device)
-                if getattr(self.shadow, "num_classes", None):
-                    labels = torch.randint(0, self.shadow.num_classes, (batch_size,), generator=rng).to(device)
-                    self.shadow(z, labels)
-                else:
-                    self.shadow(z)
-        finally:
-            for m, momentum in zip(norms, momenta):
-                m.momentum = momentum
-            self.shadow.eval()
-        return self.shadow
+@torch.no_grad()
+def standing_stats(netG, num_batches=16, batch_size=64, seed=0):
+    """Re-estimate a generator's batch-norm statistics ("standing statistics", Brock et al., 2019).
+
+    Resets every batch-norm layer of ``netG``, runs ``num_batches`` batches of ``batch_size``
+    generated images through it in training mode with cumulative averaging (random classes for a
+    conditional generator), and leaves it in eval mode. An EMA generator needs this: its buffers are
+    copies of the raw generator's, which do not match the averaged weights. The global RNG is
+    untouched (a private generator seeded by ``seed`` draws the noise), so the result depends only
+    on the weights and the arguments.
+
+    Args:
+        netG: A generator with ``nz`` (and ``num_classes`` if conditional); modified in place.
+
+    Returns:
+        nn.Module: ``netG``.
+    """
+    norms = [m for m in netG.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    if not norms:
+        return netG.eval()
+    momenta = [m.momentum for m in norms]
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # cumulative moving average
+    device = next(netG.parameters()).device
+    rng = torch.Generator(device="cpu").manual_seed(int(seed))
+    netG.train()
+    try:
+        for _ in range(num_batches):
+            z = torch.randn(batch_size, netG.nz, generator=rng).to(device)
+            if getattr(netG, "num_classes", None):
+                labels = torch.randint(0, netG.num_classes, (batch_size,), generator=rng).to(device)
+                netG(z, labels)
+            else:
+                netG(z)
+    finally:
+        for m, momentum in zip(norms, momenta):
+            m.momentum = momentum
+        netG.eval()
+    return netG

@@ -190,11 +190,15 @@ class Trainer:
         allow_changes (sequence of str): Settings a resume may change on purpose, e.g. ``['optG.lr',
             'optD.lr']`` after a NaN; the new values replace the checkpoint's and each change is recorded
             with its step and time in ``hparams.json``'s ``history``.
+        export_pretrained (bool, str or dict): When the run reaches ``num_steps``, write its generator (the
+            EMA one with standing statistics, if kept) as a pretrained folder (``True``: ``log_dir/pretrained``;
+            a dict: options of :func:`torch_gan_zoo.zoo.export_run`). Its path is :meth:`train`'s ``'pretrained'``.
     """
 
     def __init__(self, netD, netG, optD, optG, dataloader, num_steps=None, log_dir=None, n_dis=None, lr_decay=None,
                  device=None, *, schedule=None, logging=None, checkpointing=None, options=None, num_workers=0,
-                 evaluator=None, extra_hparams=None, run_config=None, allow_changes=(), **keywords):
+                 evaluator=None, extra_hparams=None, run_config=None, allow_changes=(), export_pretrained=False,
+                 **keywords):
         if not isinstance(netG, BaseGenerator):
             raise TypeError(f"netG must be a torch_gan_zoo BaseGenerator, got {type(netG).__name__}")
         if not isinstance(netD, BaseDiscriminator):
@@ -246,6 +250,7 @@ class Trainer:
         self.fixed_labels = None
         self.stop_reason = None
         self._last_saved_step = None
+        self.export_pretrained = export_pretrained
 
     @staticmethod
     def _init_distributed(device, distributed):
@@ -655,9 +660,14 @@ class Trainer:
             raise KeyboardInterrupt(f"training interrupted at step {self.global_step}; checkpoint saved")
         if reason is StopReason.TERMINATED:
             raise SystemExit(128 + signal.SIGTERM)
+        exported = None
+        if self.export_pretrained and self.global_step == self.num_steps and self.dist.is_main:
+            from torch_gan_zoo.zoo.export import export_trainer  # zoo builds on training: imported only when used
+
+            exported = export_trainer(self, self.export_pretrained)
         return {"global_step": self.global_step, "checkpoint": paths, "log_dir": self.log_dir, "metrics": metrics,
                 "evaluation": self.last_evaluation, "stop_reason": reason,
-                "stopped": None if reason is StopReason.COMPLETED else reason}
+                "stopped": None if reason is StopReason.COMPLETED else reason, "pretrained": exported}
 
     def _run_steps(self):
         """The step loop: train, log, sample, checkpoint and evaluate until ``num_steps`` or a stop request.

@@ -1,0 +1,97 @@
+"""Rebuild a network from a training checkpoint (``.pth``) using registered classes only.
+
+A checkpoint records its class as a dotted path. Importing whatever module a file names would let
+the file run code, so the path is only matched against the classes registered in
+:mod:`torch_gan_zoo.nets`; a path inside the ``torch_gan_zoo`` package itself (e.g. an old class
+name kept as an alias) may be imported, and the class it names must then be a registered class or
+a subclass of one. Checkpoints are read with ``weights_only=True``.
+"""
+from __future__ import annotations
+
+import importlib
+
+import torch
+
+from torch_gan_zoo.nets.basemodel import BaseModel
+from torch_gan_zoo.utils.io import CheckpointError
+
+__all__ = ["load_checkpoint_model", "registered_class"]
+
+_ROLES = {"netG": 0, "netD": 1}
+
+
+def _path(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def registered_class(recorded: str, role: str | None = None, model: str | None = None,
+                     resolution: int | None = None):
+    """``(role, model, resolution, class)`` for the class path ``recorded`` by a checkpoint.
+
+    Args:
+        recorded: Dotted class path (``model_config['class']`` of a checkpoint).
+        role: ``'netG'`` or ``'netD'`` to accept only that role (default: either).
+        model, resolution: Restrict the search to this registered model.
+
+    Raises:
+        CheckpointError: The class is not registered (nothing outside ``torch_gan_zoo`` is imported).
+    """
+    from torch_gan_zoo import nets
+
+    roles = [role] if role is not None else list(_ROLES)
+    keys = [(model, int(resolution))] if model is not None and resolution is not None else nets.list_models()
+    registered = []
+    for name, res in keys:
+        try:
+            classes = nets.get_model_classes(name, res)
+        except ValueError:
+            continue
+        registered += [(r, name, res, classes[_ROLES[r]]) for r in roles]
+    for r, name, res, cls in registered:
+        if _path(cls) == recorded:
+            return r, name, res, cls
+    module_name, _, class_name = str(recorded).rpartition(".")
+    if module_name == "torch_gan_zoo" or module_name.startswith("torch_gan_zoo."):
+        try:
+            found = getattr(importlib.import_module(module_name), class_name, None)
+        except ImportError:
+            found = None
+        if isinstance(found, type):
+            for r, name, res, cls in registered:
+                if issubclass(found, cls):
+                    return r, name, res, found
+    where = f"model {model!r} at {resolution}px" if model is not None else "the registry"
+    what = {"netG": "a generator", "netD": "a discriminator"}.get(role, "a generator or discriminator")
+    raise CheckpointError(f"the checkpoint records class {recorded!r}, which is not {what} registered in {where}: "
+                          "only registered classes are rebuilt from files; build the model yourself and call "
+                          "restore_checkpoint")
+
+
+def load_checkpoint_model(path, role: str | None = None, model: str | None = None, resolution: int | None = None,
+                          map_location="cpu"):
+    """Rebuild the network a checkpoint holds, with its weights, in eval mode.
+
+    Returns:
+        tuple: ``(role, model name, resolution, network)``.
+
+    Raises:
+        CheckpointError: Unreadable or unsafe file (pickles are refused), unregistered class,
+            arguments that were not recorded, or weights that do not fit.
+    """
+    ckpt = BaseModel.read_checkpoint(path)  # weights_only=True: a pickle that would run code is refused
+    config = ckpt.get("model_config") or {}
+    if not config.get("class"):
+        raise CheckpointError(f"{path} records no model class; build the model and use restore_checkpoint")
+    r, name, res, cls = registered_class(config["class"], role, model, resolution)
+    if config.get("unserialisable"):
+        raise CheckpointError(f"{path}: constructor arguments {config['unserialisable']} were not recorded")
+    kwargs = {k: v for k, v in (config.get("kwargs") or {}).items() if not k.startswith("*")}
+    with torch.random.fork_rng(devices=[]):
+        try:
+            net = cls(**kwargs)
+            net.restore_attachments(config)
+        except (TypeError, ValueError) as exc:
+            raise CheckpointError(f"{path}: cannot rebuild {config['class']} from its recorded arguments: {exc}") \
+                from exc
+    net.restore_checkpoint(path)
+    return r, name, res, net.to(map_location).eval()

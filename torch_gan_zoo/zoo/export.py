@@ -1,0 +1,125 @@
+"""Export the generator a run evaluated as a pretrained folder.
+
+The Trainer checkpoints its EMA generator with the raw generator's batch-norm buffers, which do
+not match the averaged weights; the benchmarks evaluate it only after re-estimating those
+statistics (:func:`~torch_gan_zoo.training.ema.standing_stats`). :func:`export_run` does the same
+re-estimation with the same settings before writing, so the weights users load are exactly the
+ones whose FID is reported.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+
+from torch_gan_zoo.training.checkpoint import CheckpointManager
+from torch_gan_zoo.training.ema import standing_stats
+from torch_gan_zoo.utils.io import CheckpointError
+from torch_gan_zoo.zoo.checkpoints import load_checkpoint_model
+from torch_gan_zoo.zoo.pretrained import save_pretrained
+
+__all__ = ["STANDING_STATS", "export_run", "export_trainer"]
+
+#: Standing-statistics settings used by the Fashion-MNIST benchmark's evaluation, and by default here.
+STANDING_STATS = {"num_batches": 20, "batch_size": 100, "seed": 0}
+
+
+def _rebuild(path, role, model, resolution):
+    _, name, res, net = load_checkpoint_model(path, role, model, resolution)
+    return name, res, net
+
+
+def _read_run_config(log_dir):
+    path = os.path.join(log_dir, "hparams.json")
+    if not os.path.isfile(path):
+        return None
+    try:
+        with open(path, encoding="utf-8") as f:
+            config = json.load(f)
+    except (OSError, ValueError) as exc:
+        raise CheckpointError(f"{path} is unreadable ({exc})") from exc
+    if not isinstance(config, dict):
+        raise CheckpointError(f"{path} does not hold a JSON object")
+    config.pop("runtime", None)  # this machine's paths and devices: not part of what the model is
+    return config
+
+
+def export_run(log_dir, out_folder=None, step: int | None = None, use_ema: bool | None = None,
+               stats: Mapping | None = None, include_discriminator: bool = True, dtype=None,
+               card: Mapping | None = None, overwrite: bool = False) -> str:
+    """Write the generator of a training run as a pretrained folder (see :func:`save_pretrained`).
+
+    Args:
+        log_dir: The run's directory (``checkpoints/``, ``hparams.json``).
+        out_folder: Where to write (default ``log_dir/pretrained``).
+        step: Checkpoint step to export (default: the newest complete one).
+        use_ema: Export the EMA generator (``netG_ema`` checkpoints). ``None``: when the run has one.
+        stats: Standing-statistics settings (``num_batches``, ``batch_size``, ``seed``) for the EMA
+            generator's batch-norm statistics; default :data:`STANDING_STATS`. Ignored for the raw
+            generator, whose statistics were tracked during training.
+        include_discriminator: Also store the discriminator of the same step.
+        dtype: Store floating tensors in this dtype (e.g. ``torch.float16``).
+        card: Model-card fields (``name``, ``description``, ``dataset``, ``license``, ``command``, ``fid``).
+        overwrite: Replace an existing pretrained folder.
+
+    Returns:
+        str: The folder.
+
+    Raises:
+        CheckpointError: No complete checkpoint, a missing EMA checkpoint with ``use_ema=True``, an
+            unreadable or unsafe checkpoint file, or a class that is not registered.
+    """
+    log_dir = os.fspath(log_dir)
+    manager = CheckpointManager(log_dir, keep_last=None)
+    steps = manager.complete_steps()
+    if not steps:
+        raise CheckpointError(f"{log_dir} holds no complete checkpoint to export")
+    if step is None:
+        step = steps[-1]
+    elif step not in steps:
+        raise CheckpointError(f"{log_dir} has no complete checkpoint of step {step}; complete steps: {steps}")
+    ema_path = manager.path("netG_ema", step)
+    if use_ema is None:
+        use_ema = os.path.isfile(ema_path)
+    if use_ema and not os.path.isfile(ema_path):
+        raise CheckpointError(f"use_ema=True, but the run kept no EMA generator at step {step} ({ema_path} is missing)")
+    run = _read_run_config(log_dir)
+    extra = (run or {}).get("extra") or {}
+    model, resolution = extra.get("model"), extra.get("resolution")
+    source = "netG_ema" if use_ema else "netG"
+    name, res, netG = _rebuild(ema_path if use_ema else manager.path("netG", step), "netG", model, resolution)
+    settings = None
+    if use_ema:
+        settings = {**STANDING_STATS, **dict(stats or {})}
+        unknown = sorted(set(settings) - set(STANDING_STATS))
+        if unknown:
+            raise ValueError(f"unknown standing-statistics setting(s) {unknown}; use {sorted(STANDING_STATS)}")
+        standing_stats(netG, **settings)
+    netD = _rebuild(manager.path("netD", step), "netD", name, res)[2] if include_discriminator else None
+    card = dict(card or {})
+    card.setdefault("dataset", extra.get("dataset") or ((run or {}).get("dataset") or {}).get("name"))
+    export = {"log_dir": os.path.abspath(log_dir), "step": int(step), "source": source, "standing_stats": settings}
+    out_folder = os.path.join(log_dir, "pretrained") if out_folder is None else os.fspath(out_folder)
+    return save_pretrained(netG.eval(), out_folder, netD=None if netD is None else netD.eval(), config=run,
+                           card=card, dtype=dtype, model=name, resolution=res, overwrite=overwrite, export=export)
+
+
+def export_trainer(trainer, spec=True) -> str:
+    """Export the step a :class:`~torch_gan_zoo.training.Trainer` just saved (what
+    ``Trainer(export_pretrained=spec)`` calls at the end of a run); see :func:`export_run`.
+
+    Args:
+        spec: ``True``: to ``log_dir/pretrained``; a path: to that folder; a dict: keyword arguments
+            of :func:`export_run` (``out_folder``, ``stats``, ``dtype``, ``card``, ...). An earlier
+            export in the folder is replaced (unless the dict says ``overwrite=False``).
+    """
+    if isinstance(spec, dict):
+        kwargs = dict(spec)
+    elif spec is True or spec is None:
+        kwargs = {}
+    elif isinstance(spec, (str, os.PathLike)):
+        kwargs = {"out_folder": spec}
+    else:
+        raise TypeError(f"export_pretrained must be True, a folder or a dict of export_run options, got {spec!r}")
+    kwargs.setdefault("overwrite", True)
+    return export_run(trainer.log_dir, step=trainer.global_step, **kwargs)
