@@ -462,5 +462,5 @@ def test_streams_are_regrouped_into_full_batches(tiny, monkeypatch):
                      batch_size=5)
     assert sizes == [5, 5, 1]
     mixed = _Stream([torch.zeros(3, 8, 8), torch.zeros(3, 9, 9)])
-    with pytest.raises(ValueError, match="images have different shapes"):
+    with pytest.raises(ValueError, match="images differ in size: image 0 is 8x8 with 3 channels, image 1 is 9x9"):
         extract_features(mixed, inception_weights=tiny, device="cpu", batch_size=4)

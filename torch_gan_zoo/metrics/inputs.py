@@ -27,7 +27,8 @@ Inputs are never silently reinterpreted, and the answer never depends on ``batch
   images whose values all lie in ``[0, 1]`` and reach both ends of it (within ``UNIT_RANGE_EDGE``)
   is refused: it is the ``[0, 1]`` convention, which would be scored as much darker images;
   convert it with ``x * 2 - 1`` or pass uint8. Any other input whose float values are all
-  non-negative (a bright class, a generator that collapsed to bright images) gets a warning;
+  non-negative and not near-constant (a bright class, a generator that collapsed to bright
+  images) gets a warning;
 * an unreadable or corrupt image file is named in the error;
 * channels-last images ``(N, H, W, C)`` are refused with a hint to permute them.
 """
@@ -99,8 +100,10 @@ UNIT_RANGE_EDGE = 0.02
 
 
 def _check_not_unit_range(what, lo, hi, refuse):
-    """Refuse (or warn about) float images that look like the [0, 1] convention (see the module docstring)."""
-    if not (lo >= 0.0 and hi <= 1.0):
+    """Refuse (or warn about) float images that look like the [0, 1] convention (see the module docstring).
+    Near-constant images (spread below 0.1, e.g. all zeros) read the same way in both conventions
+    closely enough not to be worth a warning."""
+    if not (lo >= 0.0 and hi <= 1.0) or hi - lo < 0.1:
         return
     message = (f"{what}: all float values lie in [{lo:.3g}, {hi:.3g}], but float images are read as [-1, 1]; "
                f"[0, 1] images would be scored as much darker images")
@@ -445,7 +448,8 @@ def _tensor_source(images, num_samples, seed):
     what = f"image tensor of shape {tuple(images.shape)}"
     if images.dim() != 4:
         raise ValueError(f"{what}: expected images of shape (N, C, H, W)")
-    if images.is_floating_point() and images.numel() and bool(torch.isfinite(images).all()):
+    if images.is_floating_point() and images.numel() and images.shape[1] in (1, 3) and \
+            bool(torch.isfinite(images).all()):
         _check_not_unit_range(what, images.min().item(), images.max().item(), refuse=True)  # whole tensor, up front
     indices = _subset_indices(images.shape[0], num_samples, seed, what)
     if indices is not None:
