@@ -12,7 +12,6 @@
     torch-gan-zoo pretrained
 """
 import argparse
-import io
 import json
 import os
 import sys
@@ -231,9 +230,8 @@ def _load_generator(args):
 
 def _cmd_sample(args):
     import torch
-    import torchvision.utils as vutils
 
-    from torch_gan_zoo.utils.io import atomic_write_bytes
+    from torch_gan_zoo.utils.io import atomic_save_image
 
     if args.num < 1:
         raise SystemExit(f"--num must be at least 1, got {args.num}")
@@ -247,10 +245,7 @@ def _cmd_sample(args):
     with torch.random.fork_rng(devices=[]), torch.no_grad():
         torch.manual_seed(args.seed)
         images = netG.generate_images(args.num, **kwargs).float().cpu()
-    buffer = io.BytesIO()
-    vutils.save_image(images, buffer, format="png", nrow=max(1, int(args.num ** 0.5)), normalize=True,
-                      value_range=(-1, 1))
-    atomic_write_bytes(args.out, buffer.getvalue())
+    atomic_save_image(images, args.out, nrow=max(1, int(args.num ** 0.5)), normalize=True, value_range=(-1, 1))
     print(f"wrote {args.num} samples to {args.out}")
     return 0
 
