@@ -218,7 +218,31 @@ def native_state_dict(state_dict, model_name, role):
         if model_name == "cgan_pd" and new.startswith("l_out."):
             new = "head.linear." + new[len("l_out."):]
         renamed[new] = value
-    out = convert_state_dict(renamed)
+    return convert_state_dict(_own_sn_to_parametrized(renamed))
+
+
+def _own_sn_to_parametrized(state_dict):
+    """Replace Mimicry's own spectral norm (``X.weight``, ``X.sn_u``, ``X.sn_sigma``) by the vectors
+    torch's parametrisation stores: one power iteration from ``sn_u`` gives the ``v`` and ``u`` with
+    which Mimicry's layer computes sigma = u W v^T at every forward pass (in eval mode, from its stored
+    ``sn_u``), so the converted layer computes the same weight in eval mode."""
+    out = collections.OrderedDict()
+    for key, value in state_dict.items():
+        if key.endswith(".sn_sigma"):
+            continue
+        if key.endswith(".sn_u"):
+            continue
+        prefix = key[: -len(".weight")] if key.endswith(".weight") else None
+        u = state_dict.get(f"{prefix}.sn_u") if prefix else None
+        if u is None:
+            out[key] = value
+            continue
+        W = value.reshape(value.shape[0], -1)
+        v = torch.nn.functional.normalize(u @ W, eps=1e-12)
+        u = torch.nn.functional.normalize(v @ W.t(), eps=1e-12)
+        out[f"{prefix}.parametrizations.weight.original"] = value
+        out[f"{prefix}.parametrizations.weight.0._u"] = u.reshape(-1)
+        out[f"{prefix}.parametrizations.weight.0._v"] = v.reshape(-1)
     return out
 
 
