@@ -6,6 +6,6 @@ library's blocks, train steps, Trainer and metrics. A Mimicry script runs after 
 import lines only; Mimicry checkpoints load (:mod:`torch_gan_zoo.mimicry.convert`). See
 ``docs/mimicry.rst`` for what differs and why.
 """
-from torch_gan_zoo.mimicry import datasets, modules, nets, training, utils  # noqa: F401
+from torch_gan_zoo.mimicry import datasets, metrics, modules, nets, training, utils  # noqa: F401
 
 __version__ = "0.1.16"
