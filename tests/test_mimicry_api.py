@@ -59,7 +59,9 @@ def _public_defs(module_name):
             if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
                 args = node.args
                 defaults = [None] * (len(args.args) - len(args.defaults)) + [ast.literal_eval(d) for d in args.defaults]
-                params = [(a.arg, inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.empty if d is None and i < len(args.args) - len(args.defaults) else d)
+                required = len(args.args) - len(args.defaults)
+                empty = inspect.Parameter.empty
+                params = [(a.arg, inspect.Parameter.POSITIONAL_OR_KEYWORD, empty if i < required else d)
                           for i, (a, d) in enumerate(zip(args.args, defaults))]
                 if args.kwarg:
                     params.append((args.kwarg.arg, inspect.Parameter.VAR_KEYWORD, inspect.Parameter.empty))
@@ -104,7 +106,8 @@ def test_every_public_name_is_mirrored_with_its_signature(module_name):
             if not callable(getattr(obj, method, None)):
                 problems.append(f"missing {name}.{method}")
             elif _params(getattr(obj, method)) != method_params:
-                problems.append(f"{name}.{method}{inspect.signature(getattr(obj, method))} differs from {method_params}")
+                got = inspect.signature(getattr(obj, method))
+                problems.append(f"{name}.{method}{got} differs from {method_params}")
     assert not problems, f"{module_name}: " + "; ".join(problems)
 
 

@@ -40,7 +40,10 @@ def _kwargs(variant, role, resolution):
 def _inputs(net, role, resolution, kw, seed):
     g = torch.Generator().manual_seed(seed)
     size = 32 if resolution == "CIFAR" else resolution
-    x = torch.randn(3, net.nz, generator=g) if role == "Generator" else torch.rand(3, 3, size, size, generator=g) * 2 - 1
+    if role == "Generator":
+        x = torch.randn(3, net.nz, generator=g)
+    else:
+        x = torch.rand(3, 3, size, size, generator=g) * 2 - 1
     return (x, torch.tensor([0, 2, 4])) if "num_classes" in kw else (x,)
 
 

@@ -29,16 +29,25 @@ class _NullWriter:
         return lambda *args, **kwargs: None
 
 
+def _missing(name):
+    if name in sys.modules:
+        return False
+    try:
+        return importlib.util.find_spec(name) is None
+    except (ImportError, ValueError):
+        return True
+
+
 def import_mimicry():
     """Return the ``torch_mimicry`` module; raise ImportError with install instructions if absent."""
-    if importlib.util.find_spec("torch_mimicry") is None:
+    if "torch_mimicry" not in sys.modules and _missing("torch_mimicry"):
         raise ImportError("torch-mimicry is needed: pip install --no-deps torch-mimicry")
     _stub("torch._six", string_classes=(str,), inf=float("inf"), PY3=True, PY37=True)
     _stub("torch_mimicry.metrics")
-    if importlib.util.find_spec("skimage") is None:
+    if _missing("skimage"):
         skimage = _stub("skimage")
         skimage.io = _stub("skimage.io", imsave=lambda *a, **k: None)
-    if importlib.util.find_spec("tensorboard") is None:
+    if _missing("tensorboard"):
         _stub("torch.utils.tensorboard", SummaryWriter=_NullWriter)
     import torch_mimicry
 

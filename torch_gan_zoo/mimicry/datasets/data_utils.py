@@ -7,8 +7,6 @@ library's rules (``download=True`` only where a dataset can be downloaded; the o
 """
 import os
 
-import torch
-
 from torch_gan_zoo.datasets import load_dataset as _load_dataset
 
 __all__ = ["load_dataset", "load_fake_dataset", "load_lsun_bedroom_dataset", "load_celeba_dataset",

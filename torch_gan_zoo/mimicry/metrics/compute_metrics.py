@@ -24,7 +24,8 @@ def _output_file(metric, log_dir, kwargs):
     if metric == "fid":
         if "num_real_samples" not in kwargs or "num_fake_samples" not in kwargs:
             raise ValueError("num_real_samples and num_fake_samples must be provided for FID computation.")
-        return os.path.join(log_dir, f"fid_{kwargs['num_real_samples'] // 1000}k_{kwargs['num_fake_samples'] // 1000}k.json")
+        real, fake = kwargs["num_real_samples"] // 1000, kwargs["num_fake_samples"] // 1000
+        return os.path.join(log_dir, f"fid_{real}k_{fake}k.json")
     if metric == "inception_score":
         if "num_samples" not in kwargs:
             raise ValueError("num_samples must be provided for IS computation.")

@@ -51,8 +51,8 @@ def run_generator(net, x, y=None, output=torch.tanh):
     return output(getattr(net, f"c{last}")(h))
 
 
-def build_discriminator(net, resolution, head, spectral_norm=True, attention_after=None, blocks=(DBlockOptimized, DBlock),
-                        out_features=1, head_layer=None):
+def build_discriminator(net, resolution, head, spectral_norm=True, attention_after=None,
+                        blocks=(DBlockOptimized, DBlock), out_features=1, head_layer=None):
     """Add ``block1``..., the linear ``head`` (name; a ``head_layer``, by default this library's
     spectrally normalised linear layer) and ``activation`` to discriminator ``net`` (which has
     ``ndf``); returns the block widths. With ``attention_after``, call
@@ -96,7 +96,8 @@ def build_infomax_discriminator(net, resolution):
     widths, downsample = resnet_discriminator_channels(resolution, net.ndf)
     net.activation = nn.ReLU(True)
     blocks = [DBlockOptimized(3, widths[0])]
-    blocks += [DBlock(c_in, c_out, downsample=down) for c_in, c_out, down in zip(widths[:-1], widths[1:], downsample[1:])]
+    blocks += [DBlock(c_in, c_out, downsample=down)
+               for c_in, c_out, down in zip(widths[:-1], widths[1:], downsample[1:])]
     net.local_feat_blocks = nn.Sequential(*blocks[:-1])
     net.global_feat_blocks = nn.Sequential(blocks[-1])
     net.linear = SNLinear(widths[-1], 1)

@@ -2,4 +2,5 @@
 from torch_gan_zoo.mimicry.nets.cgan_pd.cgan_pd_32 import *  # noqa: F401,F403
 from torch_gan_zoo.mimicry.nets.cgan_pd.cgan_pd_128 import *  # noqa: F401,F403
 from torch_gan_zoo.mimicry.nets.cgan_pd.cgan_pd_base import *  # noqa: F401,F403
-from torch_gan_zoo.mimicry.nets.cgan_pd import cgan_pd_128, cgan_pd_32, cgan_pd_base  # noqa: F401
+from torch_gan_zoo.mimicry.nets.cgan_pd import (  # noqa: F401
+    cgan_pd_128, cgan_pd_32, cgan_pd_base)

@@ -1,4 +1,4 @@
-"""``torch_mimicry.nets.dcgan.dcgan_32``: Mimicry's DCGAN (SNGAN's ResNet, discriminator without spectral norm) at 32x32 pixels."""
+"""``torch_mimicry.nets.dcgan.dcgan_32``: Mimicry's DCGAN (SNGAN's ResNet, D without SN) at 32x32 pixels."""
 import torch
 
 from torch_gan_zoo.mimicry.nets import _resnet
@@ -8,7 +8,7 @@ __all__ = ["DCGANGenerator32", "DCGANDiscriminator32"]
 
 
 class DCGANGenerator32(dcgan_base.DCGANBaseGenerator):
-    """Mimicry's DCGAN (SNGAN's ResNet, discriminator without spectral norm) generator for 32x32 images."""
+    """Mimicry's DCGAN (SNGAN's ResNet, D without SN) generator for 32x32 images."""
 
     def __init__(self, nz=128, ngf=256, bottom_width=4, **kwargs):
         super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, **kwargs)
@@ -20,7 +20,7 @@ class DCGANGenerator32(dcgan_base.DCGANBaseGenerator):
 
 
 class DCGANDiscriminator32(dcgan_base.DCGANBaseDiscriminator):
-    """Mimicry's DCGAN (SNGAN's ResNet, discriminator without spectral norm) discriminator for 32x32 images."""
+    """Mimicry's DCGAN (SNGAN's ResNet, D without SN) discriminator for 32x32 images."""
 
     def __init__(self, ndf=128, **kwargs):
         super().__init__(ndf=ndf, **kwargs)

@@ -64,7 +64,7 @@ class BaseDiscriminator(gan.BaseDiscriminator):
         """Project local (N, C_l, h, w) and global (N, C_g) features to ``nrkhs`` dimensions."""
         return self._project_local(local_feat), self._project_global(global_feat)
 
-    def infonce_loss(self, l, m):
+    def infonce_loss(self, l, m):  # noqa: E741 (Mimicry's argument names)
         """InfoNCE of local features ``l`` (N, R, P) against global features ``m`` (N, R, 1)."""
         if m.dim() != 3 or m.shape[2] != 1:
             raise ValueError(f"m must be global features (N, R, 1), got {tuple(m.shape)}")

@@ -25,7 +25,8 @@ class WGANGPDiscriminator48(wgan_gp_base.WGANGPBaseDiscriminator):
 
     def __init__(self, ndf=1024, **kwargs):
         super().__init__(ndf=ndf, **kwargs)
-        _resnet.build_discriminator(self, 48, "l6", spectral_norm=False, blocks=(wgan_gp_resblocks.DBlockOptimized, wgan_gp_resblocks.DBlock))
+        _resnet.build_discriminator(self, 48, "l6", spectral_norm=False,
+            blocks=(wgan_gp_resblocks.DBlockOptimized, wgan_gp_resblocks.DBlock))
 
     def forward(self, x):
         """Logits (N, 1) of images ``x`` (N, 3, 48, 48)."""
