@@ -87,3 +87,32 @@ def test_logger_prints_and_saves_images(tmp_path, capsys):
     assert all(os.path.getsize(p) > 0 for p in paths) and netG.training
     logger.write_summaries(log, 3)
     logger.close_writers()
+
+
+VARIANTS = [
+    ("dcgan", "DCGAN", {}, {"errD", "errG"}),
+    ("wgan_gp", "WGANGP", {}, {"errD", "errD_GP", "errG"}),
+    ("ssgan", "SSGAN", {}, {"errD", "errD_SS", "errG", "errG_SS"}),
+    ("infomax_gan", "InfoMaxGAN", {"nrkhs": 8}, {"errD", "errD_IM", "errG", "errG_IM"}),
+    ("cgan_pd", "CGANPD", {"num_classes": 3}, {"errD", "errG"}),
+    ("sagan", "SAGAN", {"num_classes": 3}, {"errD", "errG"}),
+]
+
+
+@pytest.mark.parametrize("variant,prefix,d_kwargs,logged", VARIANTS, ids=[v[0] for v in VARIANTS])
+def test_variant_train_steps_update_both_networks(variant, prefix, d_kwargs, logged):
+    module = getattr(mmc.nets, variant)
+    g_kwargs = {"num_classes": 3} if "num_classes" in d_kwargs else {}
+    torch.manual_seed(0)
+    netG = getattr(module, f"{prefix}Generator32")(ngf=16, **g_kwargs)
+    netD = getattr(module, f"{prefix}Discriminator32")(ndf=16, **d_kwargs)
+    optG, optD = torch.optim.Adam(netG.parameters(), 1e-3), torch.optim.Adam(netD.parameters(), 1e-3)
+    before_g = [p.detach().clone() for p in netG.parameters()]
+    before_d = [p.detach().clone() for p in netD.parameters()]
+    batch = (torch.rand(4, 3, 32, 32) * 2 - 1, torch.tensor([0, 1, 2, 0]))
+    log = mmc.training.MetricLog()
+    netD.train_step(batch, netG, optD, log, device="cpu")
+    netG.train_step(batch, netD, optG, log, device="cpu")
+    assert logged <= set(log.keys()) and all(log[k] == log[k] for k in logged)
+    assert any(not torch.equal(a, b) for a, b in zip(before_g, netG.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(before_d, netD.parameters()))
