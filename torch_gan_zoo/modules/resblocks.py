@@ -18,7 +18,14 @@ from torch_gan_zoo.modules.conditional_bn import ConditionalBatchNorm2d
 from torch_gan_zoo.modules.layers import maybe_spectral_norm
 from torch_gan_zoo.modules.resampling import conv2d_avg_pool, upsample_conv2d
 
-__all__ = ["GBlock", "DBlock", "DBlockOptimized"]
+__all__ = ["GBlock", "DBlock", "DBlockOptimized", "UPSAMPLE_MODES"]
+
+#: Upsampling modes of :class:`GBlock`.
+UPSAMPLE_MODES = ("nearest", "bilinear")
+
+
+def _bilinear_x2(x):
+    return F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
 
 
 def _conv(in_channels, out_channels, kernel_size, spectral_norm, gain):
@@ -36,9 +43,12 @@ class GBlock(nn.Module):
     Args:
         in_channels (int), out_channels (int): Channels in and out.
         hidden_channels (int, optional): Channels between the two 3x3 convolutions (default out).
-        upsample (bool): Double H and W (nearest neighbour).
+        upsample (bool): Double H and W (nearest neighbour by default).
         num_classes (int): If > 0, use class-conditional batch norm; ``forward`` then needs ``y``.
         spectral_norm (bool): Spectrally normalise the convolutions (SAGAN/BigGAN generators).
+        upsample_mode (str): ``'nearest'`` (default, fused with the convolution) or ``'bilinear'``
+            (``align_corners=False``, then the convolution, as torch-mimicry's GBlock does). Kept as
+            the attribute :attr:`upsample_mode`, which may be changed after construction.
 
     Shapes:
         x: (N, in_channels, H, W); y: (N,) long labels if conditional;
@@ -46,10 +56,13 @@ class GBlock(nn.Module):
     """
 
     def __init__(self, in_channels, out_channels, hidden_channels=None, upsample=False, num_classes=0,
-                 spectral_norm=False):
+                 spectral_norm=False, upsample_mode="nearest"):
         super().__init__()
+        if upsample_mode not in UPSAMPLE_MODES:
+            raise ValueError(f"upsample_mode must be one of {UPSAMPLE_MODES}, got {upsample_mode!r}")
         hidden_channels = out_channels if hidden_channels is None else hidden_channels
         self.upsample = upsample
+        self.upsample_mode = upsample_mode
         self.conditional = num_classes > 0
         self.learnable_sc = in_channels != out_channels or upsample
         self.c1 = _conv(in_channels, hidden_channels, 3, spectral_norm, math.sqrt(2.0))
@@ -71,6 +84,10 @@ class GBlock(nn.Module):
         if self.conditional and y is None:
             raise ValueError("this GBlock is class-conditional: forward(x, y) needs labels y")
         h = F.relu(self._norm(self.b1, x, y))
+        if self.upsample and self.upsample_mode == "bilinear":
+            h = self.c2(F.relu(self._norm(self.b2, self.c1(_bilinear_x2(h)), y)))
+            sc = _bilinear_x2(x)
+            return h + (self.c_sc(sc) if self.learnable_sc else sc)
         h = upsample_conv2d(h, self.c1.weight, self.c1.bias) if self.upsample else self.c1(h)
         h = self.c2(F.relu(self._norm(self.b2, h, y)))
         sc = self.c_sc(x) if self.learnable_sc else x
@@ -87,14 +104,20 @@ class DBlock(nn.Module):
         hidden_channels (int, optional): Channels between the convolutions (default in_channels).
         downsample (bool): Halve H and W with 2x2 average pooling.
         spectral_norm (bool): Spectrally normalise every convolution (default True).
+        shortcut_sees_relu (bool): Feed ``ReLU(x)`` instead of ``x`` to the shortcut too (default
+            False). torch-mimicry's DBlock applies an in-place ReLU to its input, so its shortcut
+            sees ``ReLU(x)``; set this to reproduce its checkpoints exactly. Kept as the attribute
+            :attr:`shortcut_sees_relu`, which may be changed after construction.
 
     Shapes: x (N, in_channels, H, W) -> (N, out_channels, H/2, W/2) if downsample else same H, W.
     """
 
-    def __init__(self, in_channels, out_channels, hidden_channels=None, downsample=False, spectral_norm=True):
+    def __init__(self, in_channels, out_channels, hidden_channels=None, downsample=False, spectral_norm=True,
+                 shortcut_sees_relu=False):
         super().__init__()
         hidden_channels = in_channels if hidden_channels is None else hidden_channels
         self.downsample = downsample
+        self.shortcut_sees_relu = shortcut_sees_relu
         self.learnable_sc = in_channels != out_channels or downsample
         self.c1 = _conv(in_channels, hidden_channels, 3, spectral_norm, math.sqrt(2.0))
         self.c2 = _conv(hidden_channels, out_channels, 3, spectral_norm, math.sqrt(2.0))
@@ -103,6 +126,8 @@ class DBlock(nn.Module):
 
     def forward(self, x):
         """Apply the block to ``x`` (N, C, H, W)."""
+        if self.shortcut_sees_relu:
+            x = F.relu(x)
         h = F.relu(self.c1(F.relu(x)))
         h = conv2d_avg_pool(h, self.c2.weight, self.c2.bias) if self.downsample else self.c2(h)
         sc = F.avg_pool2d(x, 2) if self.downsample else x
