@@ -10,6 +10,7 @@ from helpers.mimicry_stub import require_mimicry
 
 require_mimicry()
 
+from torch_gan_zoo import zoo  # noqa: E402
 from torch_gan_zoo.mimicry import convert  # noqa: E402
 from torch_gan_zoo.utils.io import CheckpointError  # noqa: E402
 
@@ -91,8 +92,8 @@ def test_mimicry_checkpoint_gives_same_outputs_here(tmp_path, variant, prefix, r
         with pytest.raises(ValueError, match="no native"):
             convert.import_mimicry_checkpoint(path, model=variant, role="discriminator", resolution=resolution)
         return
-    native = convert.import_mimicry_checkpoint(path, model=variant, role=role.lower(), resolution=resolution,
-                                               **({} if role == "Generator" else kw))
+    native = zoo.import_checkpoint(path, format="mimicry", model=variant, role=role.lower(), resolution=resolution,
+                                   **({} if role == "Generator" else kw))
     assert type(native).__module__.startswith("torch_gan_zoo.nets.") and not native.training
     with torch.no_grad():
         got = _first(native(*inputs))

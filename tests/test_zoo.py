@@ -290,3 +290,16 @@ def test_docs_table_is_generated_from_the_registry(saved, tmp_path, monkeypatch)
     assert "``tiny_dcgan``" in table and "9.88" in table and "10,000 generated vs 10,000 fashion_mnist test" in table
     assert ".. image:: ../pretrained/tiny/samples.png" in table and "a tiny test model" in table
     assert ".. zoo-pretrained-table" in open(os.path.join(REPO, "docs", "zoo.rst")).read()
+
+
+def test_import_checkpoint_reads_our_own_format_and_refuses_unknown_formats(tmp_path):
+    from torch_gan_zoo.nets import create_model
+
+    netG, _ = create_model("dcgan", 32, ngf=8, ndf=8)
+    path = netG.save_checkpoint(str(tmp_path), global_step=3)
+    loaded = zoo.import_checkpoint(path)
+    z = torch.randn(2, netG.nz)
+    assert not loaded.training
+    assert torch.equal(loaded(z), netG.eval()(z))
+    with pytest.raises(ValueError, match="unknown checkpoint format 'stylegan'.*mimicry"):
+        zoo.import_checkpoint(path, format="stylegan")

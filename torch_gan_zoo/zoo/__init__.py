@@ -10,7 +10,7 @@ A pretrained model is a folder in the Hugging Face Hub layout (``config.json``,
 ``model.safetensors``, ``README.md``). Loading never unpickles and never imports a module named by
 a file: networks are rebuilt only from classes registered in :mod:`torch_gan_zoo.nets`.
 """
-from torch_gan_zoo.zoo.checkpoints import load_checkpoint_model
+from torch_gan_zoo.zoo.checkpoints import CHECKPOINT_FORMATS, import_checkpoint, load_checkpoint_model
 from torch_gan_zoo.zoo.evaluation import evaluate_pretrained, fid_record
 from torch_gan_zoo.zoo.export import STANDING_STATS, export_run, export_trainer
 from torch_gan_zoo.zoo.loading import load
@@ -30,6 +30,7 @@ from torch_gan_zoo.zoo.registry import (
 from torch_gan_zoo.zoo.safetensors_file import WeightsFileError
 
 __all__ = [
+    "CHECKPOINT_FORMATS",
     "STANDING_STATS",
     "FIDRecord",
     "PretrainedConfigError",
@@ -41,6 +42,7 @@ __all__ = [
     "export_trainer",
     "fid_record",
     "get_pretrained",
+    "import_checkpoint",
     "list_pretrained",
     "load",
     "load_checkpoint_model",

@@ -15,7 +15,7 @@ import torch
 from torch_gan_zoo.nets.basemodel import BaseModel
 from torch_gan_zoo.utils.io import CheckpointError
 
-__all__ = ["load_checkpoint_model", "registered_class"]
+__all__ = ["CHECKPOINT_FORMATS", "import_checkpoint", "load_checkpoint_model", "registered_class"]
 
 _ROLES = {"netG": 0, "netD": 1}
 
@@ -95,3 +95,34 @@ def load_checkpoint_model(path, role: str | None = None, model: str | None = Non
                 from exc
     net.restore_checkpoint(path)
     return r, name, res, net.to(map_location).eval()
+
+
+#: Checkpoint formats :func:`import_checkpoint` reads.
+CHECKPOINT_FORMATS = ("torch_gan_zoo", "mimicry")
+
+
+def import_checkpoint(path, format: str = "torch_gan_zoo", map_location="cpu", **kwargs):
+    """A native network, in eval mode, from a checkpoint written by this library or by another one.
+
+    Args:
+        path (str): The checkpoint file.
+        format (str): ``'torch_gan_zoo'`` (a ``.pth`` written by :meth:`BaseModel.save_checkpoint`;
+            the class it records must be registered) or ``'mimicry'`` (torch-mimicry's ``netG.pth`` /
+            ``netG_<step>_steps.pth``; see :func:`torch_gan_zoo.mimicry.convert.import_mimicry_checkpoint`
+            for ``model=``, ``role=`` and ``resolution=``, passed through ``kwargs``).
+        map_location: Device of the returned network.
+
+    Returns:
+        BaseModel: The network with the file's weights; a Mimicry generator gives Mimicry's images on
+        the same ``z``.
+
+    Raises:
+        ValueError: Unknown ``format``. CheckpointError: unreadable, unsafe or unregistered file.
+    """
+    if format == "torch_gan_zoo":
+        return load_checkpoint_model(path, map_location=map_location, **kwargs)[3]
+    if format == "mimicry":
+        from torch_gan_zoo.mimicry.convert import import_mimicry_checkpoint
+
+        return import_mimicry_checkpoint(path, **kwargs).to(map_location)
+    raise ValueError(f"unknown checkpoint format {format!r}; known formats: {', '.join(CHECKPOINT_FORMATS)}")
