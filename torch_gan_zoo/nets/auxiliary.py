@@ -18,6 +18,8 @@ the same forward pass as the adversarial logits, and the auxiliary losses are co
 outside autocast. ``errD_cond`` and ``errG_cond`` are loss terms
 (:class:`~torch_gan_zoo.nets.gan.LossTerm`) of weight ``cond_lambda``, so they are logged unweighted.
 """
+from __future__ import annotations
+
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator, BaseConditionalGenerator
 from torch_gan_zoo.nets.gan import LossTerm
 
@@ -38,7 +40,8 @@ class AuxiliaryDiscriminator(BaseConditionalDiscriminator):
             classifier-based GANs, ContraGAN, ReACGAN).
     """
 
-    def __init__(self, ndf, num_classes, loss_type, cond_lambda=1.0, aux_loss_on_fakes=False):
+    def __init__(self, ndf: int | None = None, num_classes: int | None = None, loss_type: str = "ns",
+                 cond_lambda: float = 1.0, aux_loss_on_fakes: bool = False):
         super().__init__(ndf=ndf, num_classes=num_classes, loss_type=loss_type)
         if not cond_lambda >= 0:
             raise ValueError(f"cond_lambda must be >= 0, got {cond_lambda}")

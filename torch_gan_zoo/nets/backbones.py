@@ -8,14 +8,29 @@ import torch.nn as nn
 from torch.nn.utils import parametrize
 
 from torch_gan_zoo.modules import DBlock, DBlockOptimized, GBlock, SelfAttention, maybe_spectral_norm
+from torch_gan_zoo.nets.table import frozen_table
 
 __all__ = [
+    "RESNET_GENERATOR_DEFAULTS",
+    "RESNET_DISCRIMINATOR_DEFAULTS",
     "ResNetGeneratorBackbone",
     "ResNetDiscriminatorBackbone",
     "resnet_generator_channels",
     "resnet_discriminator_channels",
     "init_weight_",
 ]
+
+
+#: Per-resolution defaults of the SNGAN ResNet generator (the paper's and Mimicry's layer sizes), shared by
+#: every variant built on it.
+RESNET_GENERATOR_DEFAULTS = frozen_table({
+    32: {"ngf": 256, "bottom_width": 4},
+    48: {"ngf": 512, "bottom_width": 6},
+    64: {"ngf": 1024, "bottom_width": 4},
+    128: {"ngf": 1024, "bottom_width": 4},
+})
+#: Per-resolution defaults of the SNGAN ResNet discriminator.
+RESNET_DISCRIMINATOR_DEFAULTS = frozen_table({32: {"ndf": 128}, 48: {"ndf": 1024}, 64: {"ndf": 1024}, 128: {"ndf": 1024}})
 
 
 def init_weight_(module, gain=1.0):

@@ -3,11 +3,20 @@
 Training batches carry labels: ``real_batch = (images, labels)`` with labels (N,) long in
 ``[0, num_classes)``. Fake images are generated for uniformly drawn classes.
 """
+from __future__ import annotations
+
 import torch
 
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
 
 __all__ = ["BaseConditionalGenerator", "BaseConditionalDiscriminator", "class_labels"]
+
+
+def _check_num_classes(cls, num_classes):
+    if num_classes is None:
+        raise TypeError(f"{cls.__name__} is class-conditional: it needs num_classes")
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
+        raise ValueError(f"num_classes must be an int >= 1, got {num_classes!r}")
 
 
 def class_labels(c, num_images, num_classes, device, generator=None):
@@ -36,13 +45,13 @@ class BaseConditionalGenerator(BaseGenerator):
 
     Args:
         nz, ngf, bottom_width, loss_type: As in :class:`BaseGenerator`.
-        num_classes (int): Number of classes.
+        num_classes (int): Number of classes (required).
     """
 
-    def __init__(self, nz, ngf, bottom_width, num_classes, loss_type):
+    def __init__(self, nz: int, ngf: int | None = None, bottom_width: int | None = None,
+                 num_classes: int | None = None, loss_type: str = "ns"):
         super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, loss_type=loss_type)
-        if num_classes < 1:
-            raise ValueError(f"num_classes must be >= 1, got {num_classes}")
+        _check_num_classes(type(self), num_classes)
         self.num_classes = num_classes
 
     def generate_images_with_labels(self, num_images, c=None, device=None, truncation=None):
@@ -66,13 +75,12 @@ class BaseConditionalDiscriminator(BaseDiscriminator):
 
     Args:
         ndf, loss_type: As in :class:`BaseDiscriminator`.
-        num_classes (int): Number of classes.
+        num_classes (int): Number of classes (required).
     """
 
-    def __init__(self, ndf, num_classes, loss_type):
+    def __init__(self, ndf: int | None = None, num_classes: int | None = None, loss_type: str = "ns"):
         super().__init__(ndf=ndf, loss_type=loss_type)
-        if num_classes < 1:
-            raise ValueError(f"num_classes must be >= 1, got {num_classes}")
+        _check_num_classes(type(self), num_classes)
         self.num_classes = num_classes
 
     def discriminate(self, images, labels=None):

@@ -14,6 +14,8 @@ from ``loss``:
 * :meth:`BaseDiscriminator.compute_regularizers` and :meth:`BaseGenerator.compute_weight_regularizers`:
   terms logged in group ``regularizer`` (attached regularisers, BigGAN's orthogonal regularisation).
 """
+from __future__ import annotations
+
 from typing import NamedTuple
 
 import torch
@@ -119,14 +121,15 @@ class BaseGenerator(BaseModel):
 
     Args:
         nz (int): Dimension of the noise vector.
-        ngf (int): Width of the generator (feature maps of its first block).
-        bottom_width (int): Spatial size of the first feature map.
-        loss_type (str): Adversarial loss, one of :data:`torch_gan_zoo.losses.LOSS_TYPES`.
+        ngf (int, optional): Width of a convolutional generator (feature maps of its first block);
+            kept as ``self.ngf``. Other architectures leave it out.
+        bottom_width (int, optional): Spatial size of a convolutional generator's first feature map.
+        loss_type (str): Adversarial loss, one of :data:`torch_gan_zoo.losses.LOSS_TYPES` (default ``'ns'``).
 
     ``forward(z)`` returns float images (N, C, H, W) in [-1, 1].
     """
 
-    def __init__(self, nz, ngf, bottom_width, loss_type):
+    def __init__(self, nz: int, ngf: int | None = None, bottom_width: int | None = None, loss_type: str = "ns"):
         super().__init__()
         self.nz = nz
         self.ngf = ngf
@@ -234,8 +237,9 @@ class BaseDiscriminator(BaseModel):
     """Base of unconditional discriminators: maps images (N, C, H, W) in [-1, 1] to logits (N, 1).
 
     Args:
-        ndf (int): Width of the discriminator.
-        loss_type (str): Adversarial loss, one of :data:`torch_gan_zoo.losses.LOSS_TYPES`.
+        ndf (int, optional): Width of the discriminator (kept as ``self.ndf``; an architecture without
+            one leaves it out).
+        loss_type (str): Adversarial loss, one of :data:`torch_gan_zoo.losses.LOSS_TYPES` (default ``'ns'``).
 
     Attributes:
         augment (callable or None): Differentiable augmentation applied to every image batch that
@@ -247,7 +251,7 @@ class BaseDiscriminator(BaseModel):
             :meth:`add_regularizer`, which also makes stateful ones (LeCam's anchors) submodules.
     """
 
-    def __init__(self, ndf, loss_type):
+    def __init__(self, ndf: int | None = None, loss_type: str = "ns"):
         super().__init__()
         self.ndf = ndf
         self.loss_type = resolve_loss_type(loss_type)

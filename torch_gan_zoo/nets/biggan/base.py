@@ -16,6 +16,8 @@ Widths are StudioGAN's / BigGAN-PyTorch's with ``ch = 96``: ``ngf = 4 ch, ndf = 
 The preset is StudioGAN's CIFAR-10 BigGAN; see ``docs/variants_conditional.rst`` for the paper's
 ImageNet 128 px settings as ``--set`` overrides.
 """
+from __future__ import annotations
+
 import torch
 import torch.nn as nn
 
@@ -31,12 +33,28 @@ from torch_gan_zoo.nets.backbones import (
     resnet_generator_channels,
 )
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator
+from torch_gan_zoo.nets.table import FROM_TABLE, frozen_table, table_defaults
 
 PAPER = "Brock et al., Large Scale GAN Training for High Fidelity Natural Image Synthesis, ICLR 2019"
 
-__all__ = ["BigGANBaseGenerator", "BigGANBaseDiscriminator", "biggan_discriminator_trunk", "PAPER"]
+__all__ = ["BigGANGenerator", "BigGANDiscriminator", "BigGANBaseGenerator", "BigGANBaseDiscriminator",
+           "BIGGAN_GENERATOR_DEFAULTS", "BIGGAN_DISCRIMINATOR_DEFAULTS", "biggan_discriminator_trunk", "PAPER"]
 
-#: StudioGAN's BigGAN on CIFAR-10 (configs/CIFAR10/BigGAN-Mod.yaml on top of src/config.py).
+#: Per-resolution defaults: StudioGAN's CIFAR-10 sizes at 32 px (ch=96, nz=80 in 4 chunks), ch=96 widths and
+#: ImageNet's 1000 classes above; attention at half the resolution.
+BIGGAN_GENERATOR_DEFAULTS = frozen_table({
+    32: {"nz": 80, "ngf": 384, "bottom_width": 4, "num_classes": 10, "attention_resolution": 16},
+    48: {"nz": 120, "ngf": 768, "bottom_width": 6, "num_classes": 10, "attention_resolution": 24},
+    64: {"nz": 120, "ngf": 1536, "bottom_width": 4, "num_classes": 1000, "attention_resolution": 32},
+    128: {"nz": 120, "ngf": 1536, "bottom_width": 4, "num_classes": 1000, "attention_resolution": 64},
+})
+BIGGAN_DISCRIMINATOR_DEFAULTS = frozen_table({
+    32: {"ndf": 192, "num_classes": 10, "attention_resolution": 16},
+    48: {"ndf": 1536, "num_classes": 10, "attention_resolution": 24},
+    64: {"ndf": 1536, "num_classes": 1000, "attention_resolution": 32},
+    128: {"ndf": 1536, "num_classes": 1000, "attention_resolution": 64},
+})
+
 
 def _attention_index(output_sizes, attention_resolution, network):
     """Index of the block whose output is ``attention_resolution`` pixels wide (None: no attention)."""
@@ -66,8 +84,8 @@ def biggan_discriminator_trunk(resolution, nc, ndf, attention_resolution):
                                        attention_after=None if index is None else index + 1)
 
 
-class BigGANBaseGenerator(AuxiliaryLossGenerator):
-    """BigGAN generator at the class attribute ``resolution``.
+class BigGANGenerator(AuxiliaryLossGenerator):
+    """BigGAN generator.
 
     Args:
         nz (int): Noise dimension; must split into ``num_blocks + 1`` equal chunks.
@@ -79,18 +97,27 @@ class BigGANBaseGenerator(AuxiliaryLossGenerator):
             (paper: 1e-4; 0 disables it). It covers every weight with >= 2 dimensions except the
             shared embedding (biases and gains have 1).
         loss_type (str): Adversarial loss (default ``'hinge'``).
+        resolution (int): 32, 48, 64 or 128; ``FROM_TABLE`` arguments take that row of :attr:`resolution_defaults`.
 
     ``forward(z, y)``: z (N, nz), y (N,) long -> images (N, nc, resolution, resolution) in [-1, 1].
     """
 
-    def __init__(self, nz, ngf, bottom_width, num_classes, shared_dim=128, nc=3, attention_resolution=None,
-                 ortho_reg_weight=1e-4, loss_type="hinge"):
+    resolution_defaults = BIGGAN_GENERATOR_DEFAULTS
+
+    def __init__(self, nz: int = FROM_TABLE, ngf: int = FROM_TABLE, bottom_width: int = FROM_TABLE,
+                 num_classes: int = FROM_TABLE, shared_dim: int = 128, nc: int = 3,
+                 attention_resolution: int | None = FROM_TABLE, ortho_reg_weight: float = 1e-4,
+                 loss_type: str = "hinge", *, resolution: int | None = None):
+        resolution, sizes = table_defaults(self, resolution, nz=nz, ngf=ngf, bottom_width=bottom_width,
+                                           num_classes=num_classes, attention_resolution=attention_resolution)
+        nz, ngf, bottom_width, num_classes = sizes["nz"], sizes["ngf"], sizes["bottom_width"], sizes["num_classes"]
         super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, num_classes=num_classes, loss_type=loss_type)
-        channels = resnet_generator_channels(self.resolution, ngf)
+        self.resolution = resolution
+        channels = resnet_generator_channels(resolution, ngf)
         num_blocks = len(channels) - 1
         if nz % (num_blocks + 1):
             raise ValueError(f"BigGAN's hierarchical latent splits z into {num_blocks + 1} equal chunks (one for the "
-                             f"linear layer, one per block) at {self.resolution} px: nz={nz} is not divisible by "
+                             f"linear layer, one per block) at {resolution} px: nz={nz} is not divisible by "
                              f"{num_blocks + 1}")
         if not ortho_reg_weight >= 0:
             raise ValueError(f"ortho_reg_weight must be >= 0, got {ortho_reg_weight}")
@@ -98,9 +125,10 @@ class BigGANBaseGenerator(AuxiliaryLossGenerator):
         self.shared_dim = shared_dim
         self.ortho_reg_weight = float(ortho_reg_weight)
         self.chunk_size = nz // (num_blocks + 1)
+        self.attention_resolution = sizes["attention_resolution"]
         cond_dim = self.chunk_size + shared_dim
-        sizes = [bottom_width * 2 ** (i + 1) for i in range(num_blocks)]
-        attention_index = _attention_index(sizes, attention_resolution, "generator")
+        block_sizes = [bottom_width * 2 ** (i + 1) for i in range(num_blocks)]
+        attention_index = _attention_index(block_sizes, self.attention_resolution, "generator")
         self.shared = nn.Embedding(num_classes, shared_dim)
         self.backbone = ResNetGeneratorBackbone(
             self.chunk_size, channels, bottom_width, nc, spectral_norm=True,
@@ -108,7 +136,7 @@ class BigGANBaseGenerator(AuxiliaryLossGenerator):
             block_factory=lambda index, c_in, c_out: BigGANGBlock(c_in, c_out, cond_dim))
         orthogonal_init_(self)
 
-    def forward(self, z, y):
+    def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Images (N, nc, H, W) in [-1, 1] of classes ``y`` (N,) from noise ``z`` (N, nz)."""
         if z.dim() != 2 or z.shape[1] != self.nz:
             raise ValueError(f"{type(self).__name__} expects noise of shape (N, {self.nz}), got {tuple(z.shape)}")
@@ -130,24 +158,35 @@ class BigGANBaseGenerator(AuxiliaryLossGenerator):
         return [p for p in self.parameters() if p.dim() >= 2 and id(p) not in shared]
 
 
-class BigGANBaseDiscriminator(BaseConditionalDiscriminator):
+class BigGANDiscriminator(BaseConditionalDiscriminator):
     """BigGAN discriminator: :func:`biggan_discriminator_trunk` and a projection head.
 
     Args:
         ndf (int): Width of the last block. num_classes (int): Number of classes. nc (int): Image channels.
         attention_resolution (int or None): Self-attention after the block with this output size.
         loss_type (str): Adversarial loss (default ``'hinge'``).
+        resolution (int): 32, 48, 64 or 128 (see :class:`BigGANGenerator`).
 
     ``forward(x, y)``: images (N, nc, resolution, resolution), y (N,) long -> logits (N, 1).
     """
 
-    def __init__(self, ndf, num_classes, nc=3, attention_resolution=None, loss_type="hinge"):
-        super().__init__(ndf=ndf, num_classes=num_classes, loss_type=loss_type)
-        self.nc = nc
-        self.backbone = biggan_discriminator_trunk(self.resolution, nc, ndf, attention_resolution)
-        self.head = ProjectionHead(self.backbone.out_channels, num_classes)
+    resolution_defaults = BIGGAN_DISCRIMINATOR_DEFAULTS
+
+    def __init__(self, ndf: int = FROM_TABLE, num_classes: int = FROM_TABLE, nc: int = 3,
+                 attention_resolution: int | None = FROM_TABLE, loss_type: str = "hinge", *,
+                 resolution: int | None = None):
+        resolution, sizes = table_defaults(self, resolution, ndf=ndf, num_classes=num_classes,
+                                           attention_resolution=attention_resolution)
+        super().__init__(ndf=sizes["ndf"], num_classes=sizes["num_classes"], loss_type=loss_type)
+        self.nc, self.resolution = nc, resolution
+        self.backbone = biggan_discriminator_trunk(resolution, nc, self.ndf, sizes["attention_resolution"])
+        self.head = ProjectionHead(self.backbone.out_channels, self.num_classes)
         orthogonal_init_(self)
 
-    def forward(self, x, y):
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Logits (N, 1) of images ``x`` (N, nc, H, W) for classes ``y`` (N,)."""
         return self.head(self.backbone(x), y)
+
+
+#: Earlier names of the two classes.
+BigGANBaseGenerator, BigGANBaseDiscriminator = BigGANGenerator, BigGANDiscriminator

@@ -9,18 +9,36 @@ Architecture, loss weights and preset are StudioGAN's CIFAR-10 ContraGAN (config
 on top of src/config.py): BigGAN backbone with attention, ``embed_dim`` 512, temperature 1.0,
 ``cond_lambda`` 1.0, no orthogonal regularisation.
 """
+from __future__ import annotations
+
+import torch
+
 from torch_gan_zoo.losses.contrastive import conditional_contrastive_loss
 from torch_gan_zoo.modules import SNEmbedding, SNLinear
 from torch_gan_zoo.modules.weight_init import orthogonal_init_
 from torch_gan_zoo.nets.auxiliary import AuxiliaryDiscriminator
-from torch_gan_zoo.nets.biggan.base import biggan_discriminator_trunk
+from torch_gan_zoo.nets.biggan.base import BIGGAN_DISCRIMINATOR_DEFAULTS, BigGANGenerator, biggan_discriminator_trunk
+from torch_gan_zoo.nets.table import FROM_TABLE, table_defaults
 
 PAPER = "Kang & Park, ContraGAN: Contrastive Learning for Conditional Image Generation, NeurIPS 2020"
 
-__all__ = ["ContraGANBaseDiscriminator", "PAPER"]
+__all__ = ["ContraGANGenerator", "ContraGANDiscriminator", "ContraGANBaseDiscriminator", "PAPER"]
 
 
-class ContraGANBaseDiscriminator(AuxiliaryDiscriminator):
+class ContraGANGenerator(BigGANGenerator):
+    """BigGAN's generator (:class:`~torch_gan_zoo.nets.biggan.BigGANGenerator`) without orthogonal
+    regularisation by default, as StudioGAN trains ContraGAN. Arguments as BigGAN's."""
+
+    def __init__(self, nz: int = FROM_TABLE, ngf: int = FROM_TABLE, bottom_width: int = FROM_TABLE,
+                 num_classes: int = FROM_TABLE, shared_dim: int = 128, nc: int = 3,
+                 attention_resolution: int | None = FROM_TABLE, ortho_reg_weight: float = 0.0,
+                 loss_type: str = "hinge", *, resolution: int | None = None):
+        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, num_classes=num_classes, shared_dim=shared_dim,
+                         nc=nc, attention_resolution=attention_resolution, ortho_reg_weight=ortho_reg_weight,
+                         loss_type=loss_type, resolution=resolution)
+
+
+class ContraGANDiscriminator(AuxiliaryDiscriminator):
     """BigGAN discriminator trunk with an adversarial head and a contrastive embedding head.
 
     Args:
@@ -30,26 +48,33 @@ class ContraGANBaseDiscriminator(AuxiliaryDiscriminator):
         temperature (float): Temperature of the contrastive loss (> 0).
         cond_lambda (float): Weight of the contrastive loss.
         loss_type (str): Adversarial loss (default ``'hinge'``).
+        resolution (int): 32, 48, 64 or 128 (BigGAN's sizes).
 
     ``forward(x, y, return_aux=False)``: images (N, nc, resolution, resolution), y (N,) long -> logits
     (N, 1), or ``(logits, (f (N, embed_dim), v_y (N, embed_dim)))`` (not normalised; the losses do it).
     """
 
-    def __init__(self, ndf, num_classes, nc=3, attention_resolution=None, embed_dim=512, temperature=1.0,
-                 cond_lambda=1.0, loss_type="hinge"):
-        super().__init__(ndf=ndf, num_classes=num_classes, loss_type=loss_type, cond_lambda=cond_lambda)
+    resolution_defaults = BIGGAN_DISCRIMINATOR_DEFAULTS
+
+    def __init__(self, ndf: int = FROM_TABLE, num_classes: int = FROM_TABLE, nc: int = 3,
+                 attention_resolution: int | None = FROM_TABLE, embed_dim: int = 512, temperature: float = 1.0,
+                 cond_lambda: float = 1.0, loss_type: str = "hinge", *, resolution: int | None = None):
+        resolution, sizes = table_defaults(self, resolution, ndf=ndf, num_classes=num_classes,
+                                           attention_resolution=attention_resolution)
+        super().__init__(ndf=sizes["ndf"], num_classes=sizes["num_classes"], loss_type=loss_type,
+                         cond_lambda=cond_lambda)
         if not temperature > 0:
             raise ValueError(f"temperature must be > 0, got {temperature}")
-        self.nc = nc
+        self.nc, self.resolution = nc, resolution
         self.temperature = float(temperature)
-        self.backbone = biggan_discriminator_trunk(self.resolution, nc, ndf, attention_resolution)
+        self.backbone = biggan_discriminator_trunk(resolution, nc, self.ndf, sizes["attention_resolution"])
         features = self.backbone.out_channels
         self.l_out = SNLinear(features, 1)
         self.l_embed = SNLinear(features, embed_dim)
-        self.proxy = SNEmbedding(num_classes, embed_dim)
+        self.proxy = SNEmbedding(self.num_classes, embed_dim)
         orthogonal_init_(self)
 
-    def forward(self, x, y, return_aux=False):
+    def forward(self, x: torch.Tensor, y: torch.Tensor, return_aux: bool = False):
         """Logits (N, 1) of images ``x`` (N, nc, H, W); with ``return_aux``, also (embeddings, proxies of ``y``)."""
         h = self.backbone(x)
         logits = self.l_out(h)
@@ -59,3 +84,7 @@ class ContraGANBaseDiscriminator(AuxiliaryDiscriminator):
         """ContraGAN's 2C loss (float32 scalar) of ``aux = (embeddings, proxies)`` for ``labels`` (N,)."""
         embed, proxy = aux
         return conditional_contrastive_loss(embed, proxy, labels, self.temperature)
+
+
+#: Earlier name of the discriminator.
+ContraGANBaseDiscriminator = ContraGANDiscriminator

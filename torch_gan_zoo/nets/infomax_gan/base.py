@@ -14,6 +14,8 @@ image's global feature to recognise its own local features among the batch's.
 The projection heads run inside ``forward`` so that a ``DistributedDataParallel`` wrapper sees them;
 the InfoNCE loss is computed outside autocast, in float32, like every loss of the library.
 """
+from __future__ import annotations
+
 import torch
 import torch.nn as nn
 
@@ -21,12 +23,13 @@ from torch_gan_zoo.losses import infonce_loss
 from torch_gan_zoo.modules import maybe_spectral_norm
 from torch_gan_zoo.nets.backbones import init_weight_
 from torch_gan_zoo.nets.gan import LossTerm
-from torch_gan_zoo.nets.sngan.base import SNGANBaseDiscriminator, SNGANBaseGenerator
+from torch_gan_zoo.nets.sngan.base import SNGANDiscriminator, SNGANGenerator
+from torch_gan_zoo.nets.table import FROM_TABLE
 
 PAPER = ("Lee et al., InfoMax-GAN: Improved Adversarial Image Generation via Information Maximization and "
          "Contrastive Learning, WACV 2021")
 
-__all__ = ["InfoMaxGANBaseGenerator", "InfoMaxGANBaseDiscriminator", "FeatureProjection", "PAPER"]
+__all__ = ["InfoMaxGANGenerator", "InfoMaxGANDiscriminator", "InfoMaxGANBaseGenerator", "InfoMaxGANBaseDiscriminator", "FeatureProjection", "PAPER"]
 
 
 class FeatureProjection(nn.Module):
@@ -58,25 +61,26 @@ class FeatureProjection(nn.Module):
         return self.b(torch.relu(self.a(h))) + self.shortcut(h)
 
 
-class InfoMaxGANBaseGenerator(SNGANBaseGenerator):
+class InfoMaxGANGenerator(SNGANGenerator):
     """SNGAN's ResNet generator trained with the adversarial loss plus InfoNCE on its images.
 
     Args:
-        nz, ngf, bottom_width, nc: As in :class:`~torch_gan_zoo.nets.sngan.SNGANBaseGenerator`.
+        nz, ngf, bottom_width, nc, resolution: As in :class:`~torch_gan_zoo.nets.sngan.SNGANGenerator`.
         loss_type (str): Adversarial loss (default ``'hinge'``).
         infomax_weight (float): alpha, the weight of the InfoNCE loss (paper: 0.2).
 
     ``forward(z)``: z (N, nz) -> images (N, nc, resolution, resolution) in [-1, 1].
     """
 
-    def __init__(self, nz, ngf, bottom_width, nc=3, loss_type="hinge", infomax_weight=0.2):
-        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc, loss_type=loss_type)
+    def __init__(self, nz: int = 128, ngf: int = FROM_TABLE, bottom_width: int = FROM_TABLE, nc: int = 3,
+                 loss_type: str = "hinge", infomax_weight: float = 0.2, *, resolution: int | None = None):
+        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc, loss_type=loss_type, resolution=resolution)
         self.infomax_weight = infomax_weight
 
     def compute_generator_losses(self, fake_images, fake_labels, netD, amp_dtype=None):
         """``errG`` plus ``errG_IM``: ``infomax_weight`` times the InfoNCE loss of ``netD``'s features of
         the generated images (logged weighted), from the one forward pass of ``netD`` (an
-        :class:`InfoMaxGANBaseDiscriminator`) that scores them. Arguments and return as in
+        :class:`InfoMaxGANDiscriminator`) that scores them. Arguments and return as in
         :meth:`~torch_gan_zoo.nets.BaseGenerator.compute_generator_losses`."""
         if not hasattr(netD, "discriminate_with_features"):
             raise TypeError(f"an InfoMax-GAN generator trains against an InfoMax-GAN discriminator, "
@@ -88,11 +92,11 @@ class InfoMaxGANBaseGenerator(SNGANBaseGenerator):
         return {"errG": LossTerm(errG), "errG_IM": LossTerm(errG_IM)}
 
 
-class InfoMaxGANBaseDiscriminator(SNGANBaseDiscriminator):
+class InfoMaxGANDiscriminator(SNGANDiscriminator):
     """SNGAN's discriminator with projection heads on its local and global features.
 
     Args:
-        ndf, nc: As in :class:`~torch_gan_zoo.nets.sngan.SNGANBaseDiscriminator`.
+        ndf, nc, resolution: As in :class:`~torch_gan_zoo.nets.sngan.SNGANDiscriminator`.
         loss_type (str): Adversarial loss (default ``'hinge'``).
         nrkhs (int): Dimension R the features are projected to (paper: 1024).
         infomax_weight (float): beta, the weight of the InfoNCE loss on real images (paper: 0.2).
@@ -101,8 +105,9 @@ class InfoMaxGANBaseDiscriminator(SNGANBaseDiscriminator):
     (N, 1), projected local features (N, R, h, w), projected global features (N, R))``.
     """
 
-    def __init__(self, ndf, nc=3, loss_type="hinge", nrkhs=1024, infomax_weight=0.2):
-        super().__init__(ndf=ndf, nc=nc, loss_type=loss_type)
+    def __init__(self, ndf: int = FROM_TABLE, nc: int = 3, loss_type: str = "hinge", nrkhs: int = 1024,
+                 infomax_weight: float = 0.2, *, resolution: int | None = None):
+        super().__init__(ndf=ndf, nc=nc, loss_type=loss_type, resolution=resolution)
         self.nrkhs = nrkhs
         self.infomax_weight = infomax_weight
         self.local_projection = FeatureProjection(self.backbone.local_channels, nrkhs, spatial=True)
@@ -132,3 +137,7 @@ class InfoMaxGANBaseDiscriminator(SNGANBaseDiscriminator):
             errD = self.compute_gan_loss(output_real, output_fake)
         errD_IM = self.infomax_weight * infonce_loss(local_features, global_features)
         return output_real, output_fake, {"errD": LossTerm(errD), "errD_IM": LossTerm(errD_IM)}
+
+
+#: Earlier names of the two classes.
+InfoMaxGANBaseGenerator, InfoMaxGANBaseDiscriminator = InfoMaxGANGenerator, InfoMaxGANDiscriminator

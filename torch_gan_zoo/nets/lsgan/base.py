@@ -8,48 +8,62 @@ normalisation (``spectral_norm=True`` adds it back) and with global *mean* pooli
 critic, so that its initial outputs are of the order of the least-squares targets 0 and 1 (sum
 pooling over the last feature map makes them ~20 at 32 px).
 """
+from __future__ import annotations
+
 import torch.nn as nn
 
 from torch_gan_zoo.modules import maybe_spectral_norm
-from torch_gan_zoo.nets.backbones import ResNetDiscriminatorBackbone, init_weight_, resnet_discriminator_channels
+from torch_gan_zoo.nets.backbones import (
+    RESNET_DISCRIMINATOR_DEFAULTS,
+    ResNetDiscriminatorBackbone,
+    init_weight_,
+    resnet_discriminator_channels,
+)
 from torch_gan_zoo.nets.gan import BaseDiscriminator
-from torch_gan_zoo.nets.sngan.base import SNGANBaseGenerator
+from torch_gan_zoo.nets.sngan.base import SNGANGenerator
+from torch_gan_zoo.nets.table import FROM_TABLE, table_defaults
 
 PAPER = "Mao et al., Least Squares Generative Adversarial Networks, ICCV 2017"
 
-__all__ = ["LSGANBaseGenerator", "LSGANBaseDiscriminator", "PAPER"]
+__all__ = ["LSGANGenerator", "LSGANDiscriminator", "LSGANBaseGenerator", "LSGANBaseDiscriminator", "PAPER"]
 
 
-class LSGANBaseGenerator(SNGANBaseGenerator):
+class LSGANGenerator(SNGANGenerator):
     """SNGAN's ResNet generator, trained with the least-squares loss.
 
     Args:
-        nz (int), ngf (int), bottom_width (int), nc (int): As in :class:`~torch_gan_zoo.nets.sngan.SNGANBaseGenerator`.
+        nz, ngf, bottom_width, nc, resolution: As in :class:`~torch_gan_zoo.nets.sngan.SNGANGenerator`.
         loss_type (str): Adversarial loss (default ``'ls'``).
 
     ``forward(z)``: z (N, nz) -> images (N, nc, resolution, resolution) in [-1, 1].
     """
 
-    def __init__(self, nz, ngf, bottom_width, nc=3, loss_type="ls"):
-        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc, loss_type=loss_type)
+    def __init__(self, nz: int = 128, ngf: int = FROM_TABLE, bottom_width: int = FROM_TABLE, nc: int = 3,
+                 loss_type: str = "ls", *, resolution: int | None = None):
+        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc, loss_type=loss_type, resolution=resolution)
 
 
-class LSGANBaseDiscriminator(BaseDiscriminator):
+class LSGANDiscriminator(BaseDiscriminator):
     """ResNet discriminator (global mean pooling, linear head) trained with the least-squares loss.
 
     Args:
         ndf (int): Width of the last block. nc (int): Image channels.
         loss_type (str): Adversarial loss (default ``'ls'``).
         spectral_norm (bool): Spectrally normalise every layer (default ``False``, as in the paper).
+        resolution (int): 32, 48, 64 or 128 (see :class:`~torch_gan_zoo.nets.sngan.SNGANGenerator`).
 
     ``forward(x)``: images (N, nc, resolution, resolution) -> outputs (N, 1), trained towards 1 on real
     and 0 on generated images.
     """
 
-    def __init__(self, ndf, nc=3, loss_type="ls", spectral_norm=False):
-        super().__init__(ndf=ndf, loss_type=loss_type)
-        self.nc = nc
-        channels, downsample = resnet_discriminator_channels(self.resolution, ndf)
+    resolution_defaults = RESNET_DISCRIMINATOR_DEFAULTS
+
+    def __init__(self, ndf: int = FROM_TABLE, nc: int = 3, loss_type: str = "ls", spectral_norm: bool = False,
+                 *, resolution: int | None = None):
+        resolution, sizes = table_defaults(self, resolution, ndf=ndf)
+        super().__init__(loss_type=loss_type, **sizes)
+        self.nc, self.resolution = nc, resolution
+        channels, downsample = resnet_discriminator_channels(resolution, self.ndf)
         self.backbone = ResNetDiscriminatorBackbone(nc, channels, downsample, spectral_norm=spectral_norm,
                                                     pooling="mean")
         self.l_out = maybe_spectral_norm(nn.Linear(channels[-1], 1), spectral_norm)
@@ -58,3 +72,7 @@ class LSGANBaseDiscriminator(BaseDiscriminator):
     def forward(self, x):
         """Outputs (N, 1) of images ``x`` (N, nc, H, W)."""
         return self.l_out(self.backbone(x))
+
+
+#: Earlier names of the two classes.
+LSGANBaseGenerator, LSGANBaseDiscriminator = LSGANGenerator, LSGANDiscriminator

@@ -5,23 +5,26 @@ into 4 rotations (0, 90, 180, 270 degrees). As in Mimicry, each quarter of a bat
 angle (:func:`rotate_quarters`), so the rotation task costs one extra forward pass of one batch.
 
 * Discriminator step: the adversarial loss plus ``rotation_weight`` (alpha, paper: 1) times the
-  rotation cross-entropy on *real* images, added through :meth:`SSGANBaseDiscriminator.compute_regularizers`
+  rotation cross-entropy on *real* images, added through :meth:`SSGANDiscriminator.compute_regularizers`
   (logged as ``errD_SS``, group ``regularizer``).
 * Generator step: the adversarial loss plus ``rotation_weight`` (beta, paper: 0.2) times the rotation
   cross-entropy on its *generated* images (``errG_SS``, group ``loss``), added by
-  :meth:`SSGANBaseGenerator.compute_generator_losses`.
+  :meth:`SSGANGenerator.compute_generator_losses`.
 """
+from __future__ import annotations
+
 import torch
 import torch.nn.functional as F
 
 from torch_gan_zoo.modules import SNLinear
 from torch_gan_zoo.nets.backbones import init_weight_
 from torch_gan_zoo.nets.gan import LossTerm
-from torch_gan_zoo.nets.sngan.base import SNGANBaseDiscriminator, SNGANBaseGenerator
+from torch_gan_zoo.nets.sngan.base import SNGANDiscriminator, SNGANGenerator
+from torch_gan_zoo.nets.table import FROM_TABLE
 
 PAPER = "Chen et al., Self-Supervised GANs via Auxiliary Rotation Loss, CVPR 2019"
 
-__all__ = ["SSGANBaseGenerator", "SSGANBaseDiscriminator", "rotate_quarters", "NUM_ROTATIONS", "PAPER"]
+__all__ = ["SSGANGenerator", "SSGANDiscriminator", "SSGANBaseGenerator", "SSGANBaseDiscriminator", "rotate_quarters", "NUM_ROTATIONS", "PAPER"]
 
 #: Rotation classes: 0, 90, 180 and 270 degrees counter-clockwise.
 NUM_ROTATIONS = 4
@@ -45,24 +48,25 @@ def rotate_quarters(images):
     return rotated, torch.tensor(classes, dtype=torch.long, device=images.device)
 
 
-class SSGANBaseGenerator(SNGANBaseGenerator):
+class SSGANGenerator(SNGANGenerator):
     """SNGAN's ResNet generator that also makes its images' rotations recognisable to D.
 
     Args:
-        nz, ngf, bottom_width, nc: As in :class:`~torch_gan_zoo.nets.sngan.SNGANBaseGenerator`.
+        nz, ngf, bottom_width, nc, resolution: As in :class:`~torch_gan_zoo.nets.sngan.SNGANGenerator`.
         loss_type (str): Adversarial loss (default ``'hinge'``, as Mimicry).
         rotation_weight (float): beta, the weight of the rotation loss on generated images (paper: 0.2).
 
     ``forward(z)``: z (N, nz) -> images (N, nc, resolution, resolution) in [-1, 1].
     """
 
-    def __init__(self, nz, ngf, bottom_width, nc=3, loss_type="hinge", rotation_weight=0.2):
-        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc, loss_type=loss_type)
+    def __init__(self, nz: int = 128, ngf: int = FROM_TABLE, bottom_width: int = FROM_TABLE, nc: int = 3,
+                 loss_type: str = "hinge", rotation_weight: float = 0.2, *, resolution: int | None = None):
+        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc, loss_type=loss_type, resolution=resolution)
         self.rotation_weight = rotation_weight
 
     def compute_generator_losses(self, fake_images, fake_labels, netD, amp_dtype=None):
         """``errG`` plus ``errG_SS``: ``rotation_weight`` times the rotation loss of ``netD`` (an
-        :class:`SSGANBaseDiscriminator`) on the generated images (logged weighted, group ``loss``).
+        :class:`SSGANDiscriminator`) on the generated images (logged weighted, group ``loss``).
         Arguments and return as in :meth:`~torch_gan_zoo.nets.BaseGenerator.compute_generator_losses`."""
         if not hasattr(netD, "rotation_loss"):
             raise TypeError(f"an SSGAN generator trains against an SSGAN discriminator, got {type(netD).__name__}")
@@ -71,11 +75,11 @@ class SSGANBaseGenerator(SNGANBaseGenerator):
         return terms
 
 
-class SSGANBaseDiscriminator(SNGANBaseDiscriminator):
+class SSGANDiscriminator(SNGANDiscriminator):
     """SNGAN's discriminator with a spectrally normalised linear rotation head on the pooled features.
 
     Args:
-        ndf, nc: As in :class:`~torch_gan_zoo.nets.sngan.SNGANBaseDiscriminator`.
+        ndf, nc, resolution: As in :class:`~torch_gan_zoo.nets.sngan.SNGANDiscriminator`.
         loss_type (str): Adversarial loss (default ``'hinge'``).
         rotation_weight (float): alpha, the weight of the rotation loss on real images (paper: 1).
 
@@ -83,8 +87,9 @@ class SSGANBaseDiscriminator(SNGANBaseDiscriminator):
     (N, 1), rotation logits (N, 4))``.
     """
 
-    def __init__(self, ndf, nc=3, loss_type="hinge", rotation_weight=1.0):
-        super().__init__(ndf=ndf, nc=nc, loss_type=loss_type)
+    def __init__(self, ndf: int = FROM_TABLE, nc: int = 3, loss_type: str = "hinge", rotation_weight: float = 1.0,
+                 *, resolution: int | None = None):
+        super().__init__(ndf=ndf, nc=nc, loss_type=loss_type, resolution=resolution)
         self.rotation_weight = rotation_weight
         self.l_rotation = SNLinear(self.backbone.out_channels, NUM_ROTATIONS)
         init_weight_(self.l_rotation, 1.0)
@@ -121,3 +126,7 @@ class SSGANBaseDiscriminator(SNGANBaseDiscriminator):
         terms = super().compute_regularizers(**context)
         terms["errD_SS"] = self.rotation_weight * self.rotation_loss(context["real_images"], context.get("amp_dtype"))
         return terms
+
+
+#: Earlier names of the two classes.
+SSGANBaseGenerator, SSGANBaseDiscriminator = SSGANGenerator, SSGANDiscriminator

@@ -6,33 +6,42 @@ ResNet trunk without spectral normalisation or any normalisation layer (the pape
 gradient penalty attached as a regulariser: the standard train step adds it to the critic loss
 before its single optimiser step.
 """
+from __future__ import annotations
+
 import torch.nn as nn
 
 from torch_gan_zoo.losses import GradientPenalty
-from torch_gan_zoo.nets.backbones import ResNetDiscriminatorBackbone, init_weight_, resnet_discriminator_channels
+from torch_gan_zoo.nets.backbones import (
+    RESNET_DISCRIMINATOR_DEFAULTS,
+    ResNetDiscriminatorBackbone,
+    init_weight_,
+    resnet_discriminator_channels,
+)
 from torch_gan_zoo.nets.gan import BaseDiscriminator
-from torch_gan_zoo.nets.sngan.base import SNGANBaseGenerator
+from torch_gan_zoo.nets.sngan.base import SNGANGenerator
+from torch_gan_zoo.nets.table import FROM_TABLE, table_defaults
 
 PAPER = "Gulrajani et al., Improved Training of Wasserstein GANs, NeurIPS 2017"
 
-__all__ = ["WGANGPBaseGenerator", "WGANGPBaseDiscriminator", "PAPER"]
+__all__ = ["WGANGPGenerator", "WGANGPDiscriminator", "WGANGPBaseGenerator", "WGANGPBaseDiscriminator", "PAPER"]
 
 
-class WGANGPBaseGenerator(SNGANBaseGenerator):
+class WGANGPGenerator(SNGANGenerator):
     """SNGAN's ResNet generator, trained with the Wasserstein loss.
 
     Args:
-        nz (int), ngf (int), bottom_width (int), nc (int): As in :class:`~torch_gan_zoo.nets.sngan.SNGANBaseGenerator`.
+        nz, ngf, bottom_width, nc, resolution: As in :class:`~torch_gan_zoo.nets.sngan.SNGANGenerator`.
         loss_type (str): Adversarial loss (default ``'wasserstein'``).
 
     ``forward(z)``: z (N, nz) -> images (N, nc, resolution, resolution) in [-1, 1].
     """
 
-    def __init__(self, nz, ngf, bottom_width, nc=3, loss_type="wasserstein"):
-        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc, loss_type=loss_type)
+    def __init__(self, nz: int = 128, ngf: int = FROM_TABLE, bottom_width: int = FROM_TABLE, nc: int = 3,
+                 loss_type: str = "wasserstein", *, resolution: int | None = None):
+        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc, loss_type=loss_type, resolution=resolution)
 
 
-class WGANGPBaseDiscriminator(BaseDiscriminator):
+class WGANGPDiscriminator(BaseDiscriminator):
     """WGAN-GP critic: ResNet trunk without normalisation, mean pooling, linear head, gradient penalty.
 
     Args:
@@ -40,15 +49,20 @@ class WGANGPBaseDiscriminator(BaseDiscriminator):
         loss_type (str): Adversarial loss (default ``'wasserstein'``).
         gp_weight (float): lambda of the :class:`~torch_gan_zoo.losses.GradientPenalty` attached to
             :attr:`regularizers` (paper: 10); 0 attaches none.
+        resolution (int): 32, 48, 64 or 128 (see :class:`~torch_gan_zoo.nets.sngan.SNGANGenerator`).
 
     ``forward(x)``: images (N, nc, resolution, resolution) -> scores (N, 1).
     """
 
-    def __init__(self, ndf, nc=3, loss_type="wasserstein", gp_weight=10.0):
-        super().__init__(ndf=ndf, loss_type=loss_type)
-        self.nc = nc
+    resolution_defaults = RESNET_DISCRIMINATOR_DEFAULTS
+
+    def __init__(self, ndf: int = FROM_TABLE, nc: int = 3, loss_type: str = "wasserstein", gp_weight: float = 10.0,
+                 *, resolution: int | None = None):
+        resolution, sizes = table_defaults(self, resolution, ndf=ndf)
+        super().__init__(loss_type=loss_type, **sizes)
+        self.nc, self.resolution = nc, resolution
         self.gp_weight = gp_weight
-        channels, downsample = resnet_discriminator_channels(self.resolution, ndf)
+        channels, downsample = resnet_discriminator_channels(resolution, self.ndf)
         self.backbone = ResNetDiscriminatorBackbone(nc, channels, downsample, spectral_norm=False, pooling="mean")
         self.l_out = nn.Linear(channels[-1], 1)
         init_weight_(self.l_out, 1.0)
@@ -58,3 +72,7 @@ class WGANGPBaseDiscriminator(BaseDiscriminator):
     def forward(self, x):
         """Critic scores (N, 1) of images ``x`` (N, nc, H, W)."""
         return self.l_out(self.backbone(x))
+
+
+#: Earlier names of the two classes.
+WGANGPBaseGenerator, WGANGPBaseDiscriminator = WGANGPGenerator, WGANGPDiscriminator
