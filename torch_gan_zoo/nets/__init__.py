@@ -4,13 +4,14 @@
 >>> netG, netD = nets.create_model("sngan", 32)        # Mimicry's SNGAN 32x32 defaults
 >>> nets.list_models("dcgan")
 [('dcgan', 28), ('dcgan', 32), ('dcgan', 48), ('dcgan', 64)]
+>>> netG = nets.sngan.SNGANGenerator(resolution=48)     # the same network, by class and resolution
 """
 from torch_gan_zoo.nets import dcgan, infomax_gan, lsgan, sagan, sngan, ssgan, wgan_gp
 from torch_gan_zoo.nets import acgan, biggan, cgan_pd, contragan, reacgan
 from torch_gan_zoo.nets.auxiliary import AuxiliaryDiscriminator, AuxiliaryLossGenerator
 from torch_gan_zoo.nets.basemodel import BaseModel
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator, BaseConditionalGenerator
-from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator, LossTerm
+from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator, LossTerm, StepLosses
 from torch_gan_zoo.nets.registry import (
     GANPair,
     create_model,
@@ -19,13 +20,17 @@ from torch_gan_zoo.nets.registry import (
     model_info,
     register_discriminator,
     register_generator,
+    register_variant,
 )
+from torch_gan_zoo.nets.table import FROM_TABLE
 
 __all__ = [
     "BaseModel",
     "BaseGenerator",
     "BaseDiscriminator",
     "LossTerm",
+    "StepLosses",
+    "FROM_TABLE",
     "BaseConditionalGenerator",
     "BaseConditionalDiscriminator",
     "GANPair",
@@ -35,6 +40,7 @@ __all__ = [
     "model_info",
     "register_generator",
     "register_discriminator",
+    "register_variant",
     "dcgan",
     "sngan",
     "wgan_gp",

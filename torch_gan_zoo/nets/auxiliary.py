@@ -15,13 +15,13 @@ Both only override the loss hooks of the base classes' train steps
 (:meth:`~torch_gan_zoo.nets.BaseDiscriminator.compute_discriminator_losses`,
 :meth:`~torch_gan_zoo.nets.BaseGenerator.compute_generator_losses`): the auxiliary outputs come from
 the same forward pass as the adversarial logits, and the auxiliary losses are computed in float32
-outside autocast. ``errD_cond`` and ``errG_cond`` are loss terms
+outside autocast (which applies to the forward passes only). ``errD_cond`` and ``errG_cond`` are loss terms
 (:class:`~torch_gan_zoo.nets.gan.LossTerm`) of weight ``cond_lambda``, so they are logged unweighted.
 """
 from __future__ import annotations
 
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator, BaseConditionalGenerator
-from torch_gan_zoo.nets.gan import LossTerm
+from torch_gan_zoo.nets.gan import LossTerm, StepLosses
 
 __all__ = ["AuxiliaryDiscriminator", "AuxiliaryLossGenerator"]
 
@@ -53,29 +53,26 @@ class AuxiliaryDiscriminator(BaseConditionalDiscriminator):
         raise NotImplementedError(f"{type(self).__name__} must define compute_aux_loss(aux, labels)")
 
     def discriminate_with_aux(self, images, labels):
-        """``(logits (N, 1), aux)`` for ``images`` (N, C, H, W) of classes ``labels`` (N,) long, after
-        :attr:`augment` (as :meth:`discriminate`)."""
-        if labels is None:
-            raise ValueError(f"{type(self).__name__} is class-conditional: its data batches must be (images, labels)")
-        self.check_images(images)
-        return self(self.augment(images) if self.augment is not None else images, labels, return_aux=True)
+        """``(logits (N, 1), aux)`` for ``images`` (N, C, H, W) of classes ``labels`` (N,) long:
+        :meth:`discriminate` with ``return_aux=True``."""
+        return self.discriminate(images, labels, return_aux=True)
 
     def compute_discriminator_losses(self, real_images, real_labels, fake_images, fake_labels, amp_dtype=None):
         """``errD`` and ``errD_cond``: the auxiliary loss on the real images (plus on the generated ones
         with their sampled labels if :attr:`aux_loss_on_fakes`), weighted by ``cond_lambda`` in the loss
         and logged unweighted. Arguments and return as in
         :meth:`torch_gan_zoo.nets.BaseDiscriminator.compute_discriminator_losses`."""
-        with self.autocast(real_images.device, amp_dtype):
-            output_real, aux_real = self.discriminate_with_aux(real_images, real_labels)
-            if self.aux_loss_on_fakes:
-                output_fake, aux_fake = self.discriminate_with_aux(fake_images, fake_labels)
-            else:
-                output_fake = self.discriminate(fake_images, fake_labels)
-            errD = self.compute_gan_loss(output_real, output_fake)
+        output_real, aux_real = self.discriminate_with_aux(real_images, real_labels)
+        if self.aux_loss_on_fakes:
+            output_fake, aux_fake = self.discriminate_with_aux(fake_images, fake_labels)
+        else:
+            output_fake = self.discriminate(fake_images, fake_labels)
+        errD = self.compute_gan_loss(output_real, output_fake)
         errD_cond = self.compute_aux_loss(aux_real, real_labels)
         if self.aux_loss_on_fakes:
             errD_cond = errD_cond + self.compute_aux_loss(aux_fake, fake_labels)
-        return output_real, output_fake, {"errD": LossTerm(errD), "errD_cond": LossTerm(errD_cond, self.cond_lambda)}
+        terms = {"errD": LossTerm(errD), "errD_cond": LossTerm(errD_cond, self.cond_lambda)}
+        return StepLosses(terms, output_real=output_real, output_fake=output_fake)
 
 
 class AuxiliaryLossGenerator(BaseConditionalGenerator):
@@ -93,8 +90,7 @@ class AuxiliaryLossGenerator(BaseConditionalGenerator):
         :meth:`torch_gan_zoo.nets.BaseGenerator.compute_generator_losses`."""
         if not isinstance(netD, AuxiliaryDiscriminator):
             return super().compute_generator_losses(fake_images, fake_labels, netD, amp_dtype=amp_dtype)
-        with self.autocast(fake_images.device, amp_dtype):
-            output, aux = netD.discriminate_with_aux(fake_images, fake_labels)
-            errG = self.compute_gan_loss(output)
-        errG_cond = netD.compute_aux_loss(aux, fake_labels)
-        return {"errG": LossTerm(errG), "errG_cond": LossTerm(errG_cond, netD.cond_lambda)}
+        output, aux = netD.discriminate_with_aux(fake_images, fake_labels)
+        terms = {"errG": LossTerm(self.compute_gan_loss(output)),
+                 "errG_cond": LossTerm(netD.compute_aux_loss(aux, fake_labels), netD.cond_lambda)}
+        return StepLosses(terms, output_fake=output)

@@ -92,6 +92,9 @@ class BaseModel(nn.Module):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if "__call__" in cls.__dict__:
+            raise TypeError(f"{cls.__name__} overrides __call__: write forward() instead. BaseModel.__call__ is "
+                            "what applies the train step's autocast and the DDP / torch.compile wrapper")
         init = cls.__dict__.get("__init__")
         if init is not None and not getattr(init, "_records_hparams", False):
             cls.__init__ = _recording_init(init)
@@ -283,7 +286,26 @@ class BaseModel(nn.Module):
         ref = self.__dict__.get("_call_wrapper_ref")
         return ref() if ref is not None else None
 
+    @contextlib.contextmanager
+    def forward_autocast(self, amp_dtype=None):
+        """Context in which every call ``self(...)`` runs its forward pass under autocast in
+        ``amp_dtype`` (no-op for ``None``). The train steps enter it for both networks, so a loss hook
+        cannot forget autocast, and the losses it computes from the outputs stay outside it."""
+        previous = self.__dict__.get("_forward_amp_dtype")
+        object.__setattr__(self, "_forward_amp_dtype", amp_dtype)
+        try:
+            yield self
+        finally:
+            object.__setattr__(self, "_forward_amp_dtype", previous)
+
     def __call__(self, *args, **kwargs):
+        amp_dtype = self.__dict__.get("_forward_amp_dtype")
+        if amp_dtype is None:
+            return self._call_through_wrapper(*args, **kwargs)
+        with self.autocast(self.device, amp_dtype):
+            return self._call_through_wrapper(*args, **kwargs)
+
+    def _call_through_wrapper(self, *args, **kwargs):
         wrapper = self.call_wrapper
         if wrapper is None or self.__dict__.get("_inside_wrapper", False):
             return super().__call__(*args, **kwargs)

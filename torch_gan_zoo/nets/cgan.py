@@ -78,16 +78,9 @@ class BaseConditionalDiscriminator(BaseDiscriminator):
         num_classes (int): Number of classes (required).
     """
 
+    conditional = True
+
     def __init__(self, ndf: int | None = None, num_classes: int | None = None, loss_type: str = "ns"):
         super().__init__(ndf=ndf, loss_type=loss_type)
         _check_num_classes(type(self), num_classes)
         self.num_classes = num_classes
-
-    def discriminate(self, images, labels=None):
-        """Logits (N, 1) for ``images`` of classes ``labels`` (N,) long."""
-        if labels is None:
-            raise ValueError(
-                f"{type(self).__name__} is class-conditional: its data batches must be (images, labels)"
-            )
-        self.check_images(images)
-        return self(self.augment(images) if self.augment is not None else images, labels)

@@ -22,7 +22,7 @@ import torch.nn as nn
 from torch_gan_zoo.losses import infonce_loss
 from torch_gan_zoo.modules import maybe_spectral_norm
 from torch_gan_zoo.nets.backbones import init_weight_
-from torch_gan_zoo.nets.gan import LossTerm
+from torch_gan_zoo.nets.gan import LossTerm, StepLosses
 from torch_gan_zoo.nets.sngan.base import SNGANDiscriminator, SNGANGenerator
 from torch_gan_zoo.nets.table import FROM_TABLE
 
@@ -85,11 +85,10 @@ class InfoMaxGANGenerator(SNGANGenerator):
         if not hasattr(netD, "discriminate_with_features"):
             raise TypeError(f"an InfoMax-GAN generator trains against an InfoMax-GAN discriminator, "
                             f"got {type(netD).__name__}")
-        with self.autocast(fake_images.device, amp_dtype):
-            output, local_features, global_features = netD.discriminate_with_features(fake_images, fake_labels)
-            errG = self.compute_gan_loss(output)
+        output, local_features, global_features = netD.discriminate_with_features(fake_images, fake_labels)
         errG_IM = self.infomax_weight * infonce_loss(local_features, global_features)
-        return {"errG": LossTerm(errG), "errG_IM": LossTerm(errG_IM)}
+        return StepLosses({"errG": LossTerm(self.compute_gan_loss(output)), "errG_IM": LossTerm(errG_IM)},
+                          output_fake=output)
 
 
 class InfoMaxGANDiscriminator(SNGANDiscriminator):
@@ -124,19 +123,18 @@ class InfoMaxGANDiscriminator(SNGANDiscriminator):
     def discriminate_with_features(self, images, labels=None):
         """Like :meth:`discriminate` (applies :attr:`augment`), returning ``(logits, local, global)``
         as ``forward(x, features=True)`` does."""
-        self.check_images(images)
-        return self(self.augment(images) if self.augment is not None else images, features=True)
+        return self.discriminate(images, labels, features=True)
 
     def compute_discriminator_losses(self, real_images, real_labels, fake_images, fake_labels, amp_dtype=None):
         """``errD`` plus ``errD_IM``: ``infomax_weight`` times the InfoNCE loss of the real images'
         features (logged weighted), from the one forward pass that also gives their logits. Arguments
         and return as in :meth:`~torch_gan_zoo.nets.BaseDiscriminator.compute_discriminator_losses`."""
-        with self.autocast(real_images.device, amp_dtype):
-            output_real, local_features, global_features = self.discriminate_with_features(real_images, real_labels)
-            output_fake = self.discriminate(fake_images, fake_labels)
-            errD = self.compute_gan_loss(output_real, output_fake)
+        output_real, local_features, global_features = self.discriminate_with_features(real_images, real_labels)
+        output_fake = self.discriminate(fake_images, fake_labels)
+        errD = self.compute_gan_loss(output_real, output_fake)
         errD_IM = self.infomax_weight * infonce_loss(local_features, global_features)
-        return output_real, output_fake, {"errD": LossTerm(errD), "errD_IM": LossTerm(errD_IM)}
+        return StepLosses({"errD": LossTerm(errD), "errD_IM": LossTerm(errD_IM)}, output_real=output_real,
+                          output_fake=output_fake)
 
 
 #: Earlier names of the two classes.

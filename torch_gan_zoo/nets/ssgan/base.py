@@ -13,6 +13,8 @@ angle (:func:`rotate_quarters`), so the rotation task costs one extra forward pa
 """
 from __future__ import annotations
 
+import contextlib
+
 import torch
 import torch.nn.functional as F
 
@@ -107,9 +109,8 @@ class SSGANDiscriminator(SNGANDiscriminator):
         scalar (unweighted).
         """
         rotated, labels = rotate_quarters(images)
-        self.check_images(rotated)
-        with self.autocast(images.device, amp_dtype):
-            _, rotation_logits = self(self.augment(rotated) if self.augment is not None else rotated, rotation=True)
+        with self.forward_autocast(amp_dtype) if amp_dtype is not None else contextlib.nullcontext():
+            _, rotation_logits = self.discriminate(rotated, rotation=True)
         return F.cross_entropy(rotation_logits.float(), labels)
 
     def compute_regularizers(self, **context):
