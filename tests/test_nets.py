@@ -416,7 +416,6 @@ def test_base_classes_need_no_convolutional_arguments():
 
 @pytest.mark.parametrize("body,match", [
     ({"__call__": lambda self, x: x}, "overrides __call__: write forward"),
-    ({"discriminate": lambda self, images, labels=None: self(images)}, r"overrides discriminate\(\): write forward"),
     ({"compute_generator_losses": lambda self, fake_images, fake_labels, netD, amp_dtype=None: {}},
      "is a discriminator but defines compute_generator_losses, a generator hook"),
     ({"compute_discriminator_losses": lambda self, real_images, fake_images: {}},
@@ -451,3 +450,18 @@ def test_a_hook_that_never_mentions_autocast_still_runs_its_forward_passes_under
                     amp_dtype=torch.bfloat16)
     assert seen == {"dtype": torch.bfloat16, "autocast_in_hook": False}
     assert netD(torch.zeros(1, 3, 32, 32)).dtype == torch.float32  # outside a step: no autocast
+
+
+def test_a_hook_that_bypasses_self_call_through_forward_is_stopped_at_the_first_step():
+    class Bypass(nets.sngan.SNGANDiscriminator):
+        def discriminate(self, images, labels=None, **kwargs):  # wrong: .forward skips autocast and wrappers
+            return self.forward(images)
+
+    torch.manual_seed(0)
+    netG, netD = nets.sngan.SNGANGenerator(ngf=16, resolution=32), Bypass(ndf=16, resolution=32)
+    images = torch.rand(4, 3, 32, 32) * 2 - 1
+    with pytest.raises(RuntimeError, match="Bypass.compute_discriminator_losses scored images without calling Bypass"):
+        netD.train_step(images, netG, torch.optim.SGD(netD.parameters(), 0.1), MetricLog())
+    with pytest.raises(RuntimeError, match="SNGANGenerator.compute_generator_losses scored images without calling"):
+        netG.train_step(images, netD, torch.optim.SGD(netG.parameters(), 0.1), MetricLog())
+    assert netD.forward_calls is None  # outside a step nothing is counted

@@ -289,16 +289,26 @@ class BaseModel(nn.Module):
     @contextlib.contextmanager
     def forward_autocast(self, amp_dtype=None):
         """Context in which every call ``self(...)`` runs its forward pass under autocast in
-        ``amp_dtype`` (no-op for ``None``). The train steps enter it for both networks, so a loss hook
-        cannot forget autocast, and the losses it computes from the outputs stay outside it."""
-        previous = self.__dict__.get("_forward_amp_dtype")
+        ``amp_dtype`` (no-op for ``None``) and is counted in :attr:`forward_calls`. The train steps
+        enter it for both networks, so a loss hook cannot forget autocast (the losses it computes from
+        the outputs stay outside it), and a step can tell when a hook bypassed ``self(...)``."""
+        previous = self.__dict__.get("_forward_amp_dtype"), self.__dict__.get("_forward_calls")
         object.__setattr__(self, "_forward_amp_dtype", amp_dtype)
+        object.__setattr__(self, "_forward_calls", 0)
         try:
             yield self
         finally:
-            object.__setattr__(self, "_forward_amp_dtype", previous)
+            object.__setattr__(self, "_forward_amp_dtype", previous[0])
+            object.__setattr__(self, "_forward_calls", previous[1])
+
+    @property
+    def forward_calls(self):
+        """Calls ``self(...)`` in the innermost :meth:`forward_autocast` context (``None`` outside one)."""
+        return self.__dict__.get("_forward_calls")
 
     def __call__(self, *args, **kwargs):
+        if self.__dict__.get("_forward_calls") is not None:
+            object.__setattr__(self, "_forward_calls", self.__dict__["_forward_calls"] + 1)
         amp_dtype = self.__dict__.get("_forward_amp_dtype")
         if amp_dtype is None:
             return self._call_through_wrapper(*args, **kwargs)

@@ -17,10 +17,10 @@ from ``loss``:
 
 What a subclass must respect is enforced, not only documented: every forward pass goes through
 ``self(...)``, which applies the step's autocast (:meth:`~torch_gan_zoo.nets.BaseModel.forward_autocast`)
-and any DDP / compile wrapper; ``__call__`` and :meth:`BaseDiscriminator.discriminate` cannot be
-overridden, a hook defined on the wrong network, with a signature the step cannot call, or under a
-near-miss name (``compute_generator_loss``) is refused when the class is created, and what a hook
-returns is checked at every step.
+and any DDP / compile wrapper, and ``__call__`` cannot be overridden; a hook defined on the wrong
+network, with a signature the step cannot call, or under a near-miss name (``compute_generator_loss``)
+is refused when the class is created; a hook that scores images without calling the network (through
+``.forward``) and what a hook returns are checked at every step.
 """
 from __future__ import annotations
 
@@ -96,6 +96,15 @@ class StepLosses(dict):
         self.output_fake = output_fake
 
 
+def _check_called(scorer, model, hook):
+    """Raise if ``scorer`` (the network that scores images in ``model.<hook>``) was never called as
+    ``scorer(...)`` during the hook: its forward ran without autocast and without its wrapper."""
+    if scorer.forward_calls == 0:
+        raise RuntimeError(f"{type(model).__name__}.{hook} scored images without calling {type(scorer).__name__}"
+                           "(...) (e.g. through .forward()), so the step's autocast and any DDP / compile wrapper "
+                           "were skipped: call self.discriminate(...) / netD.discriminate(...) or self(...)")
+
+
 def _checked_losses(model, hook, result, discriminator):
     """``result`` of ``model.<hook>`` as :class:`StepLosses`, or a ``TypeError``/``ValueError`` naming what is wrong.
     The ``(output_real, output_fake, terms)`` tuple of earlier releases is converted with a DeprecationWarning."""
@@ -135,18 +144,12 @@ _HOOK_CALLS = {
         "compute_regularizers": ((), {"real_images": None, "output_real": None}),
     },
 }
-_FINAL = {"generator": (), "discriminator": ("discriminate",)}
 
 
 def _check_subclass(cls, role):
     """Refuse, when ``cls`` is created, overrides that the train step would silently not use or misuse."""
     other = "discriminator" if role == "generator" else "generator"
     hooks, defined = _HOOK_CALLS[role], {n for n, v in vars(cls).items() if callable(v)}
-    for name in _FINAL[role]:
-        if name in defined:
-            raise TypeError(f"{cls.__name__} overrides {name}(): write forward() for the network instead; {name} "
-                            "applies the augmentation and input checks and calls self(...), which applies autocast "
-                            "and the DDP / compile wrapper (pass extra forward arguments as keywords)")
     for name in sorted(defined):
         if name in _HOOK_CALLS[other] and name not in hooks:
             raise TypeError(f"{cls.__name__} is a {role} but defines {name}, a {other} hook; a {role}'s hooks are "
@@ -330,6 +333,7 @@ class BaseGenerator(BaseModel):
             fake_images, fake_labels = self.generate_batch(images.shape[0], device=device)
             terms = _checked_losses(self, "compute_generator_losses", self.compute_generator_losses(
                 fake_images, fake_labels, netD, amp_dtype=amp_dtype), discriminator=False)
+            _check_called(netD, self, "compute_generator_losses")
             terms = _with_regularizer_terms(terms, self.compute_weight_regularizers())
             self.optimize(total_loss(terms), optG, scaler)
         _log_terms(log_data, terms)
@@ -427,9 +431,10 @@ class BaseDiscriminator(BaseModel):
         models ignore ``labels``. Keyword arguments go to ``forward`` (``return_aux=True``, ...), whose
         result is returned.
 
-        The one way train steps score images (not overridable): checks the input shape, applies
-        :attr:`augment` (e.g. DiffAugment) when one is set, so real and generated images see the same
-        differentiable augmentation, and calls ``self(...)``, so autocast and wrappers apply.
+        The way train steps score images: checks the input shape, applies :attr:`augment` (e.g.
+        DiffAugment) when one is set, so real and generated images see the same differentiable
+        augmentation, and calls ``self(...)``, so autocast and wrappers apply. An override must keep
+        calling ``super().discriminate`` (the step checks that ``self(...)`` was called).
         """
         if self.conditional and labels is None:
             raise ValueError(f"{type(self).__name__} is class-conditional: its data batches must be (images, labels)")
@@ -505,6 +510,7 @@ class BaseDiscriminator(BaseModel):
                 fake_images, fake_labels = netG.generate_batch(real_images.shape[0], device=device)
             losses = _checked_losses(self, "compute_discriminator_losses", self.compute_discriminator_losses(
                 real_images, real_labels, fake_images, fake_labels, amp_dtype=amp_dtype), discriminator=True)
+            _check_called(self, self, "compute_discriminator_losses")
             output_real, output_fake = losses.output_real, losses.output_fake
             terms = _with_regularizer_terms(losses, self.compute_regularizers(
                 real_images=real_images, real_labels=real_labels, fake_images=fake_images, fake_labels=fake_labels,
