@@ -316,7 +316,7 @@ def test_a_table_driven_model_records_the_sizes_it_was_built_with_and_rebuilds_f
     torch.manual_seed(0)
     netG = nets.sagan.SAGANGenerator(nz=16, ngf=64, resolution=64)
     assert netG.hparams() == {
-        "class": "torch_gan_zoo.nets.sagan.base.SAGANGenerator", "loss_type": "hinge",
+        "class": "torch_gan_zoo.nets.sagan.SAGANGenerator", "loss_type": "hinge",
         "kwargs": {"nz": 16, "ngf": 64, "bottom_width": 4, "nc": 3, "loss_type": "hinge", "attention_after": 3,
                    "resolution": 64}}
     rebuilt = BaseModel.from_checkpoint(netG.save_checkpoint(str(tmp_path), 1))

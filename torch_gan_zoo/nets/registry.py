@@ -14,11 +14,12 @@ from __future__ import annotations
 import fnmatch
 import inspect
 import sys
+import types
 from collections import namedtuple
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from torch_gan_zoo.nets.table import install_resolution_modules, resolution_alias
+from torch_gan_zoo.nets.table import resolution_alias
 
 __all__ = [
     "GANPair",
@@ -107,13 +108,23 @@ def register_variant(name: str, generator: type, discriminator: type, *, paper: 
 
 def register_builtin_variant(package: str, name: str, generator: type, discriminator: type,
                              paper: str | None = None) -> list[str]:
-    """:func:`register_variant` for a variant package of this library: the aliases keep the class paths
+    """:func:`register_variant` for a variant module of this library: the aliases keep the class paths
     of earlier releases (``<package>.<name>_<resolution>.<Class><resolution>``, importable modules
-    without files) and become attributes of ``package``. Returns their names, for ``__all__``."""
+    without files) and become attributes of ``package``, which is also importable under its earlier
+    name ``<package>.base``. Returns the aliases' names, for ``__all__``."""
+    parent = sys.modules[package]
     aliases = register_variant(name, generator, discriminator, paper=paper, module=lambda r: f"{package}.{name}_{r}")
-    install_resolution_modules(package, aliases)
     for alias_name, alias in aliases.items():
-        setattr(sys.modules[package], alias_name, alias)
+        module = sys.modules.get(alias.__module__)
+        if module is None:  # created once, registered so that import and importlib.import_module find it
+            module = types.ModuleType(alias.__module__, f"Earlier home of the {alias.resolution}px classes, now aliases.")
+            module.__all__ = []
+            sys.modules[alias.__module__] = module
+            setattr(parent, alias.__module__.rpartition(".")[2], module)
+        setattr(module, alias_name, alias)
+        module.__all__.append(alias_name)
+        setattr(parent, alias_name, alias)
+    sys.modules.setdefault(f"{package}.base", parent)
     return list(aliases)
 
 

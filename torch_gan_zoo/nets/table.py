@@ -15,28 +15,15 @@ checkpoints and ``hparams.json`` files written before keep loading and resuming.
 from __future__ import annotations
 
 import inspect
-import sys
 import types
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["FROM_TABLE", "frozen_table", "with_columns", "table_defaults", "resolution_alias", "install_resolution_modules"]
+__all__ = ["FROM_TABLE", "frozen_table", "with_columns", "table_defaults", "derived_class", "resolution_alias"]
 
 
 class _FromTable:
-    """Type of :data:`FROM_TABLE`."""
-
-    _instance = None
-
-    def __new__(cls):
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
     def __repr__(self) -> str:
-        return "FROM_TABLE"
-
-    def __reduce__(self):
         return "FROM_TABLE"
 
 
@@ -102,69 +89,55 @@ def table_defaults(model: Any, resolution: int | None, **values: Any) -> tuple[i
     return resolution, filled
 
 
-def resolution_alias(cls: type, resolution: int, module: str | None = None, name: str | None = None) -> type:
-    """The fixed-resolution subclass ``<cls.__name__><resolution>`` of a table-driven class.
+def derived_class(cls: type, name: str, defaults: Mapping[str, Any], *, fixed: Mapping[str, Any] | None = None,
+                  module: str | None = None, doc: str | None = None, **attributes: Any) -> type:
+    """A subclass of ``cls`` that changes only constructor defaults (no layers, same state-dict keys).
 
-    Its ``__init__`` has the signature of ``cls.__init__`` without ``resolution`` and with the table row
-    of ``resolution`` as defaults; it calls ``cls.__init__(..., resolution=resolution)`` and adds
-    nothing else (same layers, same state-dict keys). The class attribute ``resolution`` is set.
+    Its ``__init__`` has the signature of ``cls.__init__`` with ``defaults`` as defaults and without the
+    arguments in ``fixed``, and calls ``cls.__init__`` with them added. So it records its own arguments
+    (:meth:`~torch_gan_zoo.nets.BaseModel.hparams`) and :func:`inspect.signature` shows its defaults.
 
     Args:
-        cls: A class with ``resolution_defaults`` and a keyword-only ``resolution`` argument.
-        resolution: A row of ``cls.resolution_defaults``.
-        module: The alias's ``__module__`` (default: ``cls.__module__``), part of its recorded class path.
-        name: Its name (default ``f"{cls.__name__}{resolution}"``).
+        cls: The class. name: The subclass's name. defaults: ``{argument: new default}``.
+        fixed: ``{argument: value}`` always passed (e.g. ``resolution``), no longer accepted.
+        module: Its ``__module__`` (default ``cls.__module__``), part of its recorded class path.
+        doc: Its docstring. **attributes: Class attributes to set.
+    """
+    fixed = dict(fixed or {})
+    signature = inspect.signature(cls.__init__)
+    parameters = [p.replace(default=defaults[p.name]) if p.name in defaults else p
+                  for p in signature.parameters.values() if p.name not in fixed]
+    new_signature = signature.replace(parameters=parameters)
+    variadic = [p.name for p in parameters if p.kind is inspect.Parameter.VAR_KEYWORD]
+
+    def __init__(self, *args, **kwargs):
+        bound = new_signature.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        arguments = dict(list(bound.arguments.items())[1:])  # without self
+        for var in variadic:
+            arguments.update(arguments.pop(var, {}))
+        cls.__init__(self, **arguments, **fixed)
+
+    __init__.__signature__ = new_signature
+    namespace = {"__init__": __init__, "__module__": module or cls.__module__, "__qualname__": name, "__doc__": doc,
+                 **attributes}
+    return type(cls)(name, (cls,), namespace)
+
+
+def resolution_alias(cls: type, resolution: int, module: str | None = None, name: str | None = None) -> type:
+    """The fixed-resolution subclass ``<cls.__name__><resolution>`` of a table-driven class: a
+    :func:`derived_class` with the table row of ``resolution`` as defaults and ``resolution`` fixed (and
+    set as class attribute), so the same layers and state-dict keys as ``cls(resolution=resolution)``.
 
     Raises:
         ValueError: The row lacks a value for an argument whose default is :data:`FROM_TABLE`.
     """
     row = cls.resolution_defaults[resolution]
-    signature = inspect.signature(cls.__init__)
-    parameters = []
-    for parameter in signature.parameters.values():
-        if parameter.name == "resolution":
-            continue
-        if parameter.name in row:
-            parameter = parameter.replace(default=row[parameter.name])
-        elif parameter.default is FROM_TABLE:
+    for parameter in inspect.signature(cls.__init__).parameters.values():
+        if parameter.default is FROM_TABLE and parameter.name not in row:
             raise ValueError(f"{cls.__name__}.resolution_defaults[{resolution}] has no {parameter.name!r}")
-        parameters.append(parameter)
-    alias_signature = signature.replace(parameters=parameters)
-    variadic = [p.name for p in parameters if p.kind is inspect.Parameter.VAR_KEYWORD]
-
-    def __init__(self, *args, **kwargs):
-        bound = alias_signature.bind(self, *args, **kwargs)
-        bound.apply_defaults()
-        arguments = dict(list(bound.arguments.items())[1:])  # without self
-        for var in variadic:
-            arguments.update(arguments.pop(var, {}))
-        cls.__init__(self, **arguments, resolution=resolution)
-
-    __init__.__signature__ = alias_signature
-    name = name or f"{cls.__name__}{resolution}"
     defaults = ", ".join(f"{key}={value!r}" for key, value in row.items())
     doc = (f"{cls.__name__} for {resolution}x{resolution} images, ``{cls.__name__}(resolution={resolution})`` "
            f"under its earlier name; table defaults {defaults}.")
-    namespace = {"__init__": __init__, "__module__": module or cls.__module__, "__qualname__": name,
-                 "__doc__": doc, "resolution": resolution}
-    return type(cls)(name, (cls,), namespace)
-
-
-def install_resolution_modules(package: str, classes: Mapping[str, type]) -> None:
-    """Make each class importable from ``f"{package}.{stem}_<resolution>"``, the per-resolution module of
-    earlier releases (``torch_gan_zoo.nets.sngan.sngan_32``), without a file per resolution.
-
-    ``classes`` maps names to fixed-resolution aliases whose ``__module__`` is already that module name.
-    The modules are created once, registered in ``sys.modules`` and set as attributes of ``package``, so
-    ``import``, ``from ... import`` and ``importlib.import_module`` all find them.
-    """
-    parent = sys.modules[package]
-    for cls in classes.values():
-        module = sys.modules.get(cls.__module__)
-        if module is None:
-            module = types.ModuleType(cls.__module__, f"Earlier home of the {cls.resolution}px classes, now aliases.")
-            module.__all__ = []
-            sys.modules[cls.__module__] = module
-            setattr(parent, cls.__module__.rpartition(".")[2], module)
-        setattr(module, cls.__name__, cls)
-        module.__all__.append(cls.__name__)
+    return derived_class(cls, name or f"{cls.__name__}{resolution}", row, fixed={"resolution": resolution},
+                         module=module, doc=doc, resolution=resolution)

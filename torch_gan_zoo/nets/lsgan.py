@@ -1,4 +1,4 @@
-"""What LSGAN's resolutions share (Mao et al., Least Squares Generative Adversarial Networks, ICCV 2017).
+"""LSGAN: the least-squares GAN loss (Mao et al., ICCV 2017) on the library's ResNet trunk.
 
 LSGAN changes only the loss: least squares with targets a=0 (fake), b=1 (real) for the discriminator
 and c=1 for the generator (``loss_type='ls'``). The paper's own networks are VGG-like and built for
@@ -20,27 +20,18 @@ from torch_gan_zoo.nets.backbones import (
     resnet_discriminator_channels,
 )
 from torch_gan_zoo.nets.gan import BaseDiscriminator
-from torch_gan_zoo.nets.sngan.base import SNGANGenerator
-from torch_gan_zoo.nets.table import FROM_TABLE, table_defaults
+from torch_gan_zoo.nets.sngan import SNGANGenerator
+from torch_gan_zoo.nets.registry import register_builtin_variant
+from torch_gan_zoo.nets.table import FROM_TABLE, derived_class, table_defaults
 
 PAPER = "Mao et al., Least Squares Generative Adversarial Networks, ICCV 2017"
 
 __all__ = ["LSGANGenerator", "LSGANDiscriminator", "LSGANBaseGenerator", "LSGANBaseDiscriminator", "PAPER"]
 
 
-class LSGANGenerator(SNGANGenerator):
-    """SNGAN's ResNet generator, trained with the least-squares loss.
-
-    Args:
-        nz, ngf, bottom_width, nc, resolution: As in :class:`~torch_gan_zoo.nets.sngan.SNGANGenerator`.
-        loss_type (str): Adversarial loss (default ``'ls'``).
-
-    ``forward(z)``: z (N, nz) -> images (N, nc, resolution, resolution) in [-1, 1].
-    """
-
-    def __init__(self, nz: int = 128, ngf: int = FROM_TABLE, bottom_width: int = FROM_TABLE, nc: int = 3,
-                 loss_type: str = "ls", *, resolution: int | None = None):
-        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc, loss_type=loss_type, resolution=resolution)
+LSGANGenerator = derived_class(SNGANGenerator, "LSGANGenerator", {"loss_type": "ls"}, module=__name__, doc="""
+    SNGAN's ResNet generator (:class:`~torch_gan_zoo.nets.sngan.SNGANGenerator`, same arguments) trained with the
+    least-squares loss (default ``loss_type='ls'``): z (N, nz) -> images (N, nc, resolution, resolution).""")
 
 
 class LSGANDiscriminator(BaseDiscriminator):
@@ -74,5 +65,6 @@ class LSGANDiscriminator(BaseDiscriminator):
         return self.l_out(self.backbone(x))
 
 
-#: Earlier names of the two classes.
-LSGANBaseGenerator, LSGANBaseDiscriminator = LSGANGenerator, LSGANDiscriminator
+LSGANBaseGenerator, LSGANBaseDiscriminator = LSGANGenerator, LSGANDiscriminator  # earlier names
+
+__all__ += register_builtin_variant(__name__, "lsgan", LSGANGenerator, LSGANDiscriminator, PAPER)

@@ -1,4 +1,5 @@
-"""What SSGAN's resolutions share (Chen et al., Self-Supervised GANs via Auxiliary Rotation Loss, CVPR 2019).
+"""SSGAN: a spectrally normalised ResNet GAN whose discriminator also predicts image rotations
+(Chen et al., Self-Supervised GANs via Auxiliary Rotation Loss, CVPR 2019).
 
 SNGAN's networks, plus a rotation head on the discriminator's pooled features that classifies images
 into 4 rotations (0, 90, 180, 270 degrees). As in Mimicry, each quarter of a batch is rotated by one
@@ -21,7 +22,8 @@ import torch.nn.functional as F
 from torch_gan_zoo.modules import SNLinear
 from torch_gan_zoo.nets.backbones import init_weight_
 from torch_gan_zoo.nets.gan import LossTerm
-from torch_gan_zoo.nets.sngan.base import SNGANDiscriminator, SNGANGenerator
+from torch_gan_zoo.nets.sngan import SNGANDiscriminator, SNGANGenerator
+from torch_gan_zoo.nets.registry import register_builtin_variant
 from torch_gan_zoo.nets.table import FROM_TABLE
 
 PAPER = "Chen et al., Self-Supervised GANs via Auxiliary Rotation Loss, CVPR 2019"
@@ -129,5 +131,6 @@ class SSGANDiscriminator(SNGANDiscriminator):
         return terms
 
 
-#: Earlier names of the two classes.
-SSGANBaseGenerator, SSGANBaseDiscriminator = SSGANGenerator, SSGANDiscriminator
+SSGANBaseGenerator, SSGANBaseDiscriminator = SSGANGenerator, SSGANDiscriminator  # earlier names
+
+__all__ += register_builtin_variant(__name__, "ssgan", SSGANGenerator, SSGANDiscriminator, PAPER)

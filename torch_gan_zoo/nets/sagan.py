@@ -1,4 +1,5 @@
-"""What SAGAN's resolutions share (Zhang et al., Self-Attention Generative Adversarial Networks, ICML 2019).
+"""SAGAN: ResNet GAN with self-attention and spectral normalisation in both networks
+(Zhang et al., Self-Attention Generative Adversarial Networks, ICML 2019).
 
 The shared ResNet trunks with a :class:`~torch_gan_zoo.modules.SelfAttention` block at a middle
 resolution and spectral normalisation on every layer of *both* networks, trained with the hinge loss
@@ -23,6 +24,7 @@ from torch_gan_zoo.nets.backbones import (
     resnet_generator_channels,
 )
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
+from torch_gan_zoo.nets.registry import register_builtin_variant
 from torch_gan_zoo.nets.table import FROM_TABLE, table_defaults, with_columns
 
 PAPER = "Zhang et al., Self-Attention Generative Adversarial Networks, ICML 2019"
@@ -91,5 +93,6 @@ class SAGANDiscriminator(BaseDiscriminator):
         return self.l_out(self.backbone(x))
 
 
-#: Earlier names of the two classes.
-SAGANBaseGenerator, SAGANBaseDiscriminator = SAGANGenerator, SAGANDiscriminator
+SAGANBaseGenerator, SAGANBaseDiscriminator = SAGANGenerator, SAGANDiscriminator  # earlier names
+
+__all__ += register_builtin_variant(__name__, "sagan", SAGANGenerator, SAGANDiscriminator, PAPER)

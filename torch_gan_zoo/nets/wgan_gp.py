@@ -1,4 +1,5 @@
-"""What WGAN-GP's resolutions share (Gulrajani et al., Improved Training of Wasserstein GANs, NeurIPS 2017).
+"""WGAN-GP: ResNet critic without normalisation, Wasserstein loss and a per-sample gradient
+penalty (Gulrajani et al., NeurIPS 2017).
 
 The generator is SNGAN's ResNet generator trained with the Wasserstein loss. The critic is the same
 ResNet trunk without spectral normalisation or any normalisation layer (the paper's CIFAR-10 ResNet,
@@ -18,27 +19,18 @@ from torch_gan_zoo.nets.backbones import (
     resnet_discriminator_channels,
 )
 from torch_gan_zoo.nets.gan import BaseDiscriminator
-from torch_gan_zoo.nets.sngan.base import SNGANGenerator
-from torch_gan_zoo.nets.table import FROM_TABLE, table_defaults
+from torch_gan_zoo.nets.sngan import SNGANGenerator
+from torch_gan_zoo.nets.registry import register_builtin_variant
+from torch_gan_zoo.nets.table import FROM_TABLE, derived_class, table_defaults
 
 PAPER = "Gulrajani et al., Improved Training of Wasserstein GANs, NeurIPS 2017"
 
 __all__ = ["WGANGPGenerator", "WGANGPDiscriminator", "WGANGPBaseGenerator", "WGANGPBaseDiscriminator", "PAPER"]
 
 
-class WGANGPGenerator(SNGANGenerator):
-    """SNGAN's ResNet generator, trained with the Wasserstein loss.
-
-    Args:
-        nz, ngf, bottom_width, nc, resolution: As in :class:`~torch_gan_zoo.nets.sngan.SNGANGenerator`.
-        loss_type (str): Adversarial loss (default ``'wasserstein'``).
-
-    ``forward(z)``: z (N, nz) -> images (N, nc, resolution, resolution) in [-1, 1].
-    """
-
-    def __init__(self, nz: int = 128, ngf: int = FROM_TABLE, bottom_width: int = FROM_TABLE, nc: int = 3,
-                 loss_type: str = "wasserstein", *, resolution: int | None = None):
-        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc, loss_type=loss_type, resolution=resolution)
+WGANGPGenerator = derived_class(SNGANGenerator, "WGANGPGenerator", {"loss_type": "wasserstein"}, module=__name__, doc="""
+    SNGAN's ResNet generator (:class:`~torch_gan_zoo.nets.sngan.SNGANGenerator`, same arguments) trained with the
+    Wasserstein loss (default ``loss_type='wasserstein'``): z (N, nz) -> images (N, nc, resolution, resolution).""")
 
 
 class WGANGPDiscriminator(BaseDiscriminator):
@@ -74,5 +66,6 @@ class WGANGPDiscriminator(BaseDiscriminator):
         return self.l_out(self.backbone(x))
 
 
-#: Earlier names of the two classes.
-WGANGPBaseGenerator, WGANGPBaseDiscriminator = WGANGPGenerator, WGANGPDiscriminator
+WGANGPBaseGenerator, WGANGPBaseDiscriminator = WGANGPGenerator, WGANGPDiscriminator  # earlier names
+
+__all__ += register_builtin_variant(__name__, "wgan_gp", WGANGPGenerator, WGANGPDiscriminator, PAPER)

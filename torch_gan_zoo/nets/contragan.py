@@ -1,4 +1,6 @@
-"""What ContraGAN's resolutions share (Kang & Park, 2020): BigGAN's networks, with the projection
+"""ContraGAN: contrastive learning for conditional generation (Kang & Park, NeurIPS 2020), on BigGAN's networks.
+
+BigGAN's networks, with the projection
 head of the discriminator replaced by a conditional contrastive one. The discriminator maps pooled
 features ``h`` to an adversarial logit and to an embedding ``f = W_e h`` (``embed_dim``); a class
 embedding ``v_y`` (the proxy) is looked up for each label. Its loss adds ``cond_lambda`` times the
@@ -17,25 +19,18 @@ from torch_gan_zoo.losses.contrastive import conditional_contrastive_loss
 from torch_gan_zoo.modules import SNEmbedding, SNLinear
 from torch_gan_zoo.modules.weight_init import orthogonal_init_
 from torch_gan_zoo.nets.auxiliary import AuxiliaryDiscriminator
-from torch_gan_zoo.nets.biggan.base import BIGGAN_DISCRIMINATOR_DEFAULTS, BigGANGenerator, biggan_discriminator_trunk
-from torch_gan_zoo.nets.table import FROM_TABLE, table_defaults
+from torch_gan_zoo.nets.biggan import BIGGAN_DISCRIMINATOR_DEFAULTS, BigGANGenerator, biggan_discriminator_trunk
+from torch_gan_zoo.nets.registry import register_builtin_variant
+from torch_gan_zoo.nets.table import FROM_TABLE, derived_class, table_defaults
 
 PAPER = "Kang & Park, ContraGAN: Contrastive Learning for Conditional Image Generation, NeurIPS 2020"
 
 __all__ = ["ContraGANGenerator", "ContraGANDiscriminator", "ContraGANBaseDiscriminator", "PAPER"]
 
 
-class ContraGANGenerator(BigGANGenerator):
-    """BigGAN's generator (:class:`~torch_gan_zoo.nets.biggan.BigGANGenerator`) without orthogonal
-    regularisation by default, as StudioGAN trains ContraGAN. Arguments as BigGAN's."""
-
-    def __init__(self, nz: int = FROM_TABLE, ngf: int = FROM_TABLE, bottom_width: int = FROM_TABLE,
-                 num_classes: int = FROM_TABLE, shared_dim: int = 128, nc: int = 3,
-                 attention_resolution: int | None = FROM_TABLE, ortho_reg_weight: float = 0.0,
-                 loss_type: str = "hinge", *, resolution: int | None = None):
-        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, num_classes=num_classes, shared_dim=shared_dim,
-                         nc=nc, attention_resolution=attention_resolution, ortho_reg_weight=ortho_reg_weight,
-                         loss_type=loss_type, resolution=resolution)
+ContraGANGenerator = derived_class(BigGANGenerator, "ContraGANGenerator", {"ortho_reg_weight": 0.0}, module=__name__,
+                                   doc="""BigGAN's generator (:class:`~torch_gan_zoo.nets.biggan.BigGANGenerator`, same
+    arguments) without orthogonal regularisation by default, as StudioGAN trains ContraGAN.""")
 
 
 class ContraGANDiscriminator(AuxiliaryDiscriminator):
@@ -86,5 +81,6 @@ class ContraGANDiscriminator(AuxiliaryDiscriminator):
         return conditional_contrastive_loss(embed, proxy, labels, self.temperature)
 
 
-#: Earlier name of the discriminator.
-ContraGANBaseDiscriminator = ContraGANDiscriminator
+ContraGANBaseDiscriminator = ContraGANDiscriminator  # earlier names
+
+__all__ += register_builtin_variant(__name__, "contragan", ContraGANGenerator, ContraGANDiscriminator, PAPER)

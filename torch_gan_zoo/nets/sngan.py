@@ -1,7 +1,10 @@
-"""SNGAN's networks: a ResNet generator and a spectrally normalised ResNet discriminator with a linear
+"""SNGAN: spectrally normalised ResNet GAN with hinge loss (Miyato et al., ICLR 2018).
+
+SNGAN's networks: a ResNet generator and a spectrally normalised ResNet discriminator with a linear
 head, at 32, 48, 64 or 128 px (``resolution=``; sizes from :data:`~torch_gan_zoo.nets.backbones.RESNET_GENERATOR_DEFAULTS`).
 SNGAN trains with the standard train steps; only the architecture (and the hinge loss default) differs
-from the base classes."""
+from the base classes.
+"""
 from __future__ import annotations
 
 import torch
@@ -17,6 +20,7 @@ from torch_gan_zoo.nets.backbones import (
     resnet_generator_channels,
 )
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
+from torch_gan_zoo.nets.registry import register_builtin_variant
 from torch_gan_zoo.nets.table import FROM_TABLE, table_defaults
 
 PAPER = "Miyato et al., Spectral Normalization for Generative Adversarial Networks, ICLR 2018"
@@ -77,3 +81,5 @@ class SNGANDiscriminator(BaseDiscriminator):
 
 #: Earlier names of the two classes (subclasses written for them keep working).
 SNGANBaseGenerator, SNGANBaseDiscriminator = SNGANGenerator, SNGANDiscriminator
+
+__all__ += register_builtin_variant(__name__, "sngan", SNGANGenerator, SNGANDiscriminator, PAPER)

@@ -1,5 +1,7 @@
-"""DCGAN's networks at the layer sizes the literature uses per resolution, one generator and one
-discriminator class (``resolution=``), with the DCGAN weight initialisation and the non-saturating loss.
+"""DCGAN: convolutional GANs with batch-norm generators and the non-saturating loss
+(Radford et al., ICLR 2016), at the layer sizes the literature uses per resolution.
+
+One generator and one discriminator class (``resolution=``), with the DCGAN weight initialisation:
 
 * 28 px (MNIST, Fashion-MNIST): the InfoGAN paper's MNIST networks (Chen et al., 2016), grayscale.
   Generator: FC 8 ngf, FC 7x7xngf, deconv ngf/2, deconv nc. Discriminator: conv ndf/2, conv ndf,
@@ -21,6 +23,7 @@ import torch.nn as nn
 
 from torch_gan_zoo.modules import DownConvBlock, UpConvBlock
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
+from torch_gan_zoo.nets.registry import register_builtin_variant
 from torch_gan_zoo.nets.table import FROM_TABLE, frozen_table, table_defaults
 
 PAPER = "Radford et al., Unsupervised Representation Learning with Deep Convolutional GANs, ICLR 2016"
@@ -175,3 +178,5 @@ class DCGANDiscriminator(DCGANBaseDiscriminator):
         self.resolution = resolution
         self.main = _stack(type(self), resolution, 1)(self.ndf, self.nc, resolution)
         self.apply(init_dcgan_weights)
+
+__all__ += register_builtin_variant(__name__, "dcgan", DCGANGenerator, DCGANDiscriminator, PAPER)

@@ -1,5 +1,5 @@
-"""What InfoMax-GAN's resolutions share (Lee et al., InfoMax-GAN: Improved Adversarial Image Generation
-via Information Maximization and Contrastive Learning, WACV 2021).
+"""InfoMax-GAN: SNGAN plus an InfoNCE loss between the discriminator's local and global
+features (Lee et al., WACV 2021).
 
 SNGAN's networks; the discriminator's *local* features (the output of every block but the last) and
 *global* features (the pooled output of the last block) are projected to ``nrkhs`` dimensions by two
@@ -23,7 +23,8 @@ from torch_gan_zoo.losses import infonce_loss
 from torch_gan_zoo.modules import maybe_spectral_norm
 from torch_gan_zoo.nets.backbones import init_weight_
 from torch_gan_zoo.nets.gan import LossTerm, StepLosses
-from torch_gan_zoo.nets.sngan.base import SNGANDiscriminator, SNGANGenerator
+from torch_gan_zoo.nets.sngan import SNGANDiscriminator, SNGANGenerator
+from torch_gan_zoo.nets.registry import register_builtin_variant
 from torch_gan_zoo.nets.table import FROM_TABLE
 
 PAPER = ("Lee et al., InfoMax-GAN: Improved Adversarial Image Generation via Information Maximization and "
@@ -137,5 +138,6 @@ class InfoMaxGANDiscriminator(SNGANDiscriminator):
                           output_fake=output_fake)
 
 
-#: Earlier names of the two classes.
-InfoMaxGANBaseGenerator, InfoMaxGANBaseDiscriminator = InfoMaxGANGenerator, InfoMaxGANDiscriminator
+InfoMaxGANBaseGenerator, InfoMaxGANBaseDiscriminator = InfoMaxGANGenerator, InfoMaxGANDiscriminator  # earlier names
+
+__all__ += register_builtin_variant(__name__, "infomax_gan", InfoMaxGANGenerator, InfoMaxGANDiscriminator, PAPER)

@@ -1,4 +1,6 @@
-"""What cGAN-PD's resolutions share (Miyato & Koyama, 2018): the SNGAN ResNet generator with
+"""cGAN-PD: conditional batch norm generator and projection discriminator (Miyato & Koyama, ICLR 2018).
+
+The SNGAN ResNet generator with
 class-conditional batch norm, and the spectrally normalised SNGAN ResNet discriminator whose output
 adds the projection ``<embed(y), h>`` to a linear logit. Hinge loss; standard train steps.
 
@@ -19,6 +21,7 @@ from torch_gan_zoo.nets.backbones import (
     resnet_generator_channels,
 )
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator
+from torch_gan_zoo.nets.registry import register_builtin_variant
 from torch_gan_zoo.nets.table import FROM_TABLE, table_defaults, with_columns
 
 PAPER = "Miyato & Koyama, cGANs with Projection Discriminator, ICLR 2018"
@@ -87,5 +90,6 @@ class CGANPDDiscriminator(BaseConditionalDiscriminator):
         return self.head(self.backbone(x), y)
 
 
-#: Earlier names of the two classes.
-CGANPDBaseGenerator, CGANPDBaseDiscriminator = CGANPDGenerator, CGANPDDiscriminator
+CGANPDBaseGenerator, CGANPDBaseDiscriminator = CGANPDGenerator, CGANPDDiscriminator  # earlier names
+
+__all__ += register_builtin_variant(__name__, "cgan_pd", CGANPDGenerator, CGANPDDiscriminator, PAPER)

@@ -1,4 +1,6 @@
-"""What ReACGAN's resolutions share (Kang et al., 2021): ContraGAN's networks trained with the
+"""ReACGAN: ACGAN rebooted with the data-to-data cross-entropy (Kang et al., NeurIPS 2021), on BigGAN's networks.
+
+ContraGAN's networks trained with the
 data-to-data cross-entropy (D2D-CE) instead of the 2C loss
 (:func:`~torch_gan_zoo.losses.data_to_data_cross_entropy_loss`): margins ``m_p``/``m_n`` stop
 easy positives and negatives from contributing, and same-class samples are not negatives.
@@ -10,7 +12,8 @@ the learning rate scaled by sqrt(2) (2.8284271e-4).
 from __future__ import annotations
 
 from torch_gan_zoo.losses.contrastive import data_to_data_cross_entropy_loss
-from torch_gan_zoo.nets.contragan.base import ContraGANDiscriminator, ContraGANGenerator
+from torch_gan_zoo.nets.contragan import ContraGANDiscriminator, ContraGANGenerator
+from torch_gan_zoo.nets.registry import register_builtin_variant
 from torch_gan_zoo.nets.table import FROM_TABLE
 
 PAPER = "Kang et al., Rebooting ACGAN: Auxiliary Classifier GANs with Stable Training, NeurIPS 2021"
@@ -50,5 +53,6 @@ class ReACGANDiscriminator(ContraGANDiscriminator):
         return data_to_data_cross_entropy_loss(embed, proxy, labels, self.temperature, self.pos_margin, self.neg_margin)
 
 
-#: Earlier name of the discriminator.
-ReACGANBaseDiscriminator = ReACGANDiscriminator
+ReACGANBaseDiscriminator = ReACGANDiscriminator  # earlier names
+
+__all__ += register_builtin_variant(__name__, "reacgan", ReACGANGenerator, ReACGANDiscriminator, PAPER)

@@ -1,4 +1,4 @@
-"""What BigGAN's resolutions share (Brock et al., 2019).
+"""BigGAN: shared class embedding, hierarchical latent, orthogonal regularisation (Brock et al., ICLR 2019).
 
 Generator: the ResNet generator trunk with :class:`~torch_gan_zoo.modules.biggan_blocks.BigGANGBlock`
 blocks. A shared class embedding (``shared_dim``) replaces per-block class lookups, and the latent is
@@ -33,6 +33,7 @@ from torch_gan_zoo.nets.backbones import (
     resnet_generator_channels,
 )
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator
+from torch_gan_zoo.nets.registry import register_builtin_variant
 from torch_gan_zoo.nets.table import FROM_TABLE, frozen_table, table_defaults
 
 PAPER = "Brock et al., Large Scale GAN Training for High Fidelity Natural Image Synthesis, ICLR 2019"
@@ -188,5 +189,6 @@ class BigGANDiscriminator(BaseConditionalDiscriminator):
         return self.head(self.backbone(x), y)
 
 
-#: Earlier names of the two classes.
-BigGANBaseGenerator, BigGANBaseDiscriminator = BigGANGenerator, BigGANDiscriminator
+BigGANBaseGenerator, BigGANBaseDiscriminator = BigGANGenerator, BigGANDiscriminator  # earlier names
+
+__all__ += register_builtin_variant(__name__, "biggan", BigGANGenerator, BigGANDiscriminator, PAPER)

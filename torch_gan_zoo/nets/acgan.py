@@ -1,4 +1,6 @@
-"""What ACGAN's resolutions share (Odena et al., 2017): a discriminator with an auxiliary classifier
+"""ACGAN: a discriminator with an auxiliary classifier (Odena et al., ICML 2017), on the SN ResNet trunk.
+
+A discriminator with an auxiliary classifier
 head next to its adversarial logit, trained on the adversarial loss plus the cross-entropy of the
 class predictions; the generator adds the cross-entropy of the classes it was asked for.
 
@@ -18,7 +20,8 @@ import torch.nn.functional as F
 from torch_gan_zoo.modules import SNLinear
 from torch_gan_zoo.nets.auxiliary import AuxiliaryDiscriminator
 from torch_gan_zoo.nets.backbones import ResNetDiscriminatorBackbone, resnet_discriminator_channels
-from torch_gan_zoo.nets.cgan_pd.base import CONDITIONAL_DISCRIMINATOR_DEFAULTS, CGANPDGenerator
+from torch_gan_zoo.nets.cgan_pd import CONDITIONAL_DISCRIMINATOR_DEFAULTS, CGANPDGenerator
+from torch_gan_zoo.nets.registry import register_builtin_variant
 from torch_gan_zoo.nets.table import FROM_TABLE, table_defaults
 
 PAPER = "Odena et al., Conditional Image Synthesis with Auxiliary Classifier GANs, ICML 2017"
@@ -72,5 +75,6 @@ class ACGANDiscriminator(AuxiliaryDiscriminator):
         return F.cross_entropy(class_logits.float(), labels)
 
 
-#: Earlier name of the discriminator.
-ACGANBaseDiscriminator = ACGANDiscriminator
+ACGANBaseDiscriminator = ACGANDiscriminator  # earlier names
+
+__all__ += register_builtin_variant(__name__, "acgan", ACGANGenerator, ACGANDiscriminator, PAPER)
