@@ -4,6 +4,7 @@ import sys
 import pytest
 import torch
 import torch.nn as nn
+from conftest import adam_pair
 
 from torch_gan_zoo import nets
 from torch_gan_zoo.nets import BaseConditionalDiscriminator, BaseConditionalGenerator, BaseModel
@@ -11,9 +12,6 @@ from torch_gan_zoo.nets.cgan import class_labels
 from torch_gan_zoo.nets.gan import split_batch
 from torch_gan_zoo.training import MetricLog
 from torch_gan_zoo.utils import CheckpointError
-
-from conftest import adam_pair
-
 
 FOUNDATION_MODELS = [("dcgan", 28), ("dcgan", 32), ("dcgan", 48), ("dcgan", 64),
                      ("sngan", 32), ("sngan", 48), ("sngan", 64), ("sngan", 128)]
@@ -336,7 +334,7 @@ def test_unregistered_subclasses_work_without_the_registration_decorator():
     with pytest.raises(ValueError, match=r"expects images of shape \(N, 3, 32, 32\)"):
         netD.discriminate(torch.zeros(2, 3, 48, 48))
 
-    class Fixed(nets.sngan.SNGANDiscriminator):  # a subclass written for earlier releases: resolution as class attribute
+    class Fixed(nets.sngan.SNGANDiscriminator):  # written for earlier releases: resolution as class attribute
         resolution = 32
 
         def __init__(self, ndf=16):

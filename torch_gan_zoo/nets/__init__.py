@@ -6,14 +6,34 @@
 [('dcgan', 28), ('dcgan', 32), ('dcgan', 48), ('dcgan', 64)]
 >>> netG = nets.sngan.SNGANGenerator(resolution=48)     # one class per variant, sized from its table
 """
-from torch_gan_zoo.nets import dcgan, infomax_gan, lsgan, sagan, sngan, ssgan, wgan_gp
-from torch_gan_zoo.nets import acgan, biggan, cgan_pd, contragan, reacgan
+from torch_gan_zoo.nets import (
+    acgan,
+    biggan,
+    cgan_pd,
+    contragan,
+    dcgan,
+    infomax_gan,
+    lsgan,
+    reacgan,
+    sagan,
+    sngan,
+    ssgan,
+    wgan_gp,
+)
 from torch_gan_zoo.nets.auxiliary import AuxiliaryDiscriminator, AuxiliaryLossGenerator
 from torch_gan_zoo.nets.basemodel import BaseModel
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator, BaseConditionalGenerator
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator, LossTerm, StepLosses
-from torch_gan_zoo.nets.registry import GANPair, create_model, get_model_classes, list_models, model_info
-from torch_gan_zoo.nets.registry import register_discriminator, register_generator, register_variant
+from torch_gan_zoo.nets.registry import (
+    GANPair,
+    create_model,
+    get_model_classes,
+    list_models,
+    model_info,
+    register_discriminator,
+    register_generator,
+    register_variant,
+)
 from torch_gan_zoo.nets.table import FROM_TABLE
 
 __all__ = [

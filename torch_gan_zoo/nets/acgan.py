@@ -77,4 +77,4 @@ class ACGANDiscriminator(AuxiliaryDiscriminator):
 
 ACGANBaseDiscriminator = ACGANDiscriminator  # earlier names
 
-__all__ += register_builtin_variant(__name__, "acgan", ACGANGenerator, ACGANDiscriminator, PAPER)
+__all__.extend(register_builtin_variant(__name__, "acgan", ACGANGenerator, ACGANDiscriminator, PAPER))

@@ -30,7 +30,8 @@ RESNET_GENERATOR_DEFAULTS = frozen_table({
     128: {"ngf": 1024, "bottom_width": 4},
 })
 #: Per-resolution defaults of the SNGAN ResNet discriminator.
-RESNET_DISCRIMINATOR_DEFAULTS = frozen_table({32: {"ndf": 128}, 48: {"ndf": 1024}, 64: {"ndf": 1024}, 128: {"ndf": 1024}})
+RESNET_DISCRIMINATOR_DEFAULTS = frozen_table({32: {"ndf": 128}, 48: {"ndf": 1024}, 64: {"ndf": 1024},
+                                              128: {"ndf": 1024}})
 
 
 def init_weight_(module, gain=1.0):

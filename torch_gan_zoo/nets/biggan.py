@@ -191,4 +191,4 @@ class BigGANDiscriminator(BaseConditionalDiscriminator):
 
 BigGANBaseGenerator, BigGANBaseDiscriminator = BigGANGenerator, BigGANDiscriminator  # earlier names
 
-__all__ += register_builtin_variant(__name__, "biggan", BigGANGenerator, BigGANDiscriminator, PAPER)
+__all__.extend(register_builtin_variant(__name__, "biggan", BigGANGenerator, BigGANDiscriminator, PAPER))

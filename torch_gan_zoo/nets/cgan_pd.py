@@ -50,8 +50,10 @@ class CGANPDGenerator(AuxiliaryLossGenerator):
     resolution_defaults = CONDITIONAL_GENERATOR_DEFAULTS
 
     def __init__(self, nz: int = 128, ngf: int = FROM_TABLE, bottom_width: int = FROM_TABLE,
-                 num_classes: int = FROM_TABLE, nc: int = 3, loss_type: str = "hinge", *, resolution: int | None = None):
-        resolution, sizes = table_defaults(self, resolution, ngf=ngf, bottom_width=bottom_width, num_classes=num_classes)
+                 num_classes: int = FROM_TABLE, nc: int = 3, loss_type: str = "hinge", *,
+                 resolution: int | None = None):
+        resolution, sizes = table_defaults(self, resolution, ngf=ngf, bottom_width=bottom_width,
+                                           num_classes=num_classes)
         super().__init__(nz=nz, loss_type=loss_type, **sizes)
         self.nc, self.resolution = nc, resolution
         self.backbone = ResNetGeneratorBackbone(nz, resnet_generator_channels(resolution, self.ngf), self.bottom_width,
@@ -92,4 +94,4 @@ class CGANPDDiscriminator(BaseConditionalDiscriminator):
 
 CGANPDBaseGenerator, CGANPDBaseDiscriminator = CGANPDGenerator, CGANPDDiscriminator  # earlier names
 
-__all__ += register_builtin_variant(__name__, "cgan_pd", CGANPDGenerator, CGANPDDiscriminator, PAPER)
+__all__.extend(register_builtin_variant(__name__, "cgan_pd", CGANPDGenerator, CGANPDDiscriminator, PAPER))

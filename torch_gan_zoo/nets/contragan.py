@@ -83,4 +83,4 @@ class ContraGANDiscriminator(AuxiliaryDiscriminator):
 
 ContraGANBaseDiscriminator = ContraGANDiscriminator  # earlier names
 
-__all__ += register_builtin_variant(__name__, "contragan", ContraGANGenerator, ContraGANDiscriminator, PAPER)
+__all__.extend(register_builtin_variant(__name__, "contragan", ContraGANGenerator, ContraGANDiscriminator, PAPER))

@@ -74,7 +74,8 @@ def _infogan_generator(nz, ngf, bw, nc):
     return nn.Sequential(
         nn.Linear(nz, hidden), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True),
         nn.Linear(hidden, bw * bw * ngf), nn.BatchNorm1d(bw * bw * ngf), nn.ReLU(inplace=True),
-        nn.Unflatten(1, (ngf, bw, bw)), UpConvBlock(ngf, ngf // 2), nn.ConvTranspose2d(ngf // 2, nc, 4, 2, 1), nn.Tanh(),
+        nn.Unflatten(1, (ngf, bw, bw)), UpConvBlock(ngf, ngf // 2),
+        nn.ConvTranspose2d(ngf // 2, nc, 4, 2, 1), nn.Tanh(),
     )
 
 
@@ -179,4 +180,4 @@ class DCGANDiscriminator(DCGANBaseDiscriminator):
         self.main = _stack(type(self), resolution, 1)(self.ndf, self.nc, resolution)
         self.apply(init_dcgan_weights)
 
-__all__ += register_builtin_variant(__name__, "dcgan", DCGANGenerator, DCGANDiscriminator, PAPER)
+__all__.extend(register_builtin_variant(__name__, "dcgan", DCGANGenerator, DCGANDiscriminator, PAPER))

@@ -23,14 +23,15 @@ from torch_gan_zoo.losses import infonce_loss
 from torch_gan_zoo.modules import maybe_spectral_norm
 from torch_gan_zoo.nets.backbones import init_weight_
 from torch_gan_zoo.nets.gan import LossTerm, StepLosses
-from torch_gan_zoo.nets.sngan import SNGANDiscriminator, SNGANGenerator
 from torch_gan_zoo.nets.registry import register_builtin_variant
+from torch_gan_zoo.nets.sngan import SNGANDiscriminator, SNGANGenerator
 from torch_gan_zoo.nets.table import FROM_TABLE
 
 PAPER = ("Lee et al., InfoMax-GAN: Improved Adversarial Image Generation via Information Maximization and "
          "Contrastive Learning, WACV 2021")
 
-__all__ = ["InfoMaxGANGenerator", "InfoMaxGANDiscriminator", "InfoMaxGANBaseGenerator", "InfoMaxGANBaseDiscriminator", "FeatureProjection", "PAPER"]
+__all__ = ["InfoMaxGANGenerator", "InfoMaxGANDiscriminator", "InfoMaxGANBaseGenerator", "InfoMaxGANBaseDiscriminator",
+           "FeatureProjection", "PAPER"]
 
 
 class FeatureProjection(nn.Module):
@@ -140,4 +141,4 @@ class InfoMaxGANDiscriminator(SNGANDiscriminator):
 
 InfoMaxGANBaseGenerator, InfoMaxGANBaseDiscriminator = InfoMaxGANGenerator, InfoMaxGANDiscriminator  # earlier names
 
-__all__ += register_builtin_variant(__name__, "infomax_gan", InfoMaxGANGenerator, InfoMaxGANDiscriminator, PAPER)
+__all__.extend(register_builtin_variant(__name__, "infomax_gan", InfoMaxGANGenerator, InfoMaxGANDiscriminator, PAPER))

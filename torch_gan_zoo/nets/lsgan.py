@@ -20,8 +20,8 @@ from torch_gan_zoo.nets.backbones import (
     resnet_discriminator_channels,
 )
 from torch_gan_zoo.nets.gan import BaseDiscriminator
-from torch_gan_zoo.nets.sngan import SNGANGenerator
 from torch_gan_zoo.nets.registry import register_builtin_variant
+from torch_gan_zoo.nets.sngan import SNGANGenerator
 from torch_gan_zoo.nets.table import FROM_TABLE, derived_class, table_defaults
 
 PAPER = "Mao et al., Least Squares Generative Adversarial Networks, ICCV 2017"
@@ -67,4 +67,4 @@ class LSGANDiscriminator(BaseDiscriminator):
 
 LSGANBaseGenerator, LSGANBaseDiscriminator = LSGANGenerator, LSGANDiscriminator  # earlier names
 
-__all__ += register_builtin_variant(__name__, "lsgan", LSGANGenerator, LSGANDiscriminator, PAPER)
+__all__.extend(register_builtin_variant(__name__, "lsgan", LSGANGenerator, LSGANDiscriminator, PAPER))

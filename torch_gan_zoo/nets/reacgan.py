@@ -55,4 +55,4 @@ class ReACGANDiscriminator(ContraGANDiscriminator):
 
 ReACGANBaseDiscriminator = ReACGANDiscriminator  # earlier names
 
-__all__ += register_builtin_variant(__name__, "reacgan", ReACGANGenerator, ReACGANDiscriminator, PAPER)
+__all__.extend(register_builtin_variant(__name__, "reacgan", ReACGANGenerator, ReACGANDiscriminator, PAPER))

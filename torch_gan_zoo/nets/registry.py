@@ -117,7 +117,7 @@ def register_builtin_variant(package: str, name: str, generator: type, discrimin
     for alias_name, alias in aliases.items():
         module = sys.modules.get(alias.__module__)
         if module is None:  # created once, registered so that import and importlib.import_module find it
-            module = types.ModuleType(alias.__module__, f"Earlier home of the {alias.resolution}px classes, now aliases.")
+            module = types.ModuleType(alias.__module__, f"Earlier home of the {alias.resolution}px classes (aliases).")
             module.__all__ = []
             sys.modules[alias.__module__] = module
             setattr(parent, alias.__module__.rpartition(".")[2], module)

@@ -95,4 +95,4 @@ class SAGANDiscriminator(BaseDiscriminator):
 
 SAGANBaseGenerator, SAGANBaseDiscriminator = SAGANGenerator, SAGANDiscriminator  # earlier names
 
-__all__ += register_builtin_variant(__name__, "sagan", SAGANGenerator, SAGANDiscriminator, PAPER)
+__all__.extend(register_builtin_variant(__name__, "sagan", SAGANGenerator, SAGANDiscriminator, PAPER))

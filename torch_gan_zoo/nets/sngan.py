@@ -1,7 +1,8 @@
 """SNGAN: spectrally normalised ResNet GAN with hinge loss (Miyato et al., ICLR 2018).
 
 SNGAN's networks: a ResNet generator and a spectrally normalised ResNet discriminator with a linear
-head, at 32, 48, 64 or 128 px (``resolution=``; sizes from :data:`~torch_gan_zoo.nets.backbones.RESNET_GENERATOR_DEFAULTS`).
+head, at 32, 48, 64 or 128 px (``resolution=``; sizes from
+:data:`~torch_gan_zoo.nets.backbones.RESNET_GENERATOR_DEFAULTS`).
 SNGAN trains with the standard train steps; only the architecture (and the hinge loss default) differs
 from the base classes.
 """
@@ -82,4 +83,4 @@ class SNGANDiscriminator(BaseDiscriminator):
 #: Earlier names of the two classes (subclasses written for them keep working).
 SNGANBaseGenerator, SNGANBaseDiscriminator = SNGANGenerator, SNGANDiscriminator
 
-__all__ += register_builtin_variant(__name__, "sngan", SNGANGenerator, SNGANDiscriminator, PAPER)
+__all__.extend(register_builtin_variant(__name__, "sngan", SNGANGenerator, SNGANDiscriminator, PAPER))

@@ -22,13 +22,14 @@ import torch.nn.functional as F
 from torch_gan_zoo.modules import SNLinear
 from torch_gan_zoo.nets.backbones import init_weight_
 from torch_gan_zoo.nets.gan import LossTerm
-from torch_gan_zoo.nets.sngan import SNGANDiscriminator, SNGANGenerator
 from torch_gan_zoo.nets.registry import register_builtin_variant
+from torch_gan_zoo.nets.sngan import SNGANDiscriminator, SNGANGenerator
 from torch_gan_zoo.nets.table import FROM_TABLE
 
 PAPER = "Chen et al., Self-Supervised GANs via Auxiliary Rotation Loss, CVPR 2019"
 
-__all__ = ["SSGANGenerator", "SSGANDiscriminator", "SSGANBaseGenerator", "SSGANBaseDiscriminator", "rotate_quarters", "NUM_ROTATIONS", "PAPER"]
+__all__ = ["SSGANGenerator", "SSGANDiscriminator", "SSGANBaseGenerator", "SSGANBaseDiscriminator", "rotate_quarters",
+           "NUM_ROTATIONS", "PAPER"]
 
 #: Rotation classes: 0, 90, 180 and 270 degrees counter-clockwise.
 NUM_ROTATIONS = 4
@@ -133,4 +134,4 @@ class SSGANDiscriminator(SNGANDiscriminator):
 
 SSGANBaseGenerator, SSGANBaseDiscriminator = SSGANGenerator, SSGANDiscriminator  # earlier names
 
-__all__ += register_builtin_variant(__name__, "ssgan", SSGANGenerator, SSGANDiscriminator, PAPER)
+__all__.extend(register_builtin_variant(__name__, "ssgan", SSGANGenerator, SSGANDiscriminator, PAPER))

@@ -19,8 +19,8 @@ from torch_gan_zoo.nets.backbones import (
     resnet_discriminator_channels,
 )
 from torch_gan_zoo.nets.gan import BaseDiscriminator
-from torch_gan_zoo.nets.sngan import SNGANGenerator
 from torch_gan_zoo.nets.registry import register_builtin_variant
+from torch_gan_zoo.nets.sngan import SNGANGenerator
 from torch_gan_zoo.nets.table import FROM_TABLE, derived_class, table_defaults
 
 PAPER = "Gulrajani et al., Improved Training of Wasserstein GANs, NeurIPS 2017"
@@ -28,7 +28,8 @@ PAPER = "Gulrajani et al., Improved Training of Wasserstein GANs, NeurIPS 2017"
 __all__ = ["WGANGPGenerator", "WGANGPDiscriminator", "WGANGPBaseGenerator", "WGANGPBaseDiscriminator", "PAPER"]
 
 
-WGANGPGenerator = derived_class(SNGANGenerator, "WGANGPGenerator", {"loss_type": "wasserstein"}, module=__name__, doc="""
+WGANGPGenerator = derived_class(SNGANGenerator, "WGANGPGenerator", {"loss_type": "wasserstein"}, module=__name__,
+                                doc="""
     SNGAN's ResNet generator (:class:`~torch_gan_zoo.nets.sngan.SNGANGenerator`, same arguments) trained with the
     Wasserstein loss (default ``loss_type='wasserstein'``): z (N, nz) -> images (N, nc, resolution, resolution).""")
 
@@ -68,4 +69,4 @@ class WGANGPDiscriminator(BaseDiscriminator):
 
 WGANGPBaseGenerator, WGANGPBaseDiscriminator = WGANGPGenerator, WGANGPDiscriminator  # earlier names
 
-__all__ += register_builtin_variant(__name__, "wgan_gp", WGANGPGenerator, WGANGPDiscriminator, PAPER)
+__all__.extend(register_builtin_variant(__name__, "wgan_gp", WGANGPGenerator, WGANGPDiscriminator, PAPER))
