@@ -20,6 +20,10 @@ outside autocast (which applies to the forward passes only). ``errD_cond`` and `
 """
 from __future__ import annotations
 
+from typing import Any
+
+import torch
+
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator, BaseConditionalGenerator
 from torch_gan_zoo.nets.gan import LossTerm, StepLosses
 
@@ -48,16 +52,18 @@ class AuxiliaryDiscriminator(BaseConditionalDiscriminator):
         self.cond_lambda = float(cond_lambda)
         self.aux_loss_on_fakes = bool(aux_loss_on_fakes)
 
-    def compute_aux_loss(self, aux, labels):
+    def compute_aux_loss(self, aux: Any, labels: torch.Tensor) -> torch.Tensor:
         """The auxiliary conditioning loss (float32 scalar) of outputs ``aux`` for classes ``labels`` (N,)."""
         raise NotImplementedError(f"{type(self).__name__} must define compute_aux_loss(aux, labels)")
 
-    def discriminate_with_aux(self, images, labels):
+    def discriminate_with_aux(self, images: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, Any]:
         """``(logits (N, 1), aux)`` for ``images`` (N, C, H, W) of classes ``labels`` (N,) long:
         :meth:`discriminate` with ``return_aux=True``."""
         return self.discriminate(images, labels, return_aux=True)
 
-    def compute_discriminator_losses(self, real_images, real_labels, fake_images, fake_labels, amp_dtype=None):
+    def compute_discriminator_losses(self, real_images: torch.Tensor, real_labels: torch.Tensor,
+                                     fake_images: torch.Tensor, fake_labels: torch.Tensor,
+                                     amp_dtype: torch.dtype | None = None) -> StepLosses:
         """``errD`` and ``errD_cond``: the auxiliary loss on the real images (plus on the generated ones
         with their sampled labels if :attr:`aux_loss_on_fakes`), weighted by ``cond_lambda`` in the loss
         and logged unweighted. Arguments and return as in
@@ -83,7 +89,8 @@ class AuxiliaryLossGenerator(BaseConditionalGenerator):
     Args: as :class:`~torch_gan_zoo.nets.BaseConditionalGenerator`.
     """
 
-    def compute_generator_losses(self, fake_images, fake_labels, netD, amp_dtype=None):
+    def compute_generator_losses(self, fake_images: torch.Tensor, fake_labels: torch.Tensor, netD: Any,
+                                 amp_dtype: torch.dtype | None = None) -> StepLosses:
         """``errG``, plus ``errG_cond`` when ``netD`` is an :class:`AuxiliaryDiscriminator`: its auxiliary
         loss on the generated images and their sampled labels, weighted by ``netD.cond_lambda`` in the
         loss and logged unweighted. Arguments and return as in

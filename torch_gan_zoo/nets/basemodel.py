@@ -4,6 +4,8 @@ Every subclass records the arguments its constructor was called with (see :meth:
 so a checkpoint can rebuild its model without the training script (:meth:`BaseModel.from_checkpoint`)
 and the Trainer can refuse to resume a run whose models differ.
 """
+from __future__ import annotations
+
 import contextlib
 import functools
 import importlib
@@ -11,6 +13,8 @@ import inspect
 import math
 import os
 import weakref
+from collections.abc import Iterator
+from typing import Any
 
 import torch
 import torch.nn as nn
@@ -23,12 +27,12 @@ __all__ = ["BaseModel", "checkpoint_name", "jsonable"]
 CHECKPOINT_FORMAT = 1
 
 
-def checkpoint_name(directory, global_step):
+def checkpoint_name(directory: str, global_step: int) -> str:
     """The file name Mimicry and this library use: ``<basename(directory)>_<step>_steps.pth``."""
     return f"{os.path.basename(os.path.normpath(directory))}_{global_step}_steps.pth"
 
 
-def jsonable(value):
+def jsonable(value: Any) -> Any:
     """Convert ``value`` to plain JSON types (tuples become lists, dtypes and devices strings).
 
     Raises:
@@ -109,13 +113,13 @@ class BaseModel(nn.Module):
             return tensor.device
         return torch.device("cpu")
 
-    def count_params(self):
+    def count_params(self) -> tuple[int, int]:
         """Return ``(total, trainable)`` numbers of parameters (ints)."""
         total = sum(p.numel() for p in self.parameters())
         trainable = sum(p.numel() for p in self.parameters() if p.requires_grad)
         return total, trainable
 
-    def hparams(self):
+    def hparams(self) -> dict[str, Any]:
         """The model's identity as plain JSON values.
 
         Returns:
@@ -139,7 +143,8 @@ class BaseModel(nn.Module):
         return config
 
     # ------------------------------------------------------------------ checkpoints
-    def save_checkpoint(self, directory, global_step, optimizer=None, name=None, extra=None):
+    def save_checkpoint(self, directory: str, global_step: int, optimizer: torch.optim.Optimizer | None = None,
+                        name: str | None = None, extra: dict | None = None) -> str:
         """Save weights (and optionally the optimiser state) at ``global_step``, atomically.
 
         The file is ``directory/<basename(directory)>_<global_step>_steps.pth`` unless ``name`` is
@@ -275,7 +280,7 @@ class BaseModel(nn.Module):
         discriminators rebuild their regularisers and augmentation."""
 
     # ------------------------------------------------------------------ training-step plumbing
-    def set_call_wrapper(self, wrapper):
+    def set_call_wrapper(self, wrapper: nn.Module | None) -> None:
         """Route ``self(...)`` through ``wrapper`` (a DDP or compiled module around ``self``), or stop
         routing with ``None``. Only a weak reference is kept: the caller owns the wrapper."""
         object.__setattr__(self, "_call_wrapper_ref", None if wrapper is None else weakref.ref(wrapper))
@@ -287,7 +292,7 @@ class BaseModel(nn.Module):
         return ref() if ref is not None else None
 
     @contextlib.contextmanager
-    def forward_autocast(self, amp_dtype=None):
+    def forward_autocast(self, amp_dtype: torch.dtype | None = None) -> Iterator[BaseModel]:
         """Context in which every call ``self(...)`` runs its forward pass under autocast in
         ``amp_dtype`` (no-op for ``None``) and is counted in :attr:`forward_calls`. The train steps
         enter it for both networks, so a loss hook cannot forget autocast (the losses it computes from
@@ -302,7 +307,7 @@ class BaseModel(nn.Module):
             object.__setattr__(self, "_forward_calls", previous[1])
 
     @property
-    def forward_calls(self):
+    def forward_calls(self) -> int | None:
         """Calls ``self(...)`` in the innermost :meth:`forward_autocast` context (``None`` outside one)."""
         return self.__dict__.get("_forward_calls")
 
@@ -357,7 +362,7 @@ class BaseModel(nn.Module):
                 p.requires_grad_(flag)
 
     @staticmethod
-    def autocast(device, amp_dtype=None):
+    def autocast(device: Any, amp_dtype: torch.dtype | None = None) -> contextlib.AbstractContextManager:
         """An autocast context for ``device`` in ``amp_dtype`` (e.g. ``torch.bfloat16``), or a no-op
         context when ``amp_dtype`` is ``None``."""
         if amp_dtype is None:
@@ -366,7 +371,7 @@ class BaseModel(nn.Module):
         return torch.autocast(device_type=device_type, dtype=amp_dtype)
 
     @staticmethod
-    def optimize(loss, optimizer, scaler=None):
+    def optimize(loss: torch.Tensor, optimizer: torch.optim.Optimizer, scaler: Any = None) -> None:
         """Backpropagate ``loss`` (a scalar tensor) and take one ``optimizer`` step.
 
         With a ``torch.amp.GradScaler`` the loss is scaled, the step is skipped on inf/NaN

@@ -5,6 +5,8 @@ Training batches carry labels: ``real_batch = (images, labels)`` with labels (N,
 """
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
@@ -19,7 +21,8 @@ def _check_num_classes(cls, num_classes):
         raise ValueError(f"num_classes must be an int >= 1, got {num_classes!r}")
 
 
-def class_labels(c, num_images, num_classes, device, generator=None):
+def class_labels(c: Any, num_images: int, num_classes: int, device: Any,
+                 generator: torch.Generator | None = None) -> torch.Tensor:
     """Turn a class request into labels, long (num_images,).
 
     Args:
@@ -54,18 +57,20 @@ class BaseConditionalGenerator(BaseGenerator):
         _check_num_classes(type(self), num_classes)
         self.num_classes = num_classes
 
-    def generate_images_with_labels(self, num_images, c=None, device=None, truncation=None):
+    def generate_images_with_labels(self, num_images: int, c: Any = None, device: Any = None,
+                                    truncation: float | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """Generate images and their classes: ``(float (N, C, H, W) in [-1, 1], long (N,))``."""
         device = self.device if device is None else device
         labels = class_labels(c, num_images, self.num_classes, device)
         return self(self.sample_latent(num_images, device, truncation=truncation), labels), labels
 
-    def generate_images(self, num_images, c=None, device=None, truncation=None):
+    def generate_images(self, num_images: int, c: Any = None, device: Any = None,
+                        truncation: float | None = None) -> torch.Tensor:
         """Generate ``num_images`` images of class ``c`` (None: random; int: that class; or labels).
         ``truncation``: see :meth:`BaseGenerator.sample_latent`."""
         return self.generate_images_with_labels(num_images, c=c, device=device, truncation=truncation)[0]
 
-    def generate_batch(self, num_images, device=None):
+    def generate_batch(self, num_images: int, device: Any = None) -> tuple[torch.Tensor, torch.Tensor]:
         """A training batch of generated images with uniformly random classes: ``(images, labels)``."""
         return self.generate_images_with_labels(num_images, device=device)
 

@@ -66,7 +66,7 @@ class LossTerm(NamedTuple):
     group: str = "loss"
 
 
-def total_loss(terms):
+def total_loss(terms: dict[str, LossTerm]) -> torch.Tensor:
     """The loss a train step optimises: the sum of ``weight * value`` over ``terms`` ({name: LossTerm}),
     in their order; a scalar tensor."""
     if not terms:
@@ -187,7 +187,7 @@ def _log_terms(log_data, terms):
         log_data.add_metric(name, term.value.detach(), group=term.group)
 
 
-def split_batch(real_batch, device=None):
+def split_batch(real_batch: Any, device: Any = None) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Split a data-loader batch into ``(images, labels)`` and move both to ``device``.
 
     Args:
@@ -242,7 +242,8 @@ class BaseGenerator(BaseModel):
         self.bottom_width = bottom_width
         self.loss_type = resolve_loss_type(loss_type)
 
-    def sample_latent(self, num_images, device=None, generator=None, truncation=None):
+    def sample_latent(self, num_images: int, device: Any = None, generator: torch.Generator | None = None,
+                      truncation: float | None = None) -> torch.Tensor:
         """Draw ``num_images`` noise vectors, float (num_images, nz), from N(0, I).
 
         Args:
@@ -261,7 +262,7 @@ class BaseGenerator(BaseModel):
                 outside = z.abs() > truncation
         return z
 
-    def generate_images(self, num_images, device=None, truncation=None):
+    def generate_images(self, num_images: int, device: Any = None, truncation: float | None = None) -> torch.Tensor:
         """Generate ``num_images`` images, float (num_images, C, H, W) in [-1, 1].
 
         Runs in the model's current mode and with gradients if enabled: wrap it in
@@ -269,16 +270,17 @@ class BaseGenerator(BaseModel):
         """
         return self(self.sample_latent(num_images, device, truncation=truncation))
 
-    def generate_batch(self, num_images, device=None):
+    def generate_batch(self, num_images: int, device: Any = None) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Generate a training batch: ``(images, labels)`` with ``labels=None`` for unconditional models."""
         return self.generate_images(num_images, device=device), None
 
-    def compute_gan_loss(self, output):
+    def compute_gan_loss(self, output: torch.Tensor) -> torch.Tensor:
         """The generator's adversarial loss (scalar) from the discriminator's logits (N,) or (N, 1)
         on generated images."""
         return generator_loss(self.loss_type, output)
 
-    def compute_generator_losses(self, fake_images, fake_labels, netD, amp_dtype=None):
+    def compute_generator_losses(self, fake_images: torch.Tensor, fake_labels: torch.Tensor | None,
+                                 netD: BaseDiscriminator, amp_dtype: torch.dtype | None = None) -> StepLosses:
         """The loss hook of :meth:`train_step`: score the generated batch with ``netD`` and return
         the generator's loss terms. Override it to add terms; call ``netD.discriminate*`` (never
         ``netD.forward``) so DDP wrappers see the forward pass.
@@ -300,13 +302,14 @@ class BaseGenerator(BaseModel):
         output = netD.discriminate(fake_images, fake_labels)
         return StepLosses({"errG": LossTerm(self.compute_gan_loss(output))}, output_fake=output)
 
-    def compute_weight_regularizers(self):
+    def compute_weight_regularizers(self) -> dict[str, torch.Tensor]:
         """Penalties on this generator's weights, ``{name: weighted float32 scalar}``, added to its loss
         and logged in group ``regularizer`` (none here; BigGAN's orthogonal regularisation)."""
         return {}
 
-    def train_step(self, real_batch, netD, optG, log_data, device=None, global_step=None, scaler=None,
-                   amp_dtype=None, **kwargs):
+    def train_step(self, real_batch: Any, netD: BaseDiscriminator, optG: torch.optim.Optimizer, log_data: Any,
+                   device: Any = None, global_step: int | None = None, scaler: Any = None,
+                   amp_dtype: torch.dtype | None = None, **kwargs: Any) -> Any:
         """One generator update.
 
         Generates as many images as ``real_batch`` holds and, with ``netD``'s weights frozen, takes
@@ -369,7 +372,7 @@ class BaseDiscriminator(BaseModel):
         self.regularizers = []
         self.augment = None
 
-    def hparams(self):
+    def hparams(self) -> dict[str, Any]:
         """Constructor arguments plus the configs of any attached regularisers and augmentation
         (see :class:`BaseModel`): they change what a run is, so a resume compares them."""
         config = super().hparams()
@@ -379,7 +382,7 @@ class BaseDiscriminator(BaseModel):
             config["augment"] = self.augment.to_config() if hasattr(self.augment, "to_config") else repr(self.augment)
         return config
 
-    def add_regularizer(self, regularizer):
+    def add_regularizer(self, regularizer: Any) -> Any:
         """Attach ``regularizer`` (see :attr:`regularizers`) and return it.
 
         A regulariser that is an ``nn.Module`` (it has state, e.g. LeCam's moving averages) is also
@@ -399,7 +402,7 @@ class BaseDiscriminator(BaseModel):
         self.regularizers.append(regularizer)
         return regularizer
 
-    def restore_attachments(self, config):
+    def restore_attachments(self, config: dict[str, Any]) -> None:
         """Re-attach the regularisers and augmentation recorded in ``config`` (this network's
         :meth:`hparams`) that are not attached yet, e.g. those a variant's constructor adds itself."""
         attached = [reg.to_config() for reg in self.regularizers]
@@ -412,7 +415,7 @@ class BaseDiscriminator(BaseModel):
                 raise ValueError(f"the augmentation {augment!r} was recorded without a config; attach it yourself")
             self.augment = build_augment(augment)
 
-    def check_images(self, images):
+    def check_images(self, images: torch.Tensor) -> None:
         """Raise ``ValueError`` naming the expected shape if ``images`` don't fit this network.
 
         Networks that know their ``nc`` and ``resolution`` (every registered variant) check
@@ -442,22 +445,24 @@ class BaseDiscriminator(BaseModel):
         images = self.augment(images) if self.augment is not None else images
         return self(images, labels, **forward_kwargs) if self.conditional else self(images, **forward_kwargs)
 
-    def compute_gan_loss(self, output_real, output_fake):
+    def compute_gan_loss(self, output_real: torch.Tensor, output_fake: torch.Tensor) -> torch.Tensor:
         """The discriminator's adversarial loss (scalar) from its logits on real and fake images."""
         return discriminator_loss(self.loss_type, output_real, output_fake)
 
-    def compute_probs(self, output_real, output_fake):
+    def compute_probs(self, output_real: torch.Tensor, output_fake: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean sigmoid of the logits on real and on fake images: ``(D(x), D(G(z)))``.
 
         Returns 0-dim tensors (no host synchronisation); ``float()`` them to print.
         """
         return torch.sigmoid(output_real.detach().float()).mean(), torch.sigmoid(output_fake.detach().float()).mean()
 
-    def compute_regularizers(self, **context):
+    def compute_regularizers(self, **context: Any) -> dict[str, torch.Tensor]:
         """Evaluate :attr:`regularizers` on the step's tensors; returns ``{name: scalar tensor}``."""
         return {reg.name: reg(self, **context) for reg in self.regularizers}
 
-    def compute_discriminator_losses(self, real_images, real_labels, fake_images, fake_labels, amp_dtype=None):
+    def compute_discriminator_losses(self, real_images: torch.Tensor, real_labels: torch.Tensor | None,
+                                     fake_images: torch.Tensor, fake_labels: torch.Tensor | None,
+                                     amp_dtype: torch.dtype | None = None) -> StepLosses:
         """The loss hook of :meth:`train_step`: score the real and generated batches and return the
         discriminator's loss terms. Override it to add terms from the same forward passes; call
         networks through ``self(...)``/``self.discriminate*`` so DDP wrappers see them.
@@ -481,8 +486,9 @@ class BaseDiscriminator(BaseModel):
         errD = self.compute_gan_loss(output_real, output_fake)
         return StepLosses({"errD": LossTerm(errD)}, output_real=output_real, output_fake=output_fake)
 
-    def train_step(self, real_batch, netG, optD, log_data, device=None, global_step=None, scaler=None,
-                   amp_dtype=None, **kwargs):
+    def train_step(self, real_batch: Any, netG: BaseGenerator, optD: torch.optim.Optimizer, log_data: Any,
+                   device: Any = None, global_step: int | None = None, scaler: Any = None,
+                   amp_dtype: torch.dtype | None = None, **kwargs: Any) -> Any:
         """One discriminator update on a real batch and as many generated images.
 
         Generates under ``torch.no_grad()`` (no graph through G), and takes one ``optD`` step on the

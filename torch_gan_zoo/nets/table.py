@@ -101,7 +101,8 @@ def derived_class(cls: type, name: str, defaults: Mapping[str, Any], *, fixed: M
         cls: The class. name: The subclass's name. defaults: ``{argument: new default}``.
         fixed: ``{argument: value}`` always passed (e.g. ``resolution``), no longer accepted.
         module: Its ``__module__`` (default ``cls.__module__``), part of its recorded class path.
-        doc: Its docstring. **attributes: Class attributes to set.
+        doc: Its docstring.
+        attributes: Class attributes to set (keyword arguments).
     """
     fixed = dict(fixed or {})
     signature = inspect.signature(cls.__init__)
