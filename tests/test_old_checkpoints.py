@@ -8,6 +8,7 @@ import torch
 
 from torch_gan_zoo import nets
 from torch_gan_zoo.nets import BaseModel
+from torch_gan_zoo.utils import CheckpointError
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "old_checkpoints")
 STEMS = ["sngan_32", "dcgan_28", "wgan_gp_32", "cgan_pd_32", "biggan_32"]
@@ -43,3 +44,16 @@ def test_old_checkpoint_restores_into_todays_model_of_the_same_name(stem):
     assert netG.restore_checkpoint(os.path.join(FIXTURES, f"{stem}_netG.pth")) == 3
     assert netD.restore_checkpoint(os.path.join(FIXTURES, f"{stem}_netD.pth")) == 3
     assert netD.hparams() == config  # regularisers (WGAN-GP's penalty) included
+
+
+def test_old_checkpoint_restores_into_the_table_driven_class_at_its_resolution():
+    """``SNGANGenerator32`` is ``SNGANGenerator`` at 32 px: its old weights fit the one class; a
+    discriminator's do not (the class check still names both)."""
+    path = os.path.join(FIXTURES, "sngan_32_netG.pth")
+    netG = nets.sngan.SNGANGenerator(nz=16, ngf=8, resolution=32)
+    assert netG.restore_checkpoint(path) == 3
+    expected = load("sngan_32_expected.pt")
+    with torch.no_grad():
+        torch.testing.assert_close(netG.eval()(expected["z"]), expected["fake"], rtol=1e-5, atol=1e-6)
+    with pytest.raises(CheckpointError, match="holds a .*SNGANGenerator32, not a .*SNGANDiscriminator"):
+        nets.sngan.SNGANDiscriminator(ndf=8, resolution=32).restore_checkpoint(path)

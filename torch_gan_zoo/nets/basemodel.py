@@ -55,6 +55,13 @@ def jsonable(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} value {value!r} cannot be stored as JSON")
 
 
+def _network_name(class_path, model):
+    """The class name in ``class_path`` without a suffix of ``model``'s resolution: ``SNGANGenerator32``
+    (a fixed-resolution alias) and ``SNGANGenerator`` at 32 px name the same network."""
+    name, suffix = class_path.rsplit(".", 1)[-1], str(getattr(model, "resolution", ""))
+    return name[:-len(suffix)] if suffix and name.endswith(suffix) else name
+
+
 def _recording_init(init):
     """Wrap a subclass ``__init__`` so the outermost call records its bound arguments."""
     signature = inspect.signature(init)
@@ -214,7 +221,7 @@ class BaseModel(nn.Module):
         ckpt = self.read_checkpoint(ckpt_file)
         saved_class = (ckpt.get("model_config") or {}).get("class")
         own = self.hparams()["class"]
-        if saved_class and saved_class.rsplit(".", 1)[-1] != own.rsplit(".", 1)[-1]:
+        if saved_class and _network_name(saved_class, self) != _network_name(own, self):
             raise CheckpointError(f"{ckpt_file} holds a {saved_class}, not a {own}")
         state = ckpt["model_state_dict"]
         own_state = self.state_dict()
