@@ -1,8 +1,9 @@
 """Write your own GAN by subclassing: a tiny MLP GAN on the built-in `shapes` data.
 
 Only the layers and ``forward`` are new; checkpoints, logging, resume, AMP and the train steps come
-from the base classes. The discriminator overrides ``compute_gan_loss`` to add label smoothing,
-the one place its training differs.
+from the base classes (which ask for no convolutional sizes: no ``ngf`` or ``bottom_width`` here).
+The discriminator overrides ``compute_gan_loss`` to add label smoothing, the one place its training
+differs.
 
     python examples/custom_gan.py --steps 500
 """
@@ -18,9 +19,9 @@ from torch_gan_zoo.nets import BaseDiscriminator, BaseGenerator
 class MLPGenerator(BaseGenerator):
     """z (N, nz) -> images (N, 3, 32, 32) in [-1, 1]."""
 
-    def __init__(self, nz=64, ngf=256, loss_type="ns"):
-        super().__init__(nz=nz, ngf=ngf, bottom_width=32, loss_type=loss_type)
-        self.net = nn.Sequential(nn.Linear(nz, ngf), nn.ReLU(), nn.Linear(ngf, 3 * 32 * 32), nn.Tanh())
+    def __init__(self, nz=64, hidden=256, loss_type="ns"):
+        super().__init__(nz=nz, loss_type=loss_type)
+        self.net = nn.Sequential(nn.Linear(nz, hidden), nn.ReLU(), nn.Linear(hidden, 3 * 32 * 32), nn.Tanh())
 
     def forward(self, z):
         return self.net(z).view(-1, 3, 32, 32)
@@ -29,10 +30,10 @@ class MLPGenerator(BaseGenerator):
 class MLPDiscriminator(BaseDiscriminator):
     """Images (N, 3, 32, 32) -> logits (N, 1), trained with one-sided label smoothing."""
 
-    def __init__(self, ndf=256, loss_type="ns", smoothing=0.1):
-        super().__init__(ndf=ndf, loss_type=loss_type)
+    def __init__(self, hidden=256, loss_type="ns", smoothing=0.1):
+        super().__init__(loss_type=loss_type)
         self.smoothing = smoothing
-        self.net = nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, ndf), nn.LeakyReLU(0.2), nn.Linear(ndf, 1))
+        self.net = nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, 1))
 
     def forward(self, x):
         return self.net(x)

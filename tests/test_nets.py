@@ -1,8 +1,10 @@
 import os
+import sys
 
 import pytest
 import torch
 import torch.nn as nn
+from conftest import adam_pair
 
 from torch_gan_zoo import nets
 from torch_gan_zoo.nets import BaseConditionalDiscriminator, BaseConditionalGenerator, BaseModel
@@ -10,9 +12,6 @@ from torch_gan_zoo.nets.cgan import class_labels
 from torch_gan_zoo.nets.gan import split_batch
 from torch_gan_zoo.training import MetricLog
 from torch_gan_zoo.utils import CheckpointError
-
-from conftest import adam_pair
-
 
 FOUNDATION_MODELS = [("dcgan", 28), ("dcgan", 32), ("dcgan", 48), ("dcgan", 64),
                      ("sngan", 32), ("sngan", 48), ("sngan", 64), ("sngan", 128)]
@@ -290,3 +289,177 @@ def test_class_label_validation():
         TinyCondG(num_classes=0)
     with pytest.raises(ValueError, match="num_classes"):
         TinyCondD(num_classes=0)
+
+
+# ---------------------------------------------------------------- networks from a table
+def test_one_class_per_variant_takes_resolution_and_equals_the_old_per_resolution_class():
+    torch.manual_seed(0)
+    by_class = nets.sngan.SNGANGenerator(ngf=16, resolution=32)
+    torch.manual_seed(0)
+    by_alias = nets.sngan.SNGANGenerator32(ngf=16)
+    assert isinstance(by_alias, nets.sngan.SNGANGenerator) and by_alias.resolution == by_class.resolution == 32
+    assert by_class.bottom_width == 4  # from the table
+    for (k, a), (j, b) in zip(by_class.state_dict().items(), by_alias.state_dict().items()):
+        assert k == j and torch.equal(a, b)
+    sagan = nets.sagan.SAGANGenerator(nz=16, ngf=64, resolution=64)  # attention position from the table
+    assert sagan.backbone.attention_after == 3 and sagan.bottom_width == 4
+    assert nets.sagan.SAGANGenerator(nz=16, ngf=64, attention_after=2, resolution=64).backbone.attention_after == 2
+    with pytest.raises(ValueError, match=r"no table default of \['ngf', 'bottom_width'\] at 40px"):
+        nets.sngan.SNGANGenerator(resolution=40)
+    with pytest.raises(TypeError, match="needs resolution="):
+        nets.sngan.SNGANGenerator(ngf=16)
+
+
+def test_a_table_driven_model_records_the_sizes_it_was_built_with_and_rebuilds_from_its_checkpoint(tmp_path):
+    torch.manual_seed(0)
+    netG = nets.sagan.SAGANGenerator(nz=16, ngf=64, resolution=64)
+    assert netG.hparams() == {
+        "class": "torch_gan_zoo.nets.sagan.SAGANGenerator", "loss_type": "hinge",
+        "kwargs": {"nz": 16, "ngf": 64, "bottom_width": 4, "nc": 3, "loss_type": "hinge", "attention_after": 3,
+                   "resolution": 64}}
+    rebuilt = BaseModel.from_checkpoint(netG.save_checkpoint(str(tmp_path), 1))
+    z = torch.randn(2, 16)
+    assert torch.equal(rebuilt(z), netG.eval()(z))
+
+
+def test_unregistered_subclasses_work_without_the_registration_decorator():
+    class MyDiscriminator(nets.sngan.SNGANDiscriminator):
+        """Not registered: nothing sets a class attribute ``resolution``."""
+
+    assert not hasattr(MyDiscriminator, "resolution")
+    torch.manual_seed(0)
+    netG, netD = nets.sngan.SNGANGenerator(ngf=16, resolution=32), MyDiscriminator(ndf=16, resolution=32)
+    log = netD.train_step(torch.rand(4, 3, 32, 32) * 2 - 1, netG, torch.optim.SGD(netD.parameters(), 0.1), MetricLog())
+    assert log.names() == ["errD", "D(x)", "D(G(z))"]
+    with pytest.raises(ValueError, match=r"expects images of shape \(N, 3, 32, 32\)"):
+        netD.discriminate(torch.zeros(2, 3, 48, 48))
+
+    class Fixed(nets.sngan.SNGANDiscriminator):  # written for earlier releases: resolution as class attribute
+        resolution = 32
+
+        def __init__(self, ndf=16):
+            super().__init__(ndf=ndf)
+
+    assert Fixed().resolution == 32 and Fixed().hparams()["kwargs"] == {"ndf": 16}
+
+
+def test_earlier_module_paths_and_names_still_import():
+    import importlib
+
+    from torch_gan_zoo.nets.dcgan.dcgan_28 import DCGANDiscriminator28
+    from torch_gan_zoo.nets.sngan.sngan_32 import SNGANGenerator32
+
+    assert SNGANGenerator32 is nets.sngan.SNGANGenerator32 and DCGANDiscriminator28 is nets.dcgan.DCGANDiscriminator28
+    for name, resolution in nets.list_models():
+        info = nets.model_info(name, resolution)
+        for role in ("generator", "discriminator"):
+            module, _, cls_name = info[role].rpartition(".")
+            assert module == f"torch_gan_zoo.nets.{name}.{name}_{resolution}"
+            cls = getattr(importlib.import_module(module), cls_name)
+            assert cls in nets.get_model_classes(name, resolution)
+            package = importlib.import_module(f"torch_gan_zoo.nets.{name}")
+            assert getattr(package, cls_name) is cls and cls_name in package.__all__
+    assert nets.sngan.SNGANBaseGenerator is nets.sngan.SNGANGenerator  # the earlier base-class names
+
+
+def test_aliases_keep_the_old_signature_positional_order_and_defaults():
+    import inspect
+
+    params = inspect.signature(nets.biggan.BigGANGenerator32).parameters
+    assert list(params) == ["nz", "ngf", "bottom_width", "num_classes", "shared_dim", "nc", "attention_resolution",
+                            "ortho_reg_weight", "loss_type"]
+    assert [params[k].default for k in ("nz", "ngf", "attention_resolution")] == [80, 384, 16]
+    assert nets.model_info("dcgan", 28)["generator_defaults"] == {"nz": 62, "ngf": 128, "bottom_width": 7, "nc": 1,
+                                                                 "loss_type": "ns"}
+    netD = nets.dcgan.DCGANDiscriminator28(8)  # positional, as before
+    assert netD.ndf == 8 and netD.hparams()["kwargs"] == {"ndf": 8, "nc": 1, "loss_type": "ns"}
+    with pytest.raises(TypeError, match="resolution"):
+        nets.dcgan.DCGANDiscriminator28(8, resolution=32)
+
+
+def test_register_variant_registers_every_row_of_a_users_table(monkeypatch):
+    from torch_gan_zoo.nets import registry
+    from torch_gan_zoo.nets.table import frozen_table
+
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+
+    class TinyG(nets.sngan.SNGANGenerator):
+        resolution_defaults = frozen_table({32: {"ngf": 16, "bottom_width": 4}, 48: {"ngf": 16, "bottom_width": 6}})
+
+    class TinyD(nets.sngan.SNGANDiscriminator):
+        resolution_defaults = frozen_table({32: {"ndf": 16}})
+
+    aliases = nets.register_variant("tinygan", TinyG, TinyD, paper="none")
+    assert sorted(aliases) == ["TinyD32", "TinyG32"] and nets.list_models("tinygan") == [("tinygan", 32)]
+    netG, netD = nets.create_model("tinygan", 32)
+    assert type(netG) is aliases["TinyG32"] and netG.ngf == 16 and netD.ndf == 16
+    assert netG.model_name == "tinygan" and sys.modules[__name__].TinyG32 is aliases["TinyG32"]
+
+
+# ---------------------------------------------------------------- the extension contract, enforced
+def test_base_classes_need_no_convolutional_arguments():
+    class MLP(nets.BaseGenerator):
+        def __init__(self, nz=8):
+            super().__init__(nz=nz)
+            self.fc = nn.Linear(nz, 3 * 4 * 4)
+
+        def forward(self, z):
+            return torch.tanh(self.fc(z)).view(-1, 3, 4, 4)
+
+    netG = MLP()
+    assert netG.loss_type == "ns" and netG.ngf is None and netG.generate_images(2).shape == (2, 3, 4, 4)
+    with pytest.raises(TypeError, match="needs num_classes"):
+        nets.BaseConditionalDiscriminator(ndf=4)
+
+
+@pytest.mark.parametrize("body,match", [
+    ({"__call__": lambda self, x: x}, "overrides __call__: write forward"),
+    ({"compute_generator_losses": lambda self, fake_images, fake_labels, netD, amp_dtype=None: {}},
+     "is a discriminator but defines compute_generator_losses, a generator hook"),
+    ({"compute_discriminator_losses": lambda self, real_images, fake_images: {}},
+     r"cannot be called as the train step calls it: compute_discriminator_losses\(real_images, real_labels"),
+    ({"compute_discriminator_loss": lambda self, *args, **kwargs: {}}, "did you mean compute_discriminator_losses"),
+])
+def test_a_subclass_overriding_the_wrong_method_is_refused_when_it_is_created(body, match):
+    with pytest.raises(TypeError, match=match):
+        type("Wrong", (nets.sngan.SNGANDiscriminator,), dict(body))
+
+
+def test_a_generator_hook_with_the_wrong_name_or_side_is_refused():
+    with pytest.raises(TypeError, match="did you mean compute_generator_losses"):
+        type("Wrong", (nets.BaseGenerator,), {"compute_generator_loss": lambda self, *a: {}})
+    with pytest.raises(TypeError, match="a discriminator hook"):
+        type("Wrong", (nets.BaseGenerator,), {"compute_discriminator_losses": lambda self, *a, **k: {}})
+
+
+def test_a_hook_that_never_mentions_autocast_still_runs_its_forward_passes_under_the_steps_autocast():
+    seen = {}
+
+    class Plain(nets.sngan.SNGANDiscriminator):
+        def compute_discriminator_losses(self, real_images, real_labels, fake_images, fake_labels, amp_dtype=None):
+            output_real, output_fake = self.discriminate(real_images), self.discriminate(fake_images)
+            seen["dtype"], seen["autocast_in_hook"] = output_real.dtype, torch.is_autocast_enabled("cpu")
+            errD = self.compute_gan_loss(output_real, output_fake)
+            return nets.StepLosses({"errD": nets.LossTerm(errD)}, output_real=output_real, output_fake=output_fake)
+
+    torch.manual_seed(0)
+    netG, netD = nets.sngan.SNGANGenerator(ngf=16, resolution=32), Plain(ndf=16, resolution=32)
+    netD.train_step(torch.rand(4, 3, 32, 32) * 2 - 1, netG, torch.optim.SGD(netD.parameters(), 0.1), MetricLog(),
+                    amp_dtype=torch.bfloat16)
+    assert seen == {"dtype": torch.bfloat16, "autocast_in_hook": False}
+    assert netD(torch.zeros(1, 3, 32, 32)).dtype == torch.float32  # outside a step: no autocast
+
+
+def test_a_hook_that_bypasses_self_call_through_forward_is_stopped_at_the_first_step():
+    class Bypass(nets.sngan.SNGANDiscriminator):
+        def discriminate(self, images, labels=None, **kwargs):  # wrong: .forward skips autocast and wrappers
+            return self.forward(images)
+
+    torch.manual_seed(0)
+    netG, netD = nets.sngan.SNGANGenerator(ngf=16, resolution=32), Bypass(ndf=16, resolution=32)
+    images = torch.rand(4, 3, 32, 32) * 2 - 1
+    with pytest.raises(RuntimeError, match="Bypass.compute_discriminator_losses scored images without calling Bypass"):
+        netD.train_step(images, netG, torch.optim.SGD(netD.parameters(), 0.1), MetricLog())
+    with pytest.raises(RuntimeError, match="SNGANGenerator.compute_generator_losses scored images without calling"):
+        netG.train_step(images, netD, torch.optim.SGD(netG.parameters(), 0.1), MetricLog())
+    assert netD.forward_calls is None  # outside a step nothing is counted

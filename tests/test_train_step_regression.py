@@ -159,22 +159,17 @@ def test_generator_step_matches_its_reference_computation(name):
     assert_logged(log, expected, {"ortho": "regularizer"})
 
 
-class ExtraTermDiscriminator(nets.sngan.SNGANBaseDiscriminator):
+class ExtraTermDiscriminator(nets.sngan.SNGANDiscriminator):
     """An SNGAN discriminator with an extra weighted term on its real logits, added through the hook."""
 
-    resolution = 32
-
     def compute_discriminator_losses(self, real_images, real_labels, fake_images, fake_labels, amp_dtype=None):
-        output_real, output_fake, terms = super().compute_discriminator_losses(
-            real_images, real_labels, fake_images, fake_labels, amp_dtype=amp_dtype)
-        terms["drift"] = LossTerm(output_real.float().pow(2).mean(), weight=0.25, group="penalty")
-        return output_real, output_fake, terms
+        losses = super().compute_discriminator_losses(real_images, real_labels, fake_images, fake_labels)
+        losses["drift"] = LossTerm(losses.output_real.float().pow(2).mean(), weight=0.25, group="penalty")
+        return losses
 
 
-class WeightDecayGenerator(nets.sngan.SNGANBaseGenerator):
+class WeightDecayGenerator(nets.sngan.SNGANGenerator):
     """An SNGAN generator with an L2 weight regulariser through ``compute_weight_regularizers``."""
-
-    resolution = 32
 
     def compute_weight_regularizers(self):
         return {"l2": 0.5 * sum(p.pow(2).sum() for p in self.parameters())}
@@ -182,7 +177,8 @@ class WeightDecayGenerator(nets.sngan.SNGANBaseGenerator):
 
 def test_hook_terms_are_summed_with_their_weights_and_logged_unweighted_in_their_groups():
     torch.manual_seed(0)
-    netG, netD = WeightDecayGenerator(nz=16, ngf=16, bottom_width=4), ExtraTermDiscriminator(ndf=16)
+    netG = WeightDecayGenerator(nz=16, ngf=16, resolution=32)  # unregistered subclasses, sized by resolution=
+    netD = ExtraTermDiscriminator(ndf=16, resolution=32)
     refG, refD = copy.deepcopy(netG), copy.deepcopy(netD)
     images, _ = data_batch()
     torch.manual_seed(3)
@@ -247,3 +243,54 @@ def test_hooks_run_the_forward_passes_under_the_steps_autocast_and_the_losses_in
     assert seen["aux_dtype"] == (amp_dtype or torch.float32)  # the head ran under autocast
     assert not seen["autocast_in_loss"]
     assert all(value.dtype == torch.float32 for name in log.names() for value in log.values(name))
+
+
+class LegacyTupleDiscriminator(nets.sngan.SNGANDiscriminator):
+    """A hook written for earlier releases: it returns ``(output_real, output_fake, terms)``."""
+
+    def compute_discriminator_losses(self, real_images, real_labels, fake_images, fake_labels, amp_dtype=None):
+        output_real, output_fake = self.discriminate(real_images), self.discriminate(fake_images)
+        return output_real, output_fake, {"errD": LossTerm(hinge_d(output_real, output_fake))}
+
+
+def test_a_legacy_tuple_from_the_discriminator_hook_still_trains_with_a_deprecation_warning():
+    torch.manual_seed(0)
+    netG, netD = nets.sngan.SNGANGenerator(ngf=16, resolution=32), LegacyTupleDiscriminator(ndf=16, resolution=32)
+    start = [p.detach().clone() for p in netD.parameters()]
+    with pytest.warns(DeprecationWarning, match="return StepLosses"):
+        log = netD.train_step(data_batch(), netG, torch.optim.SGD(netD.parameters(), 0.1), MetricLog())
+    assert any(not torch.equal(p, s) for p, s in zip(netD.parameters(), start))
+    assert log.names() == ["errD", "D(x)", "D(G(z))"]
+
+
+@pytest.mark.parametrize("bad,error,match", [
+    (lambda losses: dict(losses), TypeError, "output_real=..., output_fake=..."),
+    (lambda losses: {**losses, "extra": losses["errD"].value}, TypeError, "'extra' is a Tensor; wrap it as LossTerm"),
+    (lambda losses: losses.output_real, TypeError, "must return StepLosses"),
+    (lambda losses: nets.StepLosses({"errD": LossTerm(losses.output_real.mean(dim=1))},
+                                    output_real=losses.output_real, output_fake=losses.output_fake),
+     ValueError, r"'errD' must be a scalar tensor, got \(8,\)"),
+])
+def test_what_a_discriminator_hook_returns_is_checked_with_an_error_naming_the_problem(bad, error, match):
+    torch.manual_seed(0)
+
+    class Bad(nets.sngan.SNGANDiscriminator):
+        def compute_discriminator_losses(self, *args, **kwargs):
+            return bad(super().compute_discriminator_losses(*args, **kwargs))
+
+    netG, netD = nets.sngan.SNGANGenerator(ngf=16, resolution=32), Bad(ndf=16, resolution=32)
+    with pytest.raises(error, match=match):
+        netD.train_step(data_batch(), netG, torch.optim.SGD(netD.parameters(), 0.1), MetricLog())
+
+
+def test_both_hooks_return_step_losses_with_the_logits_they_came_from():
+    (netG, netD), _ = twins("acgan")
+    images, labels = data_batch()
+    fake, fake_labels = netG.generate_batch(N)
+    d_losses = netD.compute_discriminator_losses(images, labels, fake.detach(), fake_labels)
+    g_losses = netG.compute_generator_losses(fake, fake_labels, netD)
+    for losses, names in ((d_losses, ["errD", "errD_cond"]), (g_losses, ["errG", "errG_cond"])):
+        assert isinstance(losses, nets.StepLosses) and list(losses) == names
+        assert all(isinstance(term, LossTerm) for term in losses.values())
+        assert losses.output_fake.shape == (N, 1)
+    assert d_losses.output_real.shape == (N, 1) and g_losses.output_real is None

@@ -4,13 +4,26 @@
 >>> netG, netD = nets.create_model("sngan", 32)        # Mimicry's SNGAN 32x32 defaults
 >>> nets.list_models("dcgan")
 [('dcgan', 28), ('dcgan', 32), ('dcgan', 48), ('dcgan', 64)]
+>>> netG = nets.sngan.SNGANGenerator(resolution=48)     # one class per variant, sized from its table
 """
-from torch_gan_zoo.nets import dcgan, infomax_gan, lsgan, sagan, sngan, ssgan, wgan_gp
-from torch_gan_zoo.nets import acgan, biggan, cgan_pd, contragan, reacgan
+from torch_gan_zoo.nets import (
+    acgan,
+    biggan,
+    cgan_pd,
+    contragan,
+    dcgan,
+    infomax_gan,
+    lsgan,
+    reacgan,
+    sagan,
+    sngan,
+    ssgan,
+    wgan_gp,
+)
 from torch_gan_zoo.nets.auxiliary import AuxiliaryDiscriminator, AuxiliaryLossGenerator
 from torch_gan_zoo.nets.basemodel import BaseModel
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator, BaseConditionalGenerator
-from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator, LossTerm
+from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator, LossTerm, StepLosses
 from torch_gan_zoo.nets.registry import (
     GANPair,
     create_model,
@@ -19,34 +32,15 @@ from torch_gan_zoo.nets.registry import (
     model_info,
     register_discriminator,
     register_generator,
+    register_variant,
 )
+from torch_gan_zoo.nets.table import FROM_TABLE
 
 __all__ = [
-    "BaseModel",
-    "BaseGenerator",
-    "BaseDiscriminator",
-    "LossTerm",
-    "BaseConditionalGenerator",
-    "BaseConditionalDiscriminator",
-    "GANPair",
-    "create_model",
-    "get_model_classes",
-    "list_models",
-    "model_info",
-    "register_generator",
-    "register_discriminator",
-    "dcgan",
-    "sngan",
-    "wgan_gp",
-    "lsgan",
-    "ssgan",
-    "infomax_gan",
-    "sagan",
-    "AuxiliaryDiscriminator",
-    "AuxiliaryLossGenerator",
-    "cgan_pd",
-    "acgan",
-    "biggan",
-    "contragan",
-    "reacgan",
+    "BaseModel", "BaseGenerator", "BaseDiscriminator", "BaseConditionalGenerator", "BaseConditionalDiscriminator",
+    "AuxiliaryDiscriminator", "AuxiliaryLossGenerator", "LossTerm", "StepLosses", "FROM_TABLE",
+    "GANPair", "create_model", "get_model_classes", "list_models", "model_info",
+    "register_generator", "register_discriminator", "register_variant",
+    "dcgan", "sngan", "wgan_gp", "lsgan", "ssgan", "infomax_gan", "sagan",
+    "cgan_pd", "acgan", "biggan", "contragan", "reacgan",
 ]

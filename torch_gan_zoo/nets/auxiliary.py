@@ -15,11 +15,17 @@ Both only override the loss hooks of the base classes' train steps
 (:meth:`~torch_gan_zoo.nets.BaseDiscriminator.compute_discriminator_losses`,
 :meth:`~torch_gan_zoo.nets.BaseGenerator.compute_generator_losses`): the auxiliary outputs come from
 the same forward pass as the adversarial logits, and the auxiliary losses are computed in float32
-outside autocast. ``errD_cond`` and ``errG_cond`` are loss terms
+outside autocast (which applies to the forward passes only). ``errD_cond`` and ``errG_cond`` are loss terms
 (:class:`~torch_gan_zoo.nets.gan.LossTerm`) of weight ``cond_lambda``, so they are logged unweighted.
 """
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator, BaseConditionalGenerator
-from torch_gan_zoo.nets.gan import LossTerm
+from torch_gan_zoo.nets.gan import LossTerm, StepLosses
 
 __all__ = ["AuxiliaryDiscriminator", "AuxiliaryLossGenerator"]
 
@@ -38,41 +44,41 @@ class AuxiliaryDiscriminator(BaseConditionalDiscriminator):
             classifier-based GANs, ContraGAN, ReACGAN).
     """
 
-    def __init__(self, ndf, num_classes, loss_type, cond_lambda=1.0, aux_loss_on_fakes=False):
+    def __init__(self, ndf: int | None = None, num_classes: int | None = None, loss_type: str = "ns",
+                 cond_lambda: float = 1.0, aux_loss_on_fakes: bool = False):
         super().__init__(ndf=ndf, num_classes=num_classes, loss_type=loss_type)
         if not cond_lambda >= 0:
             raise ValueError(f"cond_lambda must be >= 0, got {cond_lambda}")
         self.cond_lambda = float(cond_lambda)
         self.aux_loss_on_fakes = bool(aux_loss_on_fakes)
 
-    def compute_aux_loss(self, aux, labels):
+    def compute_aux_loss(self, aux: Any, labels: torch.Tensor) -> torch.Tensor:
         """The auxiliary conditioning loss (float32 scalar) of outputs ``aux`` for classes ``labels`` (N,)."""
         raise NotImplementedError(f"{type(self).__name__} must define compute_aux_loss(aux, labels)")
 
-    def discriminate_with_aux(self, images, labels):
-        """``(logits (N, 1), aux)`` for ``images`` (N, C, H, W) of classes ``labels`` (N,) long, after
-        :attr:`augment` (as :meth:`discriminate`)."""
-        if labels is None:
-            raise ValueError(f"{type(self).__name__} is class-conditional: its data batches must be (images, labels)")
-        self.check_images(images)
-        return self(self.augment(images) if self.augment is not None else images, labels, return_aux=True)
+    def discriminate_with_aux(self, images: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, Any]:
+        """``(logits (N, 1), aux)`` for ``images`` (N, C, H, W) of classes ``labels`` (N,) long:
+        :meth:`discriminate` with ``return_aux=True``."""
+        return self.discriminate(images, labels, return_aux=True)
 
-    def compute_discriminator_losses(self, real_images, real_labels, fake_images, fake_labels, amp_dtype=None):
+    def compute_discriminator_losses(self, real_images: torch.Tensor, real_labels: torch.Tensor,
+                                     fake_images: torch.Tensor, fake_labels: torch.Tensor,
+                                     amp_dtype: torch.dtype | None = None) -> StepLosses:
         """``errD`` and ``errD_cond``: the auxiliary loss on the real images (plus on the generated ones
         with their sampled labels if :attr:`aux_loss_on_fakes`), weighted by ``cond_lambda`` in the loss
         and logged unweighted. Arguments and return as in
         :meth:`torch_gan_zoo.nets.BaseDiscriminator.compute_discriminator_losses`."""
-        with self.autocast(real_images.device, amp_dtype):
-            output_real, aux_real = self.discriminate_with_aux(real_images, real_labels)
-            if self.aux_loss_on_fakes:
-                output_fake, aux_fake = self.discriminate_with_aux(fake_images, fake_labels)
-            else:
-                output_fake = self.discriminate(fake_images, fake_labels)
-            errD = self.compute_gan_loss(output_real, output_fake)
+        output_real, aux_real = self.discriminate_with_aux(real_images, real_labels)
+        if self.aux_loss_on_fakes:
+            output_fake, aux_fake = self.discriminate_with_aux(fake_images, fake_labels)
+        else:
+            output_fake = self.discriminate(fake_images, fake_labels)
+        errD = self.compute_gan_loss(output_real, output_fake)
         errD_cond = self.compute_aux_loss(aux_real, real_labels)
         if self.aux_loss_on_fakes:
             errD_cond = errD_cond + self.compute_aux_loss(aux_fake, fake_labels)
-        return output_real, output_fake, {"errD": LossTerm(errD), "errD_cond": LossTerm(errD_cond, self.cond_lambda)}
+        terms = {"errD": LossTerm(errD), "errD_cond": LossTerm(errD_cond, self.cond_lambda)}
+        return StepLosses(terms, output_real=output_real, output_fake=output_fake)
 
 
 class AuxiliaryLossGenerator(BaseConditionalGenerator):
@@ -83,15 +89,15 @@ class AuxiliaryLossGenerator(BaseConditionalGenerator):
     Args: as :class:`~torch_gan_zoo.nets.BaseConditionalGenerator`.
     """
 
-    def compute_generator_losses(self, fake_images, fake_labels, netD, amp_dtype=None):
+    def compute_generator_losses(self, fake_images: torch.Tensor, fake_labels: torch.Tensor, netD: Any,
+                                 amp_dtype: torch.dtype | None = None) -> StepLosses:
         """``errG``, plus ``errG_cond`` when ``netD`` is an :class:`AuxiliaryDiscriminator`: its auxiliary
         loss on the generated images and their sampled labels, weighted by ``netD.cond_lambda`` in the
         loss and logged unweighted. Arguments and return as in
         :meth:`torch_gan_zoo.nets.BaseGenerator.compute_generator_losses`."""
         if not isinstance(netD, AuxiliaryDiscriminator):
             return super().compute_generator_losses(fake_images, fake_labels, netD, amp_dtype=amp_dtype)
-        with self.autocast(fake_images.device, amp_dtype):
-            output, aux = netD.discriminate_with_aux(fake_images, fake_labels)
-            errG = self.compute_gan_loss(output)
-        errG_cond = netD.compute_aux_loss(aux, fake_labels)
-        return {"errG": LossTerm(errG), "errG_cond": LossTerm(errG_cond, netD.cond_lambda)}
+        output, aux = netD.discriminate_with_aux(fake_images, fake_labels)
+        terms = {"errG": LossTerm(self.compute_gan_loss(output)),
+                 "errG_cond": LossTerm(netD.compute_aux_loss(aux, fake_labels), netD.cond_lambda)}
+        return StepLosses(terms, output_fake=output)

@@ -3,13 +3,18 @@
 The ResNet trunks are those of SNGAN (Miyato et al., 2018), used with different heads and losses
 by WGAN-GP, SSGAN, InfoMax-GAN, cGAN-PD and others. Channel tables per resolution live here once.
 """
+from __future__ import annotations
+
 import torch
 import torch.nn as nn
 from torch.nn.utils import parametrize
 
 from torch_gan_zoo.modules import DBlock, DBlockOptimized, GBlock, SelfAttention, maybe_spectral_norm
+from torch_gan_zoo.nets.table import frozen_table
 
 __all__ = [
+    "RESNET_GENERATOR_DEFAULTS",
+    "RESNET_DISCRIMINATOR_DEFAULTS",
     "ResNetGeneratorBackbone",
     "ResNetDiscriminatorBackbone",
     "resnet_generator_channels",
@@ -18,7 +23,20 @@ __all__ = [
 ]
 
 
-def init_weight_(module, gain=1.0):
+#: Per-resolution defaults of the SNGAN ResNet generator (the paper's and Mimicry's layer sizes), shared by
+#: every variant built on it.
+RESNET_GENERATOR_DEFAULTS = frozen_table({
+    32: {"ngf": 256, "bottom_width": 4},
+    48: {"ngf": 512, "bottom_width": 6},
+    64: {"ngf": 1024, "bottom_width": 4},
+    128: {"ngf": 1024, "bottom_width": 4},
+})
+#: Per-resolution defaults of the SNGAN ResNet discriminator.
+RESNET_DISCRIMINATOR_DEFAULTS = frozen_table({32: {"ndf": 128}, 48: {"ndf": 1024}, 64: {"ndf": 1024},
+                                              128: {"ndf": 1024}})
+
+
+def init_weight_(module: nn.Module, gain: float = 1.0) -> None:
     """Xavier-uniform initialise ``module``'s weight in place, the raw weight if it is spectrally
     normalised (the parametrisation then rescales it at every forward pass)."""
     if parametrize.is_parametrized(module, "weight"):
@@ -33,7 +51,7 @@ def _check_attention_position(attention_after, num_blocks):
                          f"{num_blocks - 1} blocks), got {attention_after}")
 
 
-def resnet_generator_channels(resolution, ngf):
+def resnet_generator_channels(resolution: int, ngf: int) -> list[int]:
     """Feature-map widths of the SNGAN ResNet generator, bottom first (one upsampling per step)."""
     tables = {
         32: [ngf, ngf, ngf, ngf],
@@ -46,7 +64,7 @@ def resnet_generator_channels(resolution, ngf):
     return tables[resolution]
 
 
-def resnet_discriminator_channels(resolution, ndf):
+def resnet_discriminator_channels(resolution: int, ndf: int) -> tuple[list[int], list[bool]]:
     """``(widths, downsample flags)`` of the SNGAN ResNet discriminator's blocks, input side first."""
     tables = {
         32: ([ndf, ndf, ndf, ndf], [True, True, False, False]),

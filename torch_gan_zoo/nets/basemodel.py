@@ -4,12 +4,16 @@ Every subclass records the arguments its constructor was called with (see :meth:
 so a checkpoint can rebuild its model without the training script (:meth:`BaseModel.from_checkpoint`)
 and the Trainer can refuse to resume a run whose models differ.
 """
+from __future__ import annotations
+
 import contextlib
 import functools
 import inspect
 import math
 import os
 import weakref
+from collections.abc import Iterator
+from typing import Any
 
 import torch
 import torch.nn as nn
@@ -22,12 +26,12 @@ __all__ = ["BaseModel", "checkpoint_name", "jsonable"]
 CHECKPOINT_FORMAT = 1
 
 
-def checkpoint_name(directory, global_step):
+def checkpoint_name(directory: str, global_step: int) -> str:
     """The file name Mimicry and this library use: ``<basename(directory)>_<step>_steps.pth``."""
     return f"{os.path.basename(os.path.normpath(directory))}_{global_step}_steps.pth"
 
 
-def jsonable(value):
+def jsonable(value: Any) -> Any:
     """Convert ``value`` to plain JSON types (tuples become lists, dtypes and devices strings).
 
     Raises:
@@ -84,6 +88,13 @@ def _trusted_model_class(name, allowed_classes, ckpt_file):
     )
 
 
+def _network_name(class_path, model):
+    """The class name in ``class_path`` without a suffix of ``model``'s resolution: ``SNGANGenerator32``
+    (a fixed-resolution alias) and ``SNGANGenerator`` at 32 px name the same network."""
+    name, suffix = class_path.rsplit(".", 1)[-1], str(getattr(model, "resolution", ""))
+    return name[:-len(suffix)] if suffix and name.endswith(suffix) else name
+
+
 def _recording_init(init):
     """Wrap a subclass ``__init__`` so the outermost call records its bound arguments."""
     signature = inspect.signature(init)
@@ -125,6 +136,9 @@ class BaseModel(nn.Module):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if "__call__" in cls.__dict__:
+            raise TypeError(f"{cls.__name__} overrides __call__: write forward() instead. BaseModel.__call__ is "
+                            "what applies the train step's autocast and the DDP / torch.compile wrapper")
         init = cls.__dict__.get("__init__")
         if init is not None and not getattr(init, "_records_hparams", False):
             cls.__init__ = _recording_init(init)
@@ -139,13 +153,13 @@ class BaseModel(nn.Module):
             return tensor.device
         return torch.device("cpu")
 
-    def count_params(self):
+    def count_params(self) -> tuple[int, int]:
         """Return ``(total, trainable)`` numbers of parameters (ints)."""
         total = sum(p.numel() for p in self.parameters())
         trainable = sum(p.numel() for p in self.parameters() if p.requires_grad)
         return total, trainable
 
-    def hparams(self):
+    def hparams(self) -> dict[str, Any]:
         """The model's identity as plain JSON values.
 
         Returns:
@@ -169,7 +183,8 @@ class BaseModel(nn.Module):
         return config
 
     # ------------------------------------------------------------------ checkpoints
-    def save_checkpoint(self, directory, global_step, optimizer=None, name=None, extra=None):
+    def save_checkpoint(self, directory: str, global_step: int, optimizer: torch.optim.Optimizer | None = None,
+                        name: str | None = None, extra: dict | None = None) -> str:
         """Save weights (and optionally the optimiser state) at ``global_step``, atomically.
 
         The file is ``directory/<basename(directory)>_<global_step>_steps.pth`` unless ``name`` is
@@ -239,7 +254,7 @@ class BaseModel(nn.Module):
         ckpt = self.read_checkpoint(ckpt_file)
         saved_class = (ckpt.get("model_config") or {}).get("class")
         own = self.hparams()["class"]
-        if saved_class and saved_class.rsplit(".", 1)[-1] != own.rsplit(".", 1)[-1]:
+        if saved_class and _network_name(saved_class, self) != _network_name(own, self):
             raise CheckpointError(f"{ckpt_file} holds a {saved_class}, not a {own}")
         state = ckpt["model_state_dict"]
         own_state = self.state_dict()
@@ -319,7 +334,7 @@ class BaseModel(nn.Module):
         discriminators rebuild their regularisers and augmentation."""
 
     # ------------------------------------------------------------------ training-step plumbing
-    def set_call_wrapper(self, wrapper):
+    def set_call_wrapper(self, wrapper: nn.Module | None) -> None:
         """Route ``self(...)`` through ``wrapper`` (a DDP or compiled module around ``self``), or stop
         routing with ``None``. Only a weak reference is kept: the caller owns the wrapper."""
         object.__setattr__(self, "_call_wrapper_ref", None if wrapper is None else weakref.ref(wrapper))
@@ -330,7 +345,36 @@ class BaseModel(nn.Module):
         ref = self.__dict__.get("_call_wrapper_ref")
         return ref() if ref is not None else None
 
+    @contextlib.contextmanager
+    def forward_autocast(self, amp_dtype: torch.dtype | None = None) -> Iterator[BaseModel]:
+        """Context in which every call ``self(...)`` runs its forward pass under autocast in
+        ``amp_dtype`` (no-op for ``None``) and is counted in :attr:`forward_calls`. The train steps
+        enter it for both networks, so a loss hook cannot forget autocast (the losses it computes from
+        the outputs stay outside it), and a step can tell when a hook bypassed ``self(...)``."""
+        previous = self.__dict__.get("_forward_amp_dtype"), self.__dict__.get("_forward_calls")
+        object.__setattr__(self, "_forward_amp_dtype", amp_dtype)
+        object.__setattr__(self, "_forward_calls", 0)
+        try:
+            yield self
+        finally:
+            object.__setattr__(self, "_forward_amp_dtype", previous[0])
+            object.__setattr__(self, "_forward_calls", previous[1])
+
+    @property
+    def forward_calls(self) -> int | None:
+        """Calls ``self(...)`` in the innermost :meth:`forward_autocast` context (``None`` outside one)."""
+        return self.__dict__.get("_forward_calls")
+
     def __call__(self, *args, **kwargs):
+        if self.__dict__.get("_forward_calls") is not None:
+            object.__setattr__(self, "_forward_calls", self.__dict__["_forward_calls"] + 1)
+        amp_dtype = self.__dict__.get("_forward_amp_dtype")
+        if amp_dtype is None:
+            return self._call_through_wrapper(*args, **kwargs)
+        with self.autocast(self.device, amp_dtype):
+            return self._call_through_wrapper(*args, **kwargs)
+
+    def _call_through_wrapper(self, *args, **kwargs):
         wrapper = self.call_wrapper
         if wrapper is None or self.__dict__.get("_inside_wrapper", False):
             return super().__call__(*args, **kwargs)
@@ -372,7 +416,7 @@ class BaseModel(nn.Module):
                 p.requires_grad_(flag)
 
     @staticmethod
-    def autocast(device, amp_dtype=None):
+    def autocast(device: Any, amp_dtype: torch.dtype | None = None) -> contextlib.AbstractContextManager:
         """An autocast context for ``device`` in ``amp_dtype`` (e.g. ``torch.bfloat16``), or a no-op
         context when ``amp_dtype`` is ``None``."""
         if amp_dtype is None:
@@ -381,7 +425,7 @@ class BaseModel(nn.Module):
         return torch.autocast(device_type=device_type, dtype=amp_dtype)
 
     @staticmethod
-    def optimize(loss, optimizer, scaler=None):
+    def optimize(loss: torch.Tensor, optimizer: torch.optim.Optimizer, scaler: Any = None) -> None:
         """Backpropagate ``loss`` (a scalar tensor) and take one ``optimizer`` step.
 
         With a ``torch.amp.GradScaler`` the loss is scaled, the step is skipped on inf/NaN

@@ -3,6 +3,10 @@
 Training batches carry labels: ``real_batch = (images, labels)`` with labels (N,) long in
 ``[0, num_classes)``. Fake images are generated for uniformly drawn classes.
 """
+from __future__ import annotations
+
+from typing import Any
+
 import torch
 
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
@@ -10,7 +14,15 @@ from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
 __all__ = ["BaseConditionalGenerator", "BaseConditionalDiscriminator", "class_labels"]
 
 
-def class_labels(c, num_images, num_classes, device, generator=None):
+def _check_num_classes(cls, num_classes):
+    if num_classes is None:
+        raise TypeError(f"{cls.__name__} is class-conditional: it needs num_classes")
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
+        raise ValueError(f"num_classes must be an int >= 1, got {num_classes!r}")
+
+
+def class_labels(c: Any, num_images: int, num_classes: int, device: Any,
+                 generator: torch.Generator | None = None) -> torch.Tensor:
     """Turn a class request into labels, long (num_images,).
 
     Args:
@@ -36,27 +48,29 @@ class BaseConditionalGenerator(BaseGenerator):
 
     Args:
         nz, ngf, bottom_width, loss_type: As in :class:`BaseGenerator`.
-        num_classes (int): Number of classes.
+        num_classes (int): Number of classes (required).
     """
 
-    def __init__(self, nz, ngf, bottom_width, num_classes, loss_type):
+    def __init__(self, nz: int, ngf: int | None = None, bottom_width: int | None = None,
+                 num_classes: int | None = None, loss_type: str = "ns"):
         super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, loss_type=loss_type)
-        if num_classes < 1:
-            raise ValueError(f"num_classes must be >= 1, got {num_classes}")
+        _check_num_classes(type(self), num_classes)
         self.num_classes = num_classes
 
-    def generate_images_with_labels(self, num_images, c=None, device=None, truncation=None):
+    def generate_images_with_labels(self, num_images: int, c: Any = None, device: Any = None,
+                                    truncation: float | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """Generate images and their classes: ``(float (N, C, H, W) in [-1, 1], long (N,))``."""
         device = self.device if device is None else device
         labels = class_labels(c, num_images, self.num_classes, device)
         return self(self.sample_latent(num_images, device, truncation=truncation), labels), labels
 
-    def generate_images(self, num_images, c=None, device=None, truncation=None):
+    def generate_images(self, num_images: int, c: Any = None, device: Any = None,
+                        truncation: float | None = None) -> torch.Tensor:
         """Generate ``num_images`` images of class ``c`` (None: random; int: that class; or labels).
         ``truncation``: see :meth:`BaseGenerator.sample_latent`."""
         return self.generate_images_with_labels(num_images, c=c, device=device, truncation=truncation)[0]
 
-    def generate_batch(self, num_images, device=None):
+    def generate_batch(self, num_images: int, device: Any = None) -> tuple[torch.Tensor, torch.Tensor]:
         """A training batch of generated images with uniformly random classes: ``(images, labels)``."""
         return self.generate_images_with_labels(num_images, device=device)
 
@@ -66,20 +80,12 @@ class BaseConditionalDiscriminator(BaseDiscriminator):
 
     Args:
         ndf, loss_type: As in :class:`BaseDiscriminator`.
-        num_classes (int): Number of classes.
+        num_classes (int): Number of classes (required).
     """
 
-    def __init__(self, ndf, num_classes, loss_type):
-        super().__init__(ndf=ndf, loss_type=loss_type)
-        if num_classes < 1:
-            raise ValueError(f"num_classes must be >= 1, got {num_classes}")
-        self.num_classes = num_classes
+    conditional = True
 
-    def discriminate(self, images, labels=None):
-        """Logits (N, 1) for ``images`` of classes ``labels`` (N,) long."""
-        if labels is None:
-            raise ValueError(
-                f"{type(self).__name__} is class-conditional: its data batches must be (images, labels)"
-            )
-        self.check_images(images)
-        return self(self.augment(images) if self.augment is not None else images, labels)
+    def __init__(self, ndf: int | None = None, num_classes: int | None = None, loss_type: str = "ns"):
+        super().__init__(ndf=ndf, loss_type=loss_type)
+        _check_num_classes(type(self), num_classes)
+        self.num_classes = num_classes

@@ -8,13 +8,26 @@ from ``loss``:
 
 * :meth:`BaseDiscriminator.compute_discriminator_losses` and
   :meth:`BaseGenerator.compute_generator_losses`: the forward passes of a step and its named loss
-  terms (:class:`LossTerm`: an auxiliary classifier's, a rotation or an InfoNCE term);
+  terms (:class:`LossTerm`: an auxiliary classifier's, a rotation or an InfoNCE term). Both return
+  :class:`StepLosses`: ``{name: LossTerm}`` with the discriminator logits the terms came from;
 * :meth:`BaseDiscriminator.compute_gan_loss` and :meth:`BaseGenerator.compute_gan_loss`: only the
   adversarial loss (label smoothing, another loss function);
 * :meth:`BaseDiscriminator.compute_regularizers` and :meth:`BaseGenerator.compute_weight_regularizers`:
   terms logged in group ``regularizer`` (attached regularisers, BigGAN's orthogonal regularisation).
+
+What a subclass must respect is enforced, not only documented: every forward pass goes through
+``self(...)``, which applies the step's autocast (:meth:`~torch_gan_zoo.nets.BaseModel.forward_autocast`)
+and any DDP / compile wrapper, and ``__call__`` cannot be overridden; a hook defined on the wrong
+network, with a signature the step cannot call, or under a near-miss name (``compute_generator_loss``)
+is refused when the class is created; a hook that scores images without calling the network (through
+``.forward``) and what a hook returns are checked at every step.
 """
-from typing import NamedTuple
+from __future__ import annotations
+
+import difflib
+import inspect
+import warnings
+from typing import Any, NamedTuple
 
 import torch
 import torch.nn as nn
@@ -23,7 +36,7 @@ from torch_gan_zoo.losses import build_regularizer, discriminator_loss, generato
 from torch_gan_zoo.modules.diffaugment import build_augment
 from torch_gan_zoo.nets.basemodel import BaseModel
 
-__all__ = ["BaseGenerator", "BaseDiscriminator", "LossTerm", "split_batch", "total_loss"]
+__all__ = ["BaseGenerator", "BaseDiscriminator", "LossTerm", "StepLosses", "split_batch", "total_loss"]
 
 
 class LossTerm(NamedTuple):
@@ -53,7 +66,7 @@ class LossTerm(NamedTuple):
     group: str = "loss"
 
 
-def total_loss(terms):
+def total_loss(terms: dict[str, LossTerm]) -> torch.Tensor:
     """The loss a train step optimises: the sum of ``weight * value`` over ``terms`` ({name: LossTerm}),
     in their order; a scalar tensor."""
     if not terms:
@@ -63,6 +76,97 @@ def total_loss(terms):
         weighted = term.value if term.weight == 1 else term.weight * term.value
         loss = weighted if loss is None else loss + weighted
     return loss
+
+
+class StepLosses(dict):
+    """What both loss hooks return: the step's named loss terms, ``{name: LossTerm}`` (a dict, in the
+    order they are summed and logged), and the discriminator's adversarial logits they came from.
+
+    Args:
+        terms: ``{name: LossTerm}`` or pairs.
+        output_real: D's logits (N, 1) on the real images: set by the discriminator hook (the
+            regularisers and ``D(x)`` use them); ``None`` in the generator's.
+        output_fake: D's logits (N, 1) on the generated images (both hooks).
+    """
+
+    def __init__(self, terms: Any = (), *, output_real: torch.Tensor | None = None,
+                 output_fake: torch.Tensor | None = None):
+        super().__init__(terms)
+        self.output_real = output_real
+        self.output_fake = output_fake
+
+
+def _check_called(scorer, model, hook):
+    """Raise if ``scorer`` (the network that scores images in ``model.<hook>``) was never called as
+    ``scorer(...)`` during the hook: its forward ran without autocast and without its wrapper."""
+    if scorer.forward_calls == 0:
+        raise RuntimeError(f"{type(model).__name__}.{hook} scored images without calling {type(scorer).__name__}"
+                           "(...) (e.g. through .forward()), so the step's autocast and any DDP / compile wrapper "
+                           "were skipped: call self.discriminate(...) / netD.discriminate(...) or self(...)")
+
+
+def _checked_losses(model, hook, result, discriminator):
+    """``result`` of ``model.<hook>`` as :class:`StepLosses`, or a ``TypeError``/``ValueError`` naming what is wrong.
+    The ``(output_real, output_fake, terms)`` tuple of earlier releases is converted with a DeprecationWarning."""
+    where = f"{type(model).__name__}.{hook}"
+    if discriminator and isinstance(result, tuple) and len(result) == 3 and isinstance(result[2], dict):
+        warnings.warn(f"{where} returned (output_real, output_fake, terms); return "
+                      "StepLosses(terms, output_real=..., output_fake=...) instead", DeprecationWarning, stacklevel=3)
+        result = StepLosses(result[2], output_real=result[0], output_fake=result[1])
+    if not isinstance(result, dict):
+        raise TypeError(f"{where} must return StepLosses({{name: LossTerm}}, ...), got {type(result).__name__}")
+    if not isinstance(result, StepLosses):
+        result = StepLosses(result)
+    for name, term in result.items():
+        if not isinstance(term, LossTerm):
+            raise TypeError(f"{where}: loss term {name!r} is a {type(term).__name__}; wrap it as LossTerm(value, "
+                            "weight=1.0, group='loss')")
+        if not (torch.is_tensor(term.value) and term.value.dim() == 0):
+            shape = tuple(term.value.shape) if torch.is_tensor(term.value) else type(term.value).__name__
+            raise ValueError(f"{where}: loss term {name!r} must be a scalar tensor, got {shape}")
+    if discriminator and (result.output_real is None or result.output_fake is None):
+        raise TypeError(f"{where} must return StepLosses(terms, output_real=..., output_fake=...): the regularisers "
+                        "and D(x), D(G(z)) need the logits")
+    return result
+
+
+#: The hooks the train steps call, with the arguments they pass: a subclass's override must accept them.
+_HOOK_CALLS = {
+    "generator": {
+        "compute_generator_losses": (("fake_images", "fake_labels", "netD"), {"amp_dtype": None}),
+        "compute_gan_loss": (("output",), {}),
+        "compute_weight_regularizers": ((), {}),
+    },
+    "discriminator": {
+        "compute_discriminator_losses": (("real_images", "real_labels", "fake_images", "fake_labels"),
+                                         {"amp_dtype": None}),
+        "compute_gan_loss": (("output_real", "output_fake"), {}),
+        "compute_regularizers": ((), {"real_images": None, "output_real": None}),
+    },
+}
+
+
+def _check_subclass(cls, role):
+    """Refuse, when ``cls`` is created, overrides that the train step would silently not use or misuse."""
+    other = "discriminator" if role == "generator" else "generator"
+    hooks, defined = _HOOK_CALLS[role], {n for n, v in vars(cls).items() if callable(v)}
+    for name in sorted(defined):
+        if name in _HOOK_CALLS[other] and name not in hooks:
+            raise TypeError(f"{cls.__name__} is a {role} but defines {name}, a {other} hook; a {role}'s hooks are "
+                            f"{sorted(hooks)}")
+        if name in hooks:
+            args, kwargs = hooks[name]
+            try:
+                inspect.signature(vars(cls)[name]).bind(None, *args, **kwargs)
+            except TypeError:
+                call = ", ".join([*args, *(f"{k}=..." for k in kwargs)])
+                raise TypeError(f"{cls.__name__}.{name}{inspect.signature(vars(cls)[name])} cannot be called as the "
+                                f"train step calls it: {name}({call})") from None
+        elif not any(hasattr(base, name) for base in cls.__mro__[1:]):
+            close = difflib.get_close_matches(name, list(hooks), n=1, cutoff=0.9)
+            if close:
+                raise TypeError(f"{cls.__name__} defines {name}, which the train step never calls: did you mean "
+                                f"{close[0]}?")
 
 
 def _with_regularizer_terms(terms, regularizer_values):
@@ -83,7 +187,7 @@ def _log_terms(log_data, terms):
         log_data.add_metric(name, term.value.detach(), group=term.group)
 
 
-def split_batch(real_batch, device=None):
+def split_batch(real_batch: Any, device: Any = None) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Split a data-loader batch into ``(images, labels)`` and move both to ``device``.
 
     Args:
@@ -119,21 +223,27 @@ class BaseGenerator(BaseModel):
 
     Args:
         nz (int): Dimension of the noise vector.
-        ngf (int): Width of the generator (feature maps of its first block).
-        bottom_width (int): Spatial size of the first feature map.
-        loss_type (str): Adversarial loss, one of :data:`torch_gan_zoo.losses.LOSS_TYPES`.
+        ngf (int, optional): Width of a convolutional generator (feature maps of its first block);
+            kept as ``self.ngf``. Other architectures leave it out.
+        bottom_width (int, optional): Spatial size of a convolutional generator's first feature map.
+        loss_type (str): Adversarial loss, one of :data:`torch_gan_zoo.losses.LOSS_TYPES` (default ``'ns'``).
 
     ``forward(z)`` returns float images (N, C, H, W) in [-1, 1].
     """
 
-    def __init__(self, nz, ngf, bottom_width, loss_type):
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _check_subclass(cls, "generator")
+
+    def __init__(self, nz: int, ngf: int | None = None, bottom_width: int | None = None, loss_type: str = "ns"):
         super().__init__()
         self.nz = nz
         self.ngf = ngf
         self.bottom_width = bottom_width
         self.loss_type = resolve_loss_type(loss_type)
 
-    def sample_latent(self, num_images, device=None, generator=None, truncation=None):
+    def sample_latent(self, num_images: int, device: Any = None, generator: torch.Generator | None = None,
+                      truncation: float | None = None) -> torch.Tensor:
         """Draw ``num_images`` noise vectors, float (num_images, nz), from N(0, I).
 
         Args:
@@ -152,7 +262,7 @@ class BaseGenerator(BaseModel):
                 outside = z.abs() > truncation
         return z
 
-    def generate_images(self, num_images, device=None, truncation=None):
+    def generate_images(self, num_images: int, device: Any = None, truncation: float | None = None) -> torch.Tensor:
         """Generate ``num_images`` images, float (num_images, C, H, W) in [-1, 1].
 
         Runs in the model's current mode and with gradients if enabled: wrap it in
@@ -160,44 +270,46 @@ class BaseGenerator(BaseModel):
         """
         return self(self.sample_latent(num_images, device, truncation=truncation))
 
-    def generate_batch(self, num_images, device=None):
+    def generate_batch(self, num_images: int, device: Any = None) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Generate a training batch: ``(images, labels)`` with ``labels=None`` for unconditional models."""
         return self.generate_images(num_images, device=device), None
 
-    def compute_gan_loss(self, output):
+    def compute_gan_loss(self, output: torch.Tensor) -> torch.Tensor:
         """The generator's adversarial loss (scalar) from the discriminator's logits (N,) or (N, 1)
         on generated images."""
         return generator_loss(self.loss_type, output)
 
-    def compute_generator_losses(self, fake_images, fake_labels, netD, amp_dtype=None):
+    def compute_generator_losses(self, fake_images: torch.Tensor, fake_labels: torch.Tensor | None,
+                                 netD: BaseDiscriminator, amp_dtype: torch.dtype | None = None) -> StepLosses:
         """The loss hook of :meth:`train_step`: score the generated batch with ``netD`` and return
         the generator's loss terms. Override it to add terms; call ``netD.discriminate*`` (never
         ``netD.forward``) so DDP wrappers see the forward pass.
 
-        Runs with ``netD``'s weights frozen and gradients enabled; the forward passes go under
-        ``self.autocast(device, amp_dtype)``, losses are computed in float32.
+        Runs with ``netD``'s weights frozen and gradients enabled. Every forward pass (``netD(...)``,
+        ``netD.discriminate(...)``) runs under the step's autocast by itself; the hook body, where the
+        losses are computed (in float32), is outside it.
 
         Args:
             fake_images: float (N, C, H, W) in [-1, 1], generated with a graph to this network.
             fake_labels: long (N,) their classes, or ``None`` for unconditional models.
             netD (BaseDiscriminator): The opposing discriminator.
-            amp_dtype (torch.dtype, optional): Autocast dtype of the step.
+            amp_dtype (torch.dtype, optional): Autocast dtype of the step (already applied).
 
         Returns:
-            dict: ``{name: LossTerm}``; here ``{'errG': compute_gan_loss(D(G(z)))}``.
+            StepLosses: ``{name: LossTerm}``, here ``{'errG': compute_gan_loss(D(G(z)))}``, with
+            ``output_fake`` the logits D(G(z)).
         """
-        with self.autocast(fake_images.device, amp_dtype):
-            output = netD.discriminate(fake_images, fake_labels)
-            errG = self.compute_gan_loss(output)
-        return {"errG": LossTerm(errG)}
+        output = netD.discriminate(fake_images, fake_labels)
+        return StepLosses({"errG": LossTerm(self.compute_gan_loss(output))}, output_fake=output)
 
-    def compute_weight_regularizers(self):
+    def compute_weight_regularizers(self) -> dict[str, torch.Tensor]:
         """Penalties on this generator's weights, ``{name: weighted float32 scalar}``, added to its loss
         and logged in group ``regularizer`` (none here; BigGAN's orthogonal regularisation)."""
         return {}
 
-    def train_step(self, real_batch, netD, optG, log_data, device=None, global_step=None, scaler=None,
-                   amp_dtype=None, **kwargs):
+    def train_step(self, real_batch: Any, netD: BaseDiscriminator, optG: torch.optim.Optimizer, log_data: Any,
+                   device: Any = None, global_step: int | None = None, scaler: Any = None,
+                   amp_dtype: torch.dtype | None = None, **kwargs: Any) -> Any:
         """One generator update.
 
         Generates as many images as ``real_batch`` holds and, with ``netD``'s weights frozen, takes
@@ -220,10 +332,11 @@ class BaseGenerator(BaseModel):
         """
         images, _ = split_batch(real_batch)
         optG.zero_grad(set_to_none=True)
-        with netD.frozen():
-            with self.autocast(device or self.device, amp_dtype):
-                fake_images, fake_labels = self.generate_batch(images.shape[0], device=device)
-            terms = self.compute_generator_losses(fake_images, fake_labels, netD, amp_dtype=amp_dtype)
+        with netD.frozen(), self.forward_autocast(amp_dtype), netD.forward_autocast(amp_dtype):
+            fake_images, fake_labels = self.generate_batch(images.shape[0], device=device)
+            terms = _checked_losses(self, "compute_generator_losses", self.compute_generator_losses(
+                fake_images, fake_labels, netD, amp_dtype=amp_dtype), discriminator=False)
+            _check_called(netD, self, "compute_generator_losses")
             terms = _with_regularizer_terms(terms, self.compute_weight_regularizers())
             self.optimize(total_loss(terms), optG, scaler)
         _log_terms(log_data, terms)
@@ -234,8 +347,9 @@ class BaseDiscriminator(BaseModel):
     """Base of unconditional discriminators: maps images (N, C, H, W) in [-1, 1] to logits (N, 1).
 
     Args:
-        ndf (int): Width of the discriminator.
-        loss_type (str): Adversarial loss, one of :data:`torch_gan_zoo.losses.LOSS_TYPES`.
+        ndf (int, optional): Width of the discriminator (kept as ``self.ndf``; an architecture without
+            one leaves it out).
+        loss_type (str): Adversarial loss, one of :data:`torch_gan_zoo.losses.LOSS_TYPES` (default ``'ns'``).
 
     Attributes:
         augment (callable or None): Differentiable augmentation applied to every image batch that
@@ -247,14 +361,18 @@ class BaseDiscriminator(BaseModel):
             :meth:`add_regularizer`, which also makes stateful ones (LeCam's anchors) submodules.
     """
 
-    def __init__(self, ndf, loss_type):
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _check_subclass(cls, "discriminator")
+
+    def __init__(self, ndf: int | None = None, loss_type: str = "ns"):
         super().__init__()
         self.ndf = ndf
         self.loss_type = resolve_loss_type(loss_type)
         self.regularizers = []
         self.augment = None
 
-    def hparams(self):
+    def hparams(self) -> dict[str, Any]:
         """Constructor arguments plus the configs of any attached regularisers and augmentation
         (see :class:`BaseModel`): they change what a run is, so a resume compares them."""
         config = super().hparams()
@@ -264,7 +382,7 @@ class BaseDiscriminator(BaseModel):
             config["augment"] = self.augment.to_config() if hasattr(self.augment, "to_config") else repr(self.augment)
         return config
 
-    def add_regularizer(self, regularizer):
+    def add_regularizer(self, regularizer: Any) -> Any:
         """Attach ``regularizer`` (see :attr:`regularizers`) and return it.
 
         A regulariser that is an ``nn.Module`` (it has state, e.g. LeCam's moving averages) is also
@@ -284,7 +402,7 @@ class BaseDiscriminator(BaseModel):
         self.regularizers.append(regularizer)
         return regularizer
 
-    def restore_attachments(self, config):
+    def restore_attachments(self, config: dict[str, Any]) -> None:
         """Re-attach the regularisers and augmentation recorded in ``config`` (this network's
         :meth:`hparams`) that are not attached yet, e.g. those a variant's constructor adds itself."""
         attached = [reg.to_config() for reg in self.regularizers]
@@ -297,7 +415,7 @@ class BaseDiscriminator(BaseModel):
                 raise ValueError(f"the augmentation {augment!r} was recorded without a config; attach it yourself")
             self.augment = build_augment(augment)
 
-    def check_images(self, images):
+    def check_images(self, images: torch.Tensor) -> None:
         """Raise ``ValueError`` naming the expected shape if ``images`` don't fit this network.
 
         Networks that know their ``nc`` and ``resolution`` (every registered variant) check
@@ -308,56 +426,69 @@ class BaseDiscriminator(BaseModel):
             expected = f"(N, {nc}, {res}, {res})" if nc is not None and res is not None else "(N, C, H, W)"
             raise ValueError(f"{type(self).__name__} expects images of shape {expected}, got {tuple(images.shape)}")
 
-    def discriminate(self, images, labels=None):
-        """Logits (N, 1) for ``images`` (N, C, H, W); unconditional models ignore ``labels``.
+    #: Whether ``forward`` takes the labels: ``forward(x, y, **kw)`` (conditional) or ``forward(x, **kw)``.
+    conditional = False
 
-        Applies :attr:`augment` (e.g. DiffAugment) first when one is set: train steps score real
-        and generated images through here, so both see the same differentiable augmentation.
+    def discriminate(self, images: torch.Tensor, labels: torch.Tensor | None = None, **forward_kwargs: Any):
+        """Logits (N, 1) for ``images`` (N, C, H, W) of classes ``labels`` (N,) long; unconditional
+        models ignore ``labels``. Keyword arguments go to ``forward`` (``return_aux=True``, ...), whose
+        result is returned.
+
+        The way train steps score images: checks the input shape, applies :attr:`augment` (e.g.
+        DiffAugment) when one is set, so real and generated images see the same differentiable
+        augmentation, and calls ``self(...)``, so autocast and wrappers apply. An override must keep
+        calling ``super().discriminate`` (the step checks that ``self(...)`` was called).
         """
+        if self.conditional and labels is None:
+            raise ValueError(f"{type(self).__name__} is class-conditional: its data batches must be (images, labels)")
         self.check_images(images)
-        return self(self.augment(images) if self.augment is not None else images)
+        images = self.augment(images) if self.augment is not None else images
+        return self(images, labels, **forward_kwargs) if self.conditional else self(images, **forward_kwargs)
 
-    def compute_gan_loss(self, output_real, output_fake):
+    def compute_gan_loss(self, output_real: torch.Tensor, output_fake: torch.Tensor) -> torch.Tensor:
         """The discriminator's adversarial loss (scalar) from its logits on real and fake images."""
         return discriminator_loss(self.loss_type, output_real, output_fake)
 
-    def compute_probs(self, output_real, output_fake):
+    def compute_probs(self, output_real: torch.Tensor, output_fake: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean sigmoid of the logits on real and on fake images: ``(D(x), D(G(z)))``.
 
         Returns 0-dim tensors (no host synchronisation); ``float()`` them to print.
         """
         return torch.sigmoid(output_real.detach().float()).mean(), torch.sigmoid(output_fake.detach().float()).mean()
 
-    def compute_regularizers(self, **context):
+    def compute_regularizers(self, **context: Any) -> dict[str, torch.Tensor]:
         """Evaluate :attr:`regularizers` on the step's tensors; returns ``{name: scalar tensor}``."""
         return {reg.name: reg(self, **context) for reg in self.regularizers}
 
-    def compute_discriminator_losses(self, real_images, real_labels, fake_images, fake_labels, amp_dtype=None):
+    def compute_discriminator_losses(self, real_images: torch.Tensor, real_labels: torch.Tensor | None,
+                                     fake_images: torch.Tensor, fake_labels: torch.Tensor | None,
+                                     amp_dtype: torch.dtype | None = None) -> StepLosses:
         """The loss hook of :meth:`train_step`: score the real and generated batches and return the
         discriminator's loss terms. Override it to add terms from the same forward passes; call
         networks through ``self(...)``/``self.discriminate*`` so DDP wrappers see them.
 
-        Forward passes go under ``self.autocast(real_images.device, amp_dtype)``; losses are computed
-        in float32. Attached regularisers are not this hook's business (:meth:`compute_regularizers`).
+        Every forward pass runs under the step's autocast by itself; the hook body, where the losses
+        are computed (in float32), is outside it. Attached regularisers are not this hook's business
+        (:meth:`compute_regularizers`).
 
         Args:
             real_images: float (N, C, H, W) in [-1, 1]; real_labels: long (N,) or ``None``.
             fake_images: float (N, C, H, W) in [-1, 1], generated without a graph; fake_labels: long (N,) or ``None``.
-            amp_dtype (torch.dtype, optional): Autocast dtype of the step.
+            amp_dtype (torch.dtype, optional): Autocast dtype of the step (already applied).
 
         Returns:
-            tuple: ``(output_real, output_fake, terms)``: the adversarial logits (N, 1) on the real and
-            generated images (for the regularisers and ``D(x)``/``D(G(z))``), and ``{name: LossTerm}``,
-            here ``{'errD': compute_gan_loss(output_real, output_fake)}``.
+            StepLosses: ``{name: LossTerm}``, here ``{'errD': compute_gan_loss(output_real, output_fake)}``,
+            with ``output_real`` and ``output_fake`` the adversarial logits (N, 1) on the real and generated
+            images (for the regularisers and ``D(x)``/``D(G(z))``).
         """
-        with self.autocast(real_images.device, amp_dtype):
-            output_real = self.discriminate(real_images, real_labels)
-            output_fake = self.discriminate(fake_images, fake_labels)
-            errD = self.compute_gan_loss(output_real, output_fake)
-        return output_real, output_fake, {"errD": LossTerm(errD)}
+        output_real = self.discriminate(real_images, real_labels)
+        output_fake = self.discriminate(fake_images, fake_labels)
+        errD = self.compute_gan_loss(output_real, output_fake)
+        return StepLosses({"errD": LossTerm(errD)}, output_real=output_real, output_fake=output_fake)
 
-    def train_step(self, real_batch, netG, optD, log_data, device=None, global_step=None, scaler=None,
-                   amp_dtype=None, **kwargs):
+    def train_step(self, real_batch: Any, netG: BaseGenerator, optD: torch.optim.Optimizer, log_data: Any,
+                   device: Any = None, global_step: int | None = None, scaler: Any = None,
+                   amp_dtype: torch.dtype | None = None, **kwargs: Any) -> Any:
         """One discriminator update on a real batch and as many generated images.
 
         Generates under ``torch.no_grad()`` (no graph through G), and takes one ``optD`` step on the
@@ -380,15 +511,18 @@ class BaseDiscriminator(BaseModel):
         device = device or self.device
         real_images, real_labels = split_batch(real_batch, device)
         optD.zero_grad(set_to_none=True)
-        with torch.no_grad(), self.autocast(device, amp_dtype):
-            fake_images, fake_labels = netG.generate_batch(real_images.shape[0], device=device)
-        output_real, output_fake, terms = self.compute_discriminator_losses(
-            real_images, real_labels, fake_images, fake_labels, amp_dtype=amp_dtype)
-        terms = _with_regularizer_terms(terms, self.compute_regularizers(
-            real_images=real_images, real_labels=real_labels, fake_images=fake_images, fake_labels=fake_labels,
-            output_real=output_real, output_fake=output_fake, global_step=global_step, scaler=scaler,
-            amp_dtype=amp_dtype,
-        ))
+        with self.forward_autocast(amp_dtype), netG.forward_autocast(amp_dtype):
+            with torch.no_grad():
+                fake_images, fake_labels = netG.generate_batch(real_images.shape[0], device=device)
+            losses = _checked_losses(self, "compute_discriminator_losses", self.compute_discriminator_losses(
+                real_images, real_labels, fake_images, fake_labels, amp_dtype=amp_dtype), discriminator=True)
+            _check_called(self, self, "compute_discriminator_losses")
+            output_real, output_fake = losses.output_real, losses.output_fake
+            terms = _with_regularizer_terms(losses, self.compute_regularizers(
+                real_images=real_images, real_labels=real_labels, fake_images=fake_images, fake_labels=fake_labels,
+                output_real=output_real, output_fake=output_fake, global_step=global_step, scaler=scaler,
+                amp_dtype=amp_dtype,
+            ))
         self.optimize(total_loss(terms), optD, scaler)
         D_x, D_Gz = self.compute_probs(output_real, output_fake)
         _log_terms(log_data, terms)

@@ -1,18 +1,31 @@
 """The model registry: every GAN variant registers its generator and discriminator per resolution.
 
+A variant registers its two table-driven classes once (:func:`register_variant`), which registers the
+fixed-resolution aliases of every row of their tables; a single class can still be registered at one
+resolution with :func:`register_generator` / :func:`register_discriminator`.
+
 >>> from torch_gan_zoo import nets
 >>> netG, netD = nets.create_model("sngan", 32, ngf=64, ndf=64)
 >>> ("sngan", 32) in nets.list_models()
 True
 """
+from __future__ import annotations
+
 import fnmatch
 import inspect
+import sys
+import types
 from collections import namedtuple
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from torch_gan_zoo.nets.table import resolution_alias
 
 __all__ = [
     "GANPair",
     "register_generator",
     "register_discriminator",
+    "register_variant",
     "create_model",
     "list_models",
     "get_model_classes",
@@ -25,7 +38,7 @@ GANPair = namedtuple("GANPair", ["netG", "netD"])
 _REGISTRY = {}
 
 
-def _entry(name, resolution):
+def _entry(name: str, resolution: int) -> dict:
     return _REGISTRY.setdefault((name, int(resolution)), {"paper": None})
 
 
@@ -44,21 +57,82 @@ def _register(role, name, resolution, paper):
     return decorator
 
 
-def register_generator(name, resolution, paper=None):
-    """Class decorator registering a generator as model ``name`` at ``resolution`` pixels."""
+def register_generator(name: str, resolution: int, paper: str | None = None) -> Callable[[type], type]:
+    """Class decorator registering a generator as model ``name`` at ``resolution`` pixels (and setting
+    its class attributes ``resolution`` and ``model_name``)."""
     return _register("generator", name, resolution, paper)
 
 
-def register_discriminator(name, resolution, paper=None):
-    """Class decorator registering a discriminator as model ``name`` at ``resolution`` pixels."""
+def register_discriminator(name: str, resolution: int, paper: str | None = None) -> Callable[[type], type]:
+    """Class decorator registering a discriminator as model ``name`` at ``resolution`` pixels (and setting
+    its class attributes ``resolution`` and ``model_name``)."""
     return _register("discriminator", name, resolution, paper)
+
+
+def register_variant(name: str, generator: type, discriminator: type, *, paper: str | None = None,
+                     resolutions: Iterable[int] | None = None,
+                     module: str | Callable[[int], str] | None = None) -> dict[str, type]:
+    """Register a table-driven generator and discriminator (classes taking ``resolution=``, see
+    :mod:`torch_gan_zoo.nets.table`) as model ``name`` at every resolution of their tables.
+
+    For each resolution ``r`` the fixed-resolution aliases ``<Generator>r`` and ``<Discriminator>r``
+    (:func:`~torch_gan_zoo.nets.table.resolution_alias`) are registered, so ``create_model(name, r)``
+    builds them and a checkpoint records their class path. Each alias is also set as an attribute of
+    its module when that module is loaded (so checkpoints can find it).
+
+    Args:
+        name: Model name for :func:`create_model`.
+        generator, discriminator: The classes; ``generator.model_name`` etc. are set to ``name`` if unset.
+        paper: Reference shown by :func:`model_info`.
+        resolutions: Which rows to register (default: the resolutions both tables have).
+        module: The aliases' module name (default: each class's own module), or a function of the
+            resolution giving it.
+
+    Returns:
+        ``{alias name: alias class}``.
+    """
+    if resolutions is None:
+        resolutions = set(generator.resolution_defaults) & set(discriminator.resolution_defaults)
+    aliases = {}
+    for resolution in sorted(int(r) for r in resolutions):
+        for role, cls in (("generator", generator), ("discriminator", discriminator)):
+            if "model_name" not in cls.__dict__:
+                cls.model_name = name
+            where = module(resolution) if callable(module) else (module or cls.__module__)
+            alias = _register(role, name, resolution, paper)(resolution_alias(cls, resolution, module=where))
+            if where in sys.modules:
+                setattr(sys.modules[where], alias.__name__, alias)
+            aliases[alias.__name__] = alias
+    return aliases
+
+
+def register_builtin_variant(package: str, name: str, generator: type, discriminator: type,
+                             paper: str | None = None) -> list[str]:
+    """:func:`register_variant` for a variant module of this library: the aliases keep the class paths
+    of earlier releases (``<package>.<name>_<resolution>.<Class><resolution>``, importable modules
+    without files) and become attributes of ``package``, which is also importable under its earlier
+    name ``<package>.base``. Returns the aliases' names, for ``__all__``."""
+    parent = sys.modules[package]
+    aliases = register_variant(name, generator, discriminator, paper=paper, module=lambda r: f"{package}.{name}_{r}")
+    for alias_name, alias in aliases.items():
+        module = sys.modules.get(alias.__module__)
+        if module is None:  # created once, registered so that import and importlib.import_module find it
+            module = types.ModuleType(alias.__module__, f"Earlier home of the {alias.resolution}px classes (aliases).")
+            module.__all__ = []
+            sys.modules[alias.__module__] = module
+            setattr(parent, alias.__module__.rpartition(".")[2], module)
+        setattr(module, alias_name, alias)
+        module.__all__.append(alias_name)
+        setattr(parent, alias_name, alias)
+    sys.modules.setdefault(f"{package}.base", parent)
+    return list(aliases)
 
 
 def _complete():
     return {key: e for key, e in _REGISTRY.items() if "generator" in e and "discriminator" in e}
 
 
-def list_models(pattern="*"):
+def list_models(pattern: str = "*") -> list[tuple[str, int]]:
     """Registered ``(name, resolution)`` pairs whose name matches the glob ``pattern``, sorted."""
     return sorted(key for key in _complete() if fnmatch.fnmatch(key[0], pattern))
 
@@ -73,7 +147,7 @@ def _parse_name(name, resolution):
     return name, int(resolution)
 
 
-def get_model_classes(name, resolution=None):
+def get_model_classes(name: str, resolution: int | None = None) -> tuple[type, type]:
     """``(GeneratorClass, DiscriminatorClass)`` of model ``name`` (``'sngan'`` or ``'sngan_32'``).
 
     Raises:
@@ -91,7 +165,7 @@ def get_model_classes(name, resolution=None):
     return entry["generator"], entry["discriminator"]
 
 
-def model_info(name, resolution=None):
+def model_info(name: str, resolution: int | None = None) -> dict[str, Any]:
     """A dict describing a registered model: name, resolution, classes, paper and defaults."""
     name, resolution = _parse_name(name, resolution)
     G, D = get_model_classes(name, resolution)
@@ -126,7 +200,8 @@ def _defaults(cls):
     return {n: p.default for n, p in params.items() if p.default is not inspect.Parameter.empty}
 
 
-def create_model(name, resolution=None, g_kwargs=None, d_kwargs=None, pretrained=None, **kwargs):
+def create_model(name: str, resolution: int | None = None, g_kwargs: dict | None = None,
+                 d_kwargs: dict | None = None, pretrained: bool | str | None = None, **kwargs: Any) -> GANPair:
     """Build the generator and discriminator of a registered model.
 
     Args:

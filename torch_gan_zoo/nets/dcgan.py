@@ -1,0 +1,183 @@
+"""DCGAN: convolutional GANs with batch-norm generators and the non-saturating loss
+(Radford et al., ICLR 2016), at the layer sizes the literature uses per resolution.
+
+One generator and one discriminator class (``resolution=``), with the DCGAN weight initialisation:
+
+* 28 px (MNIST, Fashion-MNIST): the InfoGAN paper's MNIST networks (Chen et al., 2016), grayscale.
+  Generator: FC 8 ngf, FC 7x7xngf, deconv ngf/2, deconv nc. Discriminator: conv ndf/2, conv ndf,
+  FC 8 ndf, FC 1 (LeakyReLU 0.1).
+* 32 and 48 px (CIFAR-10, STL-10): the "standard CNN" of Miyato et al. (2018, Table 3).
+  Generator: dense -> bw x bw x ngf, three deconv-BN-ReLU (ngf/2, ngf/4, ngf/8), conv3x3 -> tanh.
+  Discriminator: conv3x3 ndf/8, conv4x4/2 ndf/8, conv3x3 ndf/4, conv4x4/2 ndf/4, conv3x3 ndf/2,
+  conv4x4/2 ndf/2, conv3x3 ndf (LeakyReLU 0.1), dense -> 1.
+* 64 px (CelebA, LSUN): Radford et al. (2016). Generator: project to 4x4xngf, four deconv-BN-ReLU,
+  deconv -> tanh. Discriminator: four conv4x4/2 with LeakyReLU 0.2 (ndf/8 .. ndf), conv4x4 -> 1.
+
+The discriminators have no batch norm, so a sample's logit never depends on the rest of its batch:
+that keeps them compatible with gradient penalties, R1 and DistributedDataParallel.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+
+from torch_gan_zoo.modules import DownConvBlock, UpConvBlock
+from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
+from torch_gan_zoo.nets.registry import register_builtin_variant
+from torch_gan_zoo.nets.table import FROM_TABLE, frozen_table, table_defaults
+
+PAPER = "Radford et al., Unsupervised Representation Learning with Deep Convolutional GANs, ICLR 2016"
+
+__all__ = ["DCGANGenerator", "DCGANDiscriminator", "DCGANBaseGenerator", "DCGANBaseDiscriminator",
+           "init_dcgan_weights", "PAPER"]
+
+
+def init_dcgan_weights(module: nn.Module) -> None:
+    """DCGAN initialisation: conv/linear weights ~ N(0, 0.02), batch-norm scales ~ N(1, 0.02), biases 0."""
+    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+        nn.init.normal_(module.weight, 0.0, 0.02)
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+    elif isinstance(module, (nn.BatchNorm2d, nn.BatchNorm1d)):
+        nn.init.normal_(module.weight, 1.0, 0.02)
+        nn.init.zeros_(module.bias)
+
+
+class DCGANBaseGenerator(BaseGenerator):
+    """A DCGAN-style generator whose ``forward(z)`` is ``self.main(z)``: z (N, nz) -> images (N, nc, H, W)
+    in [-1, 1]. Subclasses build ``self.main``; :class:`DCGANGenerator` does it from its table."""
+
+    def __init__(self, nz: int, ngf: int | None = None, bottom_width: int | None = None, nc: int = 3,
+                 loss_type: str = "ns"):
+        super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, loss_type=loss_type)
+        self.nc = nc
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """Images (N, nc, H, W) in [-1, 1] from noise ``z`` (N, nz)."""
+        return self.main(z)
+
+
+class DCGANBaseDiscriminator(BaseDiscriminator):
+    """A DCGAN-style discriminator whose ``forward(x)`` is ``self.main(x)``: images (N, nc, H, W) -> logits (N, 1)."""
+
+    def __init__(self, ndf: int | None = None, nc: int = 3, loss_type: str = "ns"):
+        super().__init__(ndf=ndf, loss_type=loss_type)
+        self.nc = nc
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits (N, 1) of images ``x`` (N, nc, H, W)."""
+        return self.main(x)
+
+
+def _infogan_generator(nz, ngf, bw, nc):
+    hidden = 8 * ngf
+    return nn.Sequential(
+        nn.Linear(nz, hidden), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True),
+        nn.Linear(hidden, bw * bw * ngf), nn.BatchNorm1d(bw * bw * ngf), nn.ReLU(inplace=True),
+        nn.Unflatten(1, (ngf, bw, bw)), UpConvBlock(ngf, ngf // 2),
+        nn.ConvTranspose2d(ngf // 2, nc, 4, 2, 1), nn.Tanh(),
+    )
+
+
+def _standard_cnn_generator(nz, ngf, bw, nc):
+    return nn.Sequential(
+        nn.Linear(nz, bw * bw * ngf), nn.Unflatten(1, (ngf, bw, bw)), nn.BatchNorm2d(ngf), nn.ReLU(inplace=True),
+        UpConvBlock(ngf, ngf // 2), UpConvBlock(ngf // 2, ngf // 4), UpConvBlock(ngf // 4, ngf // 8),
+        nn.Conv2d(ngf // 8, nc, 3, 1, 1), nn.Tanh(),
+    )
+
+
+def _radford_generator(nz, ngf, bw, nc):
+    return nn.Sequential(
+        nn.Linear(nz, bw * bw * ngf), nn.Unflatten(1, (ngf, bw, bw)), nn.BatchNorm2d(ngf), nn.ReLU(inplace=True),
+        UpConvBlock(ngf, ngf // 2), UpConvBlock(ngf // 2, ngf // 4), UpConvBlock(ngf // 4, ngf // 8),
+        nn.ConvTranspose2d(ngf // 8, nc, 4, 2, 1), nn.Tanh(),
+    )
+
+
+def _infogan_discriminator(ndf, nc, resolution):
+    return nn.Sequential(
+        DownConvBlock(nc, ndf // 2), DownConvBlock(ndf // 2, ndf), nn.Flatten(),
+        nn.Linear(7 * 7 * ndf, 8 * ndf), nn.LeakyReLU(0.1, inplace=True), nn.Linear(8 * ndf, 1),
+    )
+
+
+def _standard_cnn_discriminator(ndf, nc, resolution):
+    c = [ndf // 8, ndf // 4, ndf // 2]
+    bottom = resolution // 8
+    return nn.Sequential(
+        DownConvBlock(nc, c[0], 3, 1), DownConvBlock(c[0], c[0]), DownConvBlock(c[0], c[1], 3, 1),
+        DownConvBlock(c[1], c[1]), DownConvBlock(c[1], c[2], 3, 1), DownConvBlock(c[2], c[2]),
+        DownConvBlock(c[2], ndf, 3, 1), nn.Flatten(), nn.Linear(bottom * bottom * ndf, 1),
+    )
+
+
+def _radford_discriminator(ndf, nc, resolution):
+    return nn.Sequential(
+        DownConvBlock(nc, ndf // 8, negative_slope=0.2), DownConvBlock(ndf // 8, ndf // 4, negative_slope=0.2),
+        DownConvBlock(ndf // 4, ndf // 2, negative_slope=0.2), DownConvBlock(ndf // 2, ndf, negative_slope=0.2),
+        nn.Conv2d(ndf, 1, 4, 1, 0), nn.Flatten(),
+    )
+
+
+#: The layer stacks per resolution: ``(generator(nz, ngf, bottom_width, nc), discriminator(ndf, nc, resolution))``.
+STACKS = {
+    28: (_infogan_generator, _infogan_discriminator),
+    32: (_standard_cnn_generator, _standard_cnn_discriminator),
+    48: (_standard_cnn_generator, _standard_cnn_discriminator),
+    64: (_radford_generator, _radford_discriminator),
+}
+
+
+def _stack(cls, resolution, role):
+    if resolution not in STACKS:
+        raise ValueError(f"{cls.__name__} has layers for {sorted(STACKS)} px, not {resolution}")
+    return STACKS[resolution][role]
+
+
+class DCGANGenerator(DCGANBaseGenerator):
+    """DCGAN generator: z (N, nz) -> images (N, nc, resolution, resolution) in [-1, 1].
+
+    Args:
+        nz: Noise dimension. ngf: Width of the first (smallest) feature map. bottom_width: Its size.
+        nc: Image channels. loss_type: Adversarial loss (default ``'ns'``).
+        resolution: 28, 32, 48 or 64 (see the module docstring); ``FROM_TABLE`` arguments take that row of
+            :attr:`resolution_defaults` (28 px is grayscale).
+    """
+
+    resolution_defaults = frozen_table({
+        28: {"nz": 62, "ngf": 128, "bottom_width": 7, "nc": 1},
+        32: {"nz": 128, "ngf": 512, "bottom_width": 4, "nc": 3},
+        48: {"nz": 128, "ngf": 512, "bottom_width": 6, "nc": 3},
+        64: {"nz": 100, "ngf": 512, "bottom_width": 4, "nc": 3},
+    })
+
+    def __init__(self, nz: int = FROM_TABLE, ngf: int = FROM_TABLE, bottom_width: int = FROM_TABLE,
+                 nc: int = FROM_TABLE, loss_type: str = "ns", *, resolution: int | None = None):
+        resolution, sizes = table_defaults(self, resolution, nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc)
+        super().__init__(loss_type=loss_type, **sizes)
+        self.resolution = resolution
+        self.main = _stack(type(self), resolution, 0)(self.nz, self.ngf, self.bottom_width, self.nc)
+        self.apply(init_dcgan_weights)
+
+
+class DCGANDiscriminator(DCGANBaseDiscriminator):
+    """DCGAN discriminator: images (N, nc, resolution, resolution) -> logits (N, 1).
+
+    Args:
+        ndf: Width of the last (smallest) feature map. nc: Image channels. loss_type: Adversarial loss.
+        resolution: 28, 32, 48 or 64 (see :class:`DCGANGenerator`).
+    """
+
+    resolution_defaults = frozen_table({28: {"ndf": 128, "nc": 1}, 32: {"ndf": 512, "nc": 3},
+                                        48: {"ndf": 512, "nc": 3}, 64: {"ndf": 512, "nc": 3}})
+
+    def __init__(self, ndf: int = FROM_TABLE, nc: int = FROM_TABLE, loss_type: str = "ns", *,
+                 resolution: int | None = None):
+        resolution, sizes = table_defaults(self, resolution, ndf=ndf, nc=nc)
+        super().__init__(loss_type=loss_type, **sizes)
+        self.resolution = resolution
+        self.main = _stack(type(self), resolution, 1)(self.ndf, self.nc, resolution)
+        self.apply(init_dcgan_weights)
+
+__all__.extend(register_builtin_variant(__name__, "dcgan", DCGANGenerator, DCGANDiscriminator, PAPER))
