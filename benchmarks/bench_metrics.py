@@ -77,7 +77,7 @@ def weights_files(args, tmp):
     """(the weights for us, the same with an fc layer for pytorch-fid and torch-fidelity, which require it)."""
     if args.random:
         sys.path.insert(0, os.path.join(REPO, "tests"))
-        from metrics_helpers import random_inception_file
+        from helpers.metrics import random_inception_file
 
         path = random_inception_file(tmp)
         return path, path
@@ -248,7 +248,7 @@ print(score.num_fake, time.time() - t, resource.getrusage(resource.RUSAGE_SELF).
 def memory(args):
     with tempfile.TemporaryDirectory() as tmp:
         sys.path.insert(0, os.path.join(REPO, "tests"))
-        from metrics_helpers import tiny_torchscript_file
+        from helpers.metrics import tiny_torchscript_file
 
         networks = {"real": ("real Inception", args.weights),
                     "standin": ("stand-in network (full pipeline otherwise)", tiny_torchscript_file(tmp))}

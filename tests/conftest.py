@@ -25,7 +25,7 @@ def fresh_home(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def tiny(tmp_path_factory):
     """A tiny TorchScript pool3 extractor file (fast stand-in for the real Inception)."""
-    from metrics_helpers import tiny_torchscript_file
+    from helpers.metrics import tiny_torchscript_file
 
     return tiny_torchscript_file(str(tmp_path_factory.mktemp("tiny")))
 
@@ -33,7 +33,7 @@ def tiny(tmp_path_factory):
 @pytest.fixture(scope="session")
 def inception(tmp_path_factory):
     """A randomly initialised Inception weight file in pytorch-fid's format (with the logits layer)."""
-    from metrics_helpers import random_inception_file
+    from helpers.metrics import random_inception_file
 
     return random_inception_file(str(tmp_path_factory.mktemp("weights")))
 
@@ -55,18 +55,6 @@ def tiny_pair():
 def shapes_small():
     """64 shapes images at 32 px."""
     return ShapesDataset(num_images=64, resolution=32, seed=0)
-
-
-def adam_pair(netG, netD, lr=2e-4, betas=(0.0, 0.9)):
-    """Adam optimisers for both networks."""
-    return (torch.optim.Adam(netG.parameters(), lr, betas=betas), torch.optim.Adam(netD.parameters(), lr, betas=betas))
-
-
-def state_equal(a, b):
-    """Whether two state dicts hold bit-identical tensors under the same keys."""
-    if a.keys() != b.keys():
-        return False
-    return all(torch.equal(a[k], b[k]) if torch.is_tensor(a[k]) else a[k] == b[k] for k in a)
 
 
 os.environ.setdefault("TQDM_DISABLE", "0")

@@ -15,7 +15,7 @@ from torch_gan_zoo.modules.diffaugment import (
 )
 from torch_gan_zoo.training import MetricLog
 
-from conftest import adam_pair
+from helpers.training import adam_pair
 
 
 def images(n=6, size=16, seed=0):

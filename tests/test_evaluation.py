@@ -9,7 +9,7 @@ from torch_gan_zoo import metrics, nets
 from torch_gan_zoo.training import Evaluator
 from torch_gan_zoo.training.distributed import DistributedContext
 
-from metrics_helpers import random_inception_file, smooth_images, tiny_torchscript_file
+from helpers.metrics import random_inception_file, smooth_images, tiny_torchscript_file
 from test_distributed import run_worker
 from test_trainer import make_trainer
 

@@ -14,7 +14,7 @@ import scipy.linalg
 import torch
 import torchvision
 
-from metrics_helpers import random_inception_file, smooth_images
+from helpers.metrics import random_inception_file, smooth_images
 from torch_gan_zoo.metrics import (
     FIDStatistics,
     StreamingMoments,

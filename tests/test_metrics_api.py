@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from metrics_helpers import smooth_images
+from helpers.metrics import smooth_images
 from torch_gan_zoo.metrics import (
     OPTIONS,
     Score,

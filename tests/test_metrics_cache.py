@@ -8,7 +8,7 @@ import pytest
 import torch
 import torchvision
 
-from metrics_helpers import smooth_images
+from helpers.metrics import smooth_images
 from torch_gan_zoo.metrics import api, compute_fid, compute_kid, compute_metrics
 from torch_gan_zoo.metrics.fid import FIDStatistics
 from torch_gan_zoo.metrics.stats_cache import StatsCache, make_cache_key

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import torch
 
-from metrics_helpers import random_inception_file, random_inception_state_dict, smooth_images, tiny_torchscript_file
+from helpers.metrics import random_inception_file, random_inception_state_dict, smooth_images, tiny_torchscript_file
 from torch_gan_zoo import hub
 from torch_gan_zoo.metrics import FIDInceptionV3, TorchScriptPool3, compute_fid, compute_is, compute_metrics
 from torch_gan_zoo.metrics import weights as weights_mod

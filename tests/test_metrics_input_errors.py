@@ -10,7 +10,7 @@ from torch_gan_zoo.metrics import compute_fid
 from torch_gan_zoo.metrics.inputs import make_source
 from torch_gan_zoo.metrics.preprocess import to_inception_input
 
-from metrics_helpers import smooth_images
+from helpers.metrics import smooth_images
 
 
 def _png(path, size, seed=0, mode="RGB"):

@@ -11,7 +11,7 @@ import pytest
 import torch
 import torchvision
 
-from metrics_helpers import (
+from helpers.metrics import (
     LabelledImages,
     ToyConditionalGenerator,
     ToyGenerator,

@@ -4,7 +4,7 @@ import sys
 import pytest
 import torch
 import torch.nn as nn
-from conftest import adam_pair
+from helpers.training import adam_pair
 
 from torch_gan_zoo import nets
 from torch_gan_zoo.nets import BaseConditionalDiscriminator, BaseConditionalGenerator, BaseModel

@@ -22,7 +22,7 @@ from torch_gan_zoo.training.recipe import attach_techniques, build_config, build
 from torch_gan_zoo.datasets import ShapesDataset
 from torch_gan_zoo.utils import seed_everything
 
-from conftest import adam_pair, state_equal
+from helpers.training import adam_pair, state_equal
 
 
 class LinearD(nn.Module):

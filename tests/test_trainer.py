@@ -16,7 +16,7 @@ from torch_gan_zoo.datasets import ShapesDataset
 from torch_gan_zoo.training import HyperparameterMismatchError, NonFiniteLossError, Trainer
 from torch_gan_zoo.utils import CheckpointError, seed_everything
 
-from conftest import adam_pair, state_equal
+from helpers.training import adam_pair, state_equal
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -25,7 +25,7 @@ from torch_gan_zoo.training.hparams import (
 )
 from torch_gan_zoo.utils import CheckpointError
 
-from conftest import adam_pair
+from helpers.training import adam_pair
 
 
 # ---------------------------------------------------------------------- metrics

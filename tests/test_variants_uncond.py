@@ -19,7 +19,7 @@ from torch_gan_zoo.nets.ssgan.base import rotate_quarters
 from torch_gan_zoo.training import MetricLog
 from torch_gan_zoo.training.recipe import build_config, run_config
 
-from conftest import adam_pair
+from helpers.training import adam_pair
 
 VARIANTS = ("wgan_gp", "lsgan", "ssgan", "infomax_gan", "sagan")
 RESOLUTIONS = (32, 48, 64, 128)

@@ -6,7 +6,7 @@ import os
 
 import pytest
 import torch
-from conftest import adam_pair, state_equal
+from helpers.training import adam_pair, state_equal
 
 from torch_gan_zoo import zoo
 from torch_gan_zoo.metrics import compute_fid
