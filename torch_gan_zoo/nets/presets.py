@@ -10,9 +10,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = [
-    "ADAM_DCGAN", "ADAM_SNGAN", "ADAM_STUDIOGAN", "PRESETS", "get_preset", "list_presets", "apply_overrides",
-    "register_preset",
+__all__ = [  # provided by __getattr__ below
+    "ADAM_DCGAN", "ADAM_SNGAN", "ADAM_STUDIOGAN", "PRESETS", "get_preset", "list_presets",  # noqa: F822
+    "apply_overrides", "register_preset",  # noqa: F822
 ]
 
 _ADAM = {
@@ -29,5 +29,5 @@ def __getattr__(name: str) -> Any:
     if name in _FORWARDED:
         return getattr(importlib.import_module("torch_gan_zoo.config.presets"), name)
     if name == "apply_overrides":
-        return getattr(importlib.import_module("torch_gan_zoo.training.recipe"), "apply_overrides")
+        return importlib.import_module("torch_gan_zoo.training.recipe").apply_overrides
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -32,12 +32,12 @@ class SpectralNorm(object):
     @property
     def u(self):
         """Left singular vector estimate, float (1, n_dim)."""
-        return getattr(self, "sn_u")
+        return self.sn_u
 
     @property
     def sigma(self):
         """Largest singular value estimate, float (1,)."""
-        return getattr(self, "sn_sigma")
+        return self.sn_sigma
 
     def _power_iteration(self, W, u, num_iters, eps=1e-12):
         with torch.no_grad():
