@@ -58,7 +58,7 @@ def main():
     for precision in ("fp32", reduced):
         t0 = time.perf_counter()
         score = compute_fid(train, test, precision=precision, inception_weights=args.weights, device=args.device,
-                            batch_size=args.batch_size, cache=False)
+                            batch_size=args.batch_size, cache=False, progress=True)
         seconds = time.perf_counter() - t0
         report["results"][precision] = {"fid": float(score), "seconds": seconds,
                                         "images_per_s": 2 * args.num / seconds, "precision": score.precision}
