@@ -4,9 +4,16 @@ import copy
 
 import pytest
 import torch
+from metrics_helpers import smooth_images
 
-from metrics_helpers import random_inception_state_dict, smooth_images
-from torch_gan_zoo.metrics import FIDInceptionV3, api, compute_fid, compute_metrics, compute_statistics, extract_features
+from torch_gan_zoo.metrics import (
+    api,
+    compute_fid,
+    compute_metrics,
+    compute_statistics,
+    extract_features,
+    load_inception_file,
+)
 from torch_gan_zoo.metrics.stats_cache import StatsCache, make_cache_key
 from torch_gan_zoo.metrics.weights import PRECISIONS, get_inception, resolve_precision
 
@@ -22,8 +29,8 @@ def _rel(a, b):
     return ((a - b).norm() / b.norm()).item()
 
 
-def test_folded_network_computes_the_same_features():
-    net = FIDInceptionV3.from_state_dict(random_inception_state_dict(seed=3))
+def test_folded_network_computes_the_same_features(inception):
+    net = load_inception_file(inception)  # random weights with calibrated (non-trivial) batch-norm statistics
     bn = net.Mixed_6b.branch7x7_2.bn
     assert bn.running_mean.abs().max() > 1e-3 and (bn.running_var - 1).abs().max() > 1e-3  # folding is not trivial
     folded = copy.deepcopy(net).fold_batchnorm()
@@ -59,7 +66,7 @@ def test_bf16_gives_finite_close_numbers_and_records_its_precision(inception, im
     assert get_inception(inception, "cpu", precision="bf16") is handle
     assert get_inception(inception, "cpu") is not handle
 
-    scores = compute_metrics(real, fake, metrics=("fid", "is", "kid"), subsets=2, subset_size=3,
+    scores = compute_metrics(real, fake, metrics=("fid", "is", "kid"), splits=2, subsets=2, subset_size=3,
                              inception_weights=inception, device="cpu", precision="bf16")
     assert set(scores) == {"fid", "is", "kid"}
     for score in scores.values():
