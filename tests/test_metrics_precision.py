@@ -126,3 +126,23 @@ def test_metrics_come_from_the_registry():
     assert api._normalise_metrics(["Inception-Score", "fid", "fid"]) == ["is", "fid"]
     with pytest.raises(ValueError, match="unknown metric 'lpips'; choose from fid, is, kid, prdc"):
         api._normalise_metrics("lpips")
+
+
+def test_evaluator_passes_its_precision_to_the_metrics(tiny, images, monkeypatch):
+    from torch_gan_zoo.training.evaluation import Evaluator
+
+    real, _ = images
+    evaluator = Evaluator(real, num_samples=4, batch_size=4, inception_weights=tiny, precision="bf16")
+    assert evaluator.to_config()["precision"] == "bf16"
+    seen = []
+    real_get = get_inception
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("precision"))
+        return real_get(*args, **kwargs)
+
+    monkeypatch.setattr(api, "get_inception", spy)
+    evaluator._real_side(torch.device("cpu"))
+    assert seen == ["bf16"] and evaluator._real_stats.meta["precision"] == "bf16"
+    with pytest.raises(ValueError, match="unknown precision"):
+        Evaluator(real, precision="int8")
