@@ -1,33 +1,39 @@
-"""Speed of FID: torch_gan_zoo vs pytorch-fid vs torch-fidelity on the same images and weights, one run.
+"""Speed of a FID: torch_gan_zoo (fp32 and reduced precision) vs pytorch-fid vs torch-fidelity, one run.
 
-Images: 2,000 real images at 32x32 (1,000 "real" + 1,000 "fake" for the FID): the first 1,000 train
-and 1,000 test images of Fashion-MNIST when its IDX files are found (grayscale, 28x28), else the
-built-in ``shapes`` data (RGB, 32x32). Each library gets them in its own input format: uint8 tensors
-for us and torch-fidelity, PNG files for pytorch-fid (its only input); we are also timed on the PNG
-folders.
+The task timed is issue 12's: the FID of ``--num`` (default 10,000) generated 28 px images against
+reference statistics that are already cached. The "generated" images are the first ``--num``
+Fashion-MNIST test images (grayscale 28x28; the built-in ``shapes`` data, RGB 32x32, when the IDX
+files are missing); the reference statistics are those of ``--num`` train images, computed once by
+us (fp32, TF1 protocol) before the clock starts and shared by every library (pytorch-fid's own
+protocol differs by ~1.7 %, so its FID value is against a reference of another protocol; its
+*time* is what is compared).
+
+Each library gets the images in its own input format: uint8 tensors for us and torch-fidelity,
+PNG files for pytorch-fid (its only input). To be fair on a busy machine, the libraries take turns
+on chunks of ``--chunk`` images (ours fp32, ours reduced, torch-fidelity, pytorch-fid, ours fp32,
+...), so a change of load hits all of them alike. Per library: extraction time (pool3 features,
+ours also streaming the moments), distance time (moments of the features where the library does
+that separately, and the Frechet distance against the cached reference), total, images per second,
+the projected time for 10,000 images, and the ratios to ours (fp32).
 
 Weights: the real TF 2015-12-05 Inception in pytorch-fid's layout (``--weights``, from
 ``shared/tools/get-real-assets.sh``; a file without the classifier gets a random one appended for
 pytorch-fid and torch-fidelity, which insist on it and do not use it for FID), or random weights
 with ``--random``.
 
-Timed for each library (CPU, ``torch.get_num_threads()`` threads, best of ``--repeat``):
-
-* extraction: pool3 features of all 2,000 images (our pass also accumulates the FID moments);
-* distance: mean/covariance (theirs) and the Fréchet distance from the features;
-* total = extraction + distance, and the FID values (pytorch-fid's protocol differs from the TF1
-  protocol of torch-fidelity and our default, so each is compared with ours under its protocol);
-* the distance alone at full rank (2,500 random 2048-d feature vectors per side, N > d), where our
-  exact low-rank route does not apply: ``sqrtm`` (pytorch-fid), ``eigvals`` (torch-fidelity), our
-  two symmetric eigendecompositions.
+``--full-rank`` adds the distance alone at full rank (2,500 random 2048-d feature vectors per side,
+N > d): ``sqrtm`` (pytorch-fid), ``eigvals`` (torch-fidelity), our two symmetric eigendecompositions.
 
 ``--memory`` instead measures peak RSS of ``compute_fid`` from a generator, in subprocesses: the real
 network on 500 and 1,500 images (the peak must not grow with N), and the full pipeline on 50,000
 generated 32x32 images with a cheap stand-in for the network (to show the streaming at N = 50k).
 
+Every JSON report records the environment (torch, CPU, threads, commit: ``benchmarks/_env.py``).
+
 Usage::
 
-    python benchmarks/bench_metrics.py [--weights PATH] [--num 2000] [--repeat 1] [--json OUT]
+    python benchmarks/bench_metrics.py [--num 10000] [--threads 2] [--precision bf16] [--json OUT]
+    python benchmarks/bench_metrics.py --num 500 --random          # quick check, no real assets
     python benchmarks/bench_metrics.py --memory
 """
 import argparse
@@ -44,8 +50,11 @@ import torch
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
+sys.path.insert(0, os.path.join(REPO, "benchmarks"))
 
-from torch_gan_zoo.metrics import fid_from_statistics, frechet_distance  # noqa: E402
+from _env import environment  # noqa: E402
+
+from torch_gan_zoo.metrics import StreamingMoments, compute_statistics, fid_from_statistics, frechet_distance  # noqa: E402
 from torch_gan_zoo.metrics.api import _parse_options, _source  # noqa: E402
 from torch_gan_zoo.metrics.features import run_extraction  # noqa: E402
 from torch_gan_zoo.metrics.weights import get_inception  # noqa: E402
@@ -62,14 +71,14 @@ def _idx(path, n):
 
 
 def load_images(num):
-    half = num // 2
+    """(reference images, "generated" images, description): ``num`` uint8 images each."""
     train, test = (os.path.join(FMNIST, f) for f in ("train-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz"))
     if os.path.isfile(train) and os.path.isfile(test):
-        return _idx(train, half), _idx(test, num - half), "Fashion-MNIST (1x28x28)"
+        return _idx(train, num), _idx(test, num), "Fashion-MNIST (1x28x28)"
     from torch_gan_zoo.datasets import load_dataset
 
-    a = load_dataset(None, "shapes", num_images=half).images
-    b = load_dataset(None, "shapes", split="test", num_images=num - half).images
+    a = load_dataset(None, "shapes", num_images=num).images
+    b = load_dataset(None, "shapes", split="test", num_images=num).images
     return a, b, "shapes (3x32x32)"
 
 
@@ -91,49 +100,6 @@ def weights_files(args, tmp):
     return args.weights, path
 
 
-def best(fn, repeat):
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
-
-
-def bench_ours(a, b, weights, protocol, repeat, folders=None):
-    opts = _parse_options({"inception_weights": weights, "device": "cpu", "protocol": protocol}, "bench")
-    handle = get_inception(weights, "cpu")
-
-    def extract():
-        stats = []
-        for x in (folders or (a, b)):
-            ex = run_extraction(_source(x, "input", opts, None), handle, protocol=protocol, batch_size=50)
-            stats.append(ex.moments.statistics())
-        return stats
-
-    t_ext, stats = best(extract, repeat)
-    t_fid, value = best(lambda: fid_from_statistics(*stats), repeat)
-    return {"extraction_s": t_ext, "distance_s": t_fid, "total_s": t_ext + t_fid, "fid": value}
-
-
-def bench_pytorch_fid(folders, weights, repeat):
-    import pytorch_fid.inception as pfi
-    from pytorch_fid.fid_score import calculate_frechet_distance, get_activations
-
-    sd = torch.load(weights, map_location="cpu", weights_only=True)
-    pfi.load_state_dict_from_url = lambda *a, **k: sd  # its own network, with these weights
-    model = pfi.InceptionV3([3]).eval()
-    files = [sorted(os.path.join(f, n) for n in os.listdir(f)) for f in folders]
-    t_ext, acts = best(lambda: [get_activations(fs, model, 50, 2048, "cpu", num_workers=0) for fs in files], repeat)
-
-    def distance():  # its calculate_activation_statistics + calculate_frechet_distance
-        (m1, s1), (m2, s2) = ((np.mean(x, axis=0), np.cov(x, rowvar=False)) for x in acts)
-        return calculate_frechet_distance(m1, s1, m2, s2)
-
-    t_fid, value = best(distance, repeat)
-    return {"extraction_s": t_ext, "distance_s": t_fid, "total_s": t_ext + t_fid, "fid": float(value)}
-
-
 class _U8(torch.utils.data.Dataset):
     def __init__(self, x):
         self.x = x if x.shape[1] == 3 else x.repeat(1, 3, 1, 1)  # torch-fidelity wants 3 channels
@@ -145,21 +111,77 @@ class _U8(torch.utils.data.Dataset):
         return self.x[i]
 
 
-def bench_torch_fidelity(a, b, weights, repeat):
-    from torch_fidelity.metric_fid import fid_featuresdict_to_statistics, fid_statistics_to_metric
-    from torch_fidelity.utils import create_feature_extractor, get_featuresdict_from_dataset
+class Ours:
+    """Our extraction (streaming moments) in one precision; distance against the cached reference."""
 
-    fe = create_feature_extractor("inception-v3-compat", ["2048"], cuda=False, feature_extractor_weights_path=weights,
-                                  verbose=False)
-    t_ext, fds = best(lambda: [get_featuresdict_from_dataset(_U8(x), fe, 50, False, False, False) for x in (a, b)],
-                      repeat)
+    def __init__(self, weights, precision):
+        self.opts = _parse_options({"inception_weights": weights, "device": "cpu", "precision": precision}, "bench")
+        self.handle = get_inception(weights, "cpu", precision=precision)
+        self.moments = StreamingMoments(2048)
 
-    def distance():
-        s1, s2 = (fid_featuresdict_to_statistics(fd, "2048") for fd in fds)
-        return fid_statistics_to_metric(s1, s2, False)["frechet_inception_distance"]
+    def extract(self, images, files):
+        ex = run_extraction(_source(images, "input", self.opts, None), self.handle, batch_size=50, keep_pool3=True)
+        self.moments.update(ex.pool3)  # run_extraction streams the moments per call; here they span the chunks
 
-    t_fid, value = best(distance, repeat)
-    return {"extraction_s": t_ext, "distance_s": t_fid, "total_s": t_ext + t_fid, "fid": float(value)}
+    def distance(self, ref):
+        return fid_from_statistics(ref, self.moments.statistics())
+
+
+class PytorchFID:
+    """pytorch-fid's own network and ``get_activations`` on PNG files, its numpy statistics and distance."""
+
+    def __init__(self, weights):
+        import pytorch_fid.inception as pfi
+
+        sd = torch.load(weights, map_location="cpu", weights_only=True)
+        pfi.load_state_dict_from_url = lambda *a, **k: sd  # its own network, with these weights
+        self.model = pfi.InceptionV3([3]).eval()
+        self.acts = []
+
+    def extract(self, images, files):
+        from pytorch_fid.fid_score import get_activations
+
+        self.acts.append(get_activations(files, self.model, 50, 2048, "cpu", num_workers=0))
+
+    def distance(self, ref):
+        from pytorch_fid.fid_score import calculate_frechet_distance
+
+        x = np.concatenate(self.acts)
+        return float(calculate_frechet_distance(ref.mu, ref.sigma, np.mean(x, axis=0), np.cov(x, rowvar=False)))
+
+
+class TorchFidelity:
+    """torch-fidelity's extractor on a uint8 Dataset, its statistics and distance."""
+
+    def __init__(self, weights):
+        from torch_fidelity.utils import create_feature_extractor
+
+        self.fe = create_feature_extractor("inception-v3-compat", ["2048"], cuda=False,
+                                           feature_extractor_weights_path=weights, verbose=False)
+        self.feats = []
+
+    def extract(self, images, files):
+        from torch_fidelity.utils import get_featuresdict_from_dataset
+
+        self.feats.append(get_featuresdict_from_dataset(_U8(images), self.fe, 50, False, False, False)["2048"])
+
+    def distance(self, ref):
+        from torch_fidelity.metric_fid import fid_featuresdict_to_statistics, fid_statistics_to_metric
+
+        stats = fid_featuresdict_to_statistics({"2048": torch.cat(self.feats)}, "2048")
+        dtype = stats["mu"].dtype  # it insists on equal dtypes (it computes in float32)
+        reference = {"mu": ref.mu.astype(dtype), "sigma": ref.sigma.astype(stats["sigma"].dtype)}
+        return float(fid_statistics_to_metric(reference, stats, False)["frechet_inception_distance"])
+
+
+def best(fn, repeat):
+    """(the shortest of ``repeat`` timings of ``fn()``, its last result)."""
+    times, out = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), out
 
 
 def full_rank_distance(repeat, n=2500, d=2048):
@@ -191,37 +213,56 @@ def save_pngs(images, folder):
 
 
 def speed(args):
-    a, b, what = load_images(args.num)
+    ref_images, fake_images, what = load_images(args.num)
+    reduced = args.precision
     with tempfile.TemporaryDirectory() as tmp:
         ours_w, fc_w = weights_files(args, tmp)
-        folders = [save_pngs(a, os.path.join(tmp, "a")), save_pngs(b, os.path.join(tmp, "b"))]
-        report = {"images": f"{args.num} = {len(a)} + {len(b)} {what}", "weights": os.path.basename(ours_w),
-                  "torch_threads": torch.get_num_threads(), "repeat": args.repeat, "results": {}}
-        runs = [
-            ("ours (tf1, uint8 tensors)", lambda: bench_ours(a, b, ours_w, "tf1", args.repeat)),
-            ("torch-fidelity (uint8 Dataset)", lambda: bench_torch_fidelity(a, b, fc_w, args.repeat)),
-            ("ours (pytorch-fid protocol, PNG folders)",
-             lambda: bench_ours(a, b, ours_w, "pytorch-fid", args.repeat, folders)),
-            ("pytorch-fid (PNG folders)", lambda: bench_pytorch_fid(folders, fc_w, args.repeat)),
-        ]
-        for name, run in runs:
-            report["results"][name] = run()
-            print(f"{name:44s} " + "  ".join(f"{k}={v:.4g}" for k, v in report["results"][name].items()), flush=True)
-    report["distance_full_rank"] = full_rank_distance(args.repeat)
-    print("distance at N > d:", report["distance_full_rank"], flush=True)
-    r = report["results"]
-    ours_tf, ours_pf = r["ours (tf1, uint8 tensors)"], r["ours (pytorch-fid protocol, PNG folders)"]
-    tf, pf = r["torch-fidelity (uint8 Dataset)"], r["pytorch-fid (PNG folders)"]
-    report["speedup"] = {
-        f"{ref_name} / ours, {part}": ref[part] / ours[part]
-        for ref_name, ref, ours in (("torch-fidelity", tf, ours_tf), ("pytorch-fid", pf, ours_pf))
-        for part in ("extraction_s", "distance_s", "total_s")
-    }
-    report["fid_relative_difference"] = {
-        "ours(tf1) vs torch-fidelity": abs(ours_tf["fid"] - tf["fid"]) / tf["fid"],
-        "ours(pytorch-fid) vs pytorch-fid": abs(ours_pf["fid"] - pf["fid"]) / pf["fid"],
-    }
-    print(json.dumps({k: report[k] for k in ("speedup", "fid_relative_difference")}, indent=2))
+        folder = save_pngs(fake_images, os.path.join(tmp, "fake"))
+        files = sorted(os.path.join(folder, n) for n in os.listdir(folder))
+        t0 = time.perf_counter()
+        ref = compute_statistics(ref_images, inception_weights=ours_w, device="cpu", cache=False)  # the cached reference
+        ref_seconds = time.perf_counter() - t0
+        print(f"reference statistics of {args.num} images (not timed below): {ref_seconds:.1f} s", flush=True)
+        libs = {"ours (fp32)": Ours(ours_w, "fp32")}
+        if reduced not in ("", "none", "fp32"):
+            libs[f"ours ({reduced})"] = Ours(ours_w, reduced)
+        if not args.ours_only:
+            libs["torch-fidelity"] = TorchFidelity(fc_w)
+            libs["pytorch-fid"] = PytorchFID(fc_w)
+        extraction = dict.fromkeys(libs, 0.0)
+        for start in range(0, args.num, args.chunk):
+            stop = min(start + args.chunk, args.num)
+            for name, lib in libs.items():
+                t0 = time.perf_counter()
+                lib.extract(fake_images[start:stop], files[start:stop])
+                extraction[name] += time.perf_counter() - t0
+            print(f"{stop}/{args.num}: " + "  ".join(f"{k} {stop / v:.2f} img/s" for k, v in extraction.items()),
+                  flush=True)
+        results = {}
+        for name, lib in libs.items():
+            t0 = time.perf_counter()
+            value = lib.distance(ref)
+            dist = time.perf_counter() - t0
+            total = extraction[name] + dist
+            results[name] = {"extraction_s": extraction[name], "distance_s": dist, "total_s": total, "fid": float(value),
+                             "images_per_s": args.num / extraction[name],
+                             "projected_10k_s": total * 10000 / args.num}
+            print(f"{name:20s} " + "  ".join(f"{k}={v:.4g}" for k, v in results[name].items()), flush=True)
+    base = results["ours (fp32)"]
+    ratios = {f"{name} / ours (fp32), {part}": r[part] / base[part]
+              for name, r in results.items() if name != "ours (fp32)" for part in ("total_s", "extraction_s")}
+    report = {"task": f"FID of {args.num} generated images vs cached reference statistics of {args.num}",
+              "images": f"{what}: test images as generated, train images as the reference",
+              "weights": os.path.basename(ours_w), "chunk": args.chunk, "reference_seconds": ref_seconds,
+              "results": results, "time_ratios": ratios,
+              "fid_relative_difference_vs_ours_fp32": {
+                  name: abs(r["fid"] - base["fid"]) / base["fid"] for name, r in results.items() if name != "ours (fp32)"},
+              "note": "pytorch-fid's FID is of its own protocol (torch bilinear resize) against our TF1 reference: "
+                      "its value differs by the protocol (~1.7 %), its time is comparable"}
+    if args.full_rank:
+        report["distance_full_rank"] = full_rank_distance(args.repeat)
+        print("distance at N > d:", report["distance_full_rank"], flush=True)
+    print(json.dumps({k: report[k] for k in ("time_ratios", "fid_relative_difference_vs_ours_fp32")}, indent=2))
     return report
 
 
@@ -268,14 +309,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weights", default=os.path.join(ASSETS, "pt_inception-2015-12-05-pool3only.pth"))
     parser.add_argument("--random", action="store_true", help="random weights (no real assets needed)")
-    parser.add_argument("--num", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--num", type=int, default=10000, help="generated images (and reference images)")
+    parser.add_argument("--chunk", type=int, default=500, help="images per turn of each library")
+    parser.add_argument("--precision", default="bf16", help="our reduced precision ('none' to skip it)")
+    parser.add_argument("--ours-only", action="store_true", help="skip pytorch-fid and torch-fidelity")
+    parser.add_argument("--full-rank", action="store_true", help="also time the distance alone at N > d")
+    parser.add_argument("--repeat", type=int, default=1, help="repeats of the full-rank distance timing")
     parser.add_argument("--memory", action="store_true")
     parser.add_argument("--memory-runs", default="real:500,real:1500,standin:50000",
                         help="comma-separated NETWORK:NUM_FAKE with NETWORK real or standin")
     parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     parser.add_argument("--distance-only", action="store_true", help="only the full-rank distance timing")
-    parser.add_argument("--json", help="also write the report here")
+    parser.add_argument("--json", help="write the report here (default benchmarks/results/bench_metrics_<what>.json)")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -284,10 +329,14 @@ def main():
         print(report)
     else:
         report = memory(args) if args.memory else speed(args)
-    if args.json:
-        from torch_gan_zoo.utils.io import atomic_write_json
+    what = "memory" if args.memory else "distance" if args.distance_only else f"fid{args.num}"
+    path = args.json or os.path.join(REPO, "benchmarks", "results",
+                                     f"bench_metrics_{what}_{torch.get_num_threads()}threads.json")
+    from torch_gan_zoo.utils.io import atomic_write_json
 
-        atomic_write_json(args.json, report)
+    report = {"environment": dict(environment(), load_average_end=list(os.getloadavg())), **report}
+    atomic_write_json(path, report)
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -167,6 +167,7 @@ def main(argv=None):
     parser.add_argument("--no-fused", dest="fused", action="store_false", help="ours: plain (for-loop) Adam")
     parser.add_argument("--no-memory", dest="memory", action="store_false")
     parser.add_argument("--memory-of", help=argparse.SUPPRESS)
+    parser.add_argument("--json", help="also write the result (with the environment) here")
     args = parser.parse_args(argv)
     device = torch.device(args.device)
     if args.memory_of:
@@ -188,6 +189,11 @@ def main(argv=None):
               f"mean {r['ms_per_step_mean']:.1f}{mem}")
     print(f"speed-up of torch_gan_zoo over mimicry: {ratio:.2f}x")
     result["speedup"] = ratio
+    if args.json:
+        from _env import environment
+        from torch_gan_zoo.utils.io import atomic_write_json
+
+        atomic_write_json(args.json, {"environment": environment(), **result})
     return result
 
 

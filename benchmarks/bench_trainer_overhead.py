@@ -22,6 +22,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import torch_gan_zoo as tgz  # noqa: E402
+from _env import environment  # noqa: E402
 
 
 def make_data(n=6400):
@@ -89,7 +90,7 @@ def main(argv=None):
     bare, trainer = statistics.median(rates["bare"]), statistics.median(rates["trainer"])
     print(f"\nthreads={torch.get_num_threads()} width={args.width} steps={args.steps} rounds={args.rounds}")
     print(f"bare PyTorch loop: {bare:.2f} steps/s   Trainer: {trainer:.2f} steps/s   ratio {trainer / bare:.2f}")
-    result = {"threads": torch.get_num_threads(), "width": args.width, "steps": args.steps, "rounds": args.rounds,
+    result = {"environment": environment(), "threads": torch.get_num_threads(), "width": args.width, "steps": args.steps, "rounds": args.rounds,
               "bare_steps_per_sec": bare, "trainer_steps_per_sec": trainer, "ratio": trainer / bare}
     if args.results:
         tgz.utils.atomic_write_json(args.results, result)

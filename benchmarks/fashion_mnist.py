@@ -24,6 +24,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import torch_gan_zoo as tgz  # noqa: E402
+from _env import environment  # noqa: E402
 import torch_gan_zoo.metrics  # noqa: E402,F401
 from torch_gan_zoo.training.recipe import build_config, run_config  # noqa: E402
 
@@ -167,6 +168,7 @@ def main(argv=None):
             "fid": round(float(fid), 3), "fid_details": fid.as_dict(),
             "eval_seconds": round(time.perf_counter() - t0, 1), "threads": torch.get_num_threads(),
             "grid": os.path.relpath(save_grid(name, trainer), REPO),
+            "environment": environment(),
         }
         print(json.dumps({name: results[name]}, indent=2, default=str), flush=True)
         os.makedirs(os.path.dirname(args.results), exist_ok=True)

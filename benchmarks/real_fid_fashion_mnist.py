@@ -35,6 +35,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from torch_gan_zoo.metrics import FIDStatistics, compute_statistics, extract_features, frechet_distance  # noqa: E402
 from torch_gan_zoo.utils.io import atomic_write_json  # noqa: E402
+from _env import environment  # noqa: E402
 
 ASSETS = os.path.expanduser("~/.cache/tgz-assets")
 
@@ -75,7 +76,7 @@ def main():
                           dtype=torch.uint8)
     sets = {"train": train, "test": test, "noise": noise}
 
-    report = {"weights": args.weights, "num_images": args.num, "seed": args.seed, "torch_threads": torch.get_num_threads(),
+    report = {"environment": environment(), "weights": args.weights, "num_images": args.num, "seed": args.seed, "torch_threads": torch.get_num_threads(),
               "protocols": {}}
     # The two real-weight files must give the same features (checked on a few images).
     if os.path.isfile(args.torchscript) and os.path.isfile(args.weights):

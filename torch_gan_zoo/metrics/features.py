@@ -3,7 +3,8 @@
 One pass over a source feeds every consumer a metric needs: the streaming FID moments (O(d^2)
 memory), the full pool3 feature matrix (KID, PRDC) and the classifier logits (IS). Only what is
 asked for is kept. The network runs under ``torch.inference_mode()``, with TF32 disabled on CUDA
-(it would change features at the 1e-3 level), on channels-last input when the network is.
+(it would change features at the 1e-3 level), on channels-last input when the network is, and in
+the handle's precision (float32 unless bf16 / fp16 was asked for).
 """
 import contextlib
 
@@ -71,13 +72,14 @@ def _exact_fp32(device):
         torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = saved
 
 
-def run_extraction(source, handle, *, protocol="tf1", quantize=True, batch_size=50, moments=True, keep_pool3=False,
-                   keep_logits=False, progress=False):
+def run_extraction(source, handle, *, protocol: str = "tf1", quantize: bool = True, batch_size: int = 50,
+                   moments: bool = True, keep_pool3: bool = False, keep_logits: bool = False,
+                   progress: bool = False) -> ExtractedFeatures:
     """Run every image of ``source`` through the Inception network once.
 
     Args:
         source (ImageSource): The images (see :func:`torch_gan_zoo.metrics.inputs.make_source`).
-        handle (InceptionHandle): The network (see :func:`torch_gan_zoo.metrics.weights.get_inception`).
+        handle (InceptionHandle): The network, in its precision (see :func:`torch_gan_zoo.metrics.weights.get_inception`).
         protocol (str): Preprocessing protocol (:mod:`torch_gan_zoo.metrics.preprocess`).
         quantize (bool): Quantise float images to uint8 first, as saving them to PNG would.
         batch_size (int): Images per network call.
@@ -108,9 +110,7 @@ def run_extraction(source, handle, *, protocol="tf1", quantize=True, batch_size=
         with torch.inference_mode(), _exact_fp32(device):
             for batch in source.batches(batch_size, quantize):
                 x = to_inception_input(batch.to(device), protocol)
-                if handle.channels_last:
-                    x = x.contiguous(memory_format=torch.channels_last)
-                feats = handle.net(x)  # (B, 2048): both network kinds check their output shape
+                feats = handle.features(x)  # float32 (B, 2048): both network kinds check their output shape
                 if not torch.isfinite(feats).all():
                     raise ValueError(f"{source.description}: the Inception features contain NaN or infinite values "
                                      f"(broken Inception weights?)")

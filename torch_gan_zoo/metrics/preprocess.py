@@ -86,12 +86,12 @@ def tf1_bilinear_resize(images, size=INCEPTION_SIZE):
     ylo, yhi, dy = _tf1_axis_weights(h, size, images.device)
     xlo, xhi, dx = _tf1_axis_weights(w, size, images.device)
     # TF computes top = l + (r - l) * dx on the two source rows, then top + (bottom - top) * dy.
-    # Interpolating every source row along x first and then picking rows gives the same numbers,
-    # with gathers of whole rows (fast) instead of single elements along the last dimension.
-    cols = images.transpose(2, 3)  # (N, C, W, H): source columns as rows
-    left, right = cols.index_select(2, xlo), cols.index_select(2, xhi)  # (N, C, size, H)
-    rows = right.sub_(left).mul_(dx.to(images.dtype).view(1, 1, size, 1)).add_(left)
-    rows = rows.transpose(2, 3).contiguous()  # (N, C, H, size)
+    # Interpolating every source row along x first (on the small input) and then gathering whole
+    # output rows gives the same numbers; gathering along a transposed (non-contiguous) view, as
+    # before, made this the slowest step of feature extraction.
+    images = images.contiguous()
+    left, right = images.index_select(3, xlo), images.index_select(3, xhi)  # (N, C, H, size)
+    rows = right.sub_(left).mul_(dx.to(images.dtype)).add_(left)
     top, bottom = rows.index_select(2, ylo), rows.index_select(2, yhi)  # (N, C, size, size)
     # in place: a fresh 299 x 299 tensor per operation costs more (page faults) than the arithmetic
     return bottom.sub_(top).mul_(dy.to(images.dtype).view(1, 1, size, 1)).add_(top)
@@ -127,12 +127,14 @@ def to_inception_input(images, protocol="tf1", size=INCEPTION_SIZE):
                 if images.dim() == 4 and images.shape[-1] in (1, 3) else "")
         raise ValueError(f"expected images of shape (N, 1 or 3, H, W), got {tuple(images.shape)}{hint}")
     x = images.float()
-    if x.shape[1] == 1:
-        x = x.expand(-1, 3, -1, -1)
     if protocol == "tf1":
+        # grayscale: resize the one channel, then repeat it (3x less work, same numbers)
         resized = tf1_bilinear_resize(x, size)
         # (x - 128) / 128 in place when the tensor is ours (not the caller's)
-        return resized.sub_(128).div_(128) if resized is not images and resized is not x else (resized - 128) / 128
+        out = resized.sub_(128).div_(128) if resized is not images and resized is not x else (resized - 128) / 128
+        return out.expand(-1, 3, -1, -1) if out.shape[1] == 1 else out
+    if x.shape[1] == 1:
+        x = x.expand(-1, 3, -1, -1)
     if protocol == "pytorch-fid":
         x = x / 255
         if x.shape[-2:] != (size, size):

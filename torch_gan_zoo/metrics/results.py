@@ -2,7 +2,7 @@
 __all__ = ["Score"]
 
 _FIELDS = ("metric", "std", "num_real", "num_fake", "real_source", "fake_source", "protocol", "quantize", "weights_sha256",
-           "seed", "fast", "details")
+           "seed", "fast", "precision", "details")
 
 
 class Score(float):
@@ -21,6 +21,7 @@ class Score(float):
         weights_sha256 (str): SHA-256 of the Inception weights file.
         seed (int): Seed of sampling, subset selection, IS splits and KID subsets.
         fast (bool): The batch-norm-folded, channels-last network was used.
+        precision (str or None): Number format of the network (``'fp32'``, ``'bf16'``, ``'fp16'``).
         details (dict): Metric-specific settings (splits, subsets, nearest_k, class_label, per_class, ...).
     """
 

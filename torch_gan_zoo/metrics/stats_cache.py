@@ -3,7 +3,7 @@
 An entry is keyed by everything that changes the numbers: what the images are (dataset name,
 split, resolution, root and loader arguments, or a folder's path and file listing), how many were
 used and which subset, the class filter, the preprocessing protocol and quantisation, the
-Inception weights' SHA-256 and whether the fast (batch-norm-folded) network was used. The key's
+Inception weights' SHA-256, whether the fast (batch-norm-folded) network was used and its precision. The key's
 SHA-256 names the file; the key itself and checksums of the arrays are stored inside, so a stale
 entry (other key, older format) or a corrupt one (unreadable, wrong checksum, NaN) is detected,
 reported with a warning and recomputed. Files are written atomically.
@@ -25,8 +25,9 @@ __all__ = ["StatsCache", "make_cache_key", "CACHE_FORMAT"]
 CACHE_FORMAT = 1
 
 
-def make_cache_key(identity, *, protocol, quantize, weights_sha256, fast):
-    """The cache key (a JSON-able dict) of one source under one preprocessing and network."""
+def make_cache_key(identity: dict, *, protocol: str, quantize: bool, weights_sha256: str, fast: bool,
+                   precision: str = "fp32") -> dict:
+    """The cache key (a JSON-able dict) of one source under one preprocessing, network and precision."""
     return {
         "format": CACHE_FORMAT,
         "source": identity,
@@ -34,6 +35,7 @@ def make_cache_key(identity, *, protocol, quantize, weights_sha256, fast):
         "quantize": bool(quantize),
         "weights_sha256": weights_sha256,
         "fast": bool(fast),
+        "precision": precision,
     }
 
 

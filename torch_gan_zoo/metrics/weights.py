@@ -21,7 +21,7 @@ from torch_gan_zoo import hub
 from torch_gan_zoo.metrics.inception import FIDInceptionV3, load_inception_file
 
 __all__ = ["DEFAULT_WEIGHTS_URL", "DEFAULT_WEIGHTS_FILENAME", "DEFAULT_WEIGHTS_SHA256", "ENV_WEIGHTS",
-           "resolve_weights_path", "InceptionHandle", "get_inception"]
+           "PRECISIONS", "resolve_precision", "resolve_weights_path", "InceptionHandle", "get_inception"]
 
 DEFAULT_WEIGHTS_URL = ("https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/"
                        "pt_inception-2015-12-05-6726825d.pth")
@@ -34,6 +34,31 @@ DEFAULT_WEIGHTS_FILENAME = "pt_inception-2015-12-05-6726825d.pth"
 DEFAULT_WEIGHTS_SHA256 = "6726825d0af5f729cebd5821db510b11b1cfad8faad88a03f1befd49fb9129b2"
 ENV_WEIGHTS = "TORCH_GAN_ZOO_INCEPTION_WEIGHTS"
 _HINT = f"pass inception_weights=PATH or set {ENV_WEIGHTS}=PATH"
+
+#: Number formats the Inception network can run in: ``'fp32'`` (default, agrees with pytorch-fid and
+#: torch-fidelity to ~1e-6), ``'bf16'`` (CPU and CUDA) and ``'fp16'`` (CUDA only): the convolutions
+#: run under ``torch.autocast`` in that format, with the weights cast once; pool3 features, moments and
+#: distances stay float32.
+PRECISIONS = ("fp32", "bf16", "fp16")
+_PRECISION_ALIASES = {"fp32": "fp32", "float32": "fp32", "float": "fp32", "bf16": "bf16", "bfloat16": "bf16",
+                      "fp16": "fp16", "float16": "fp16", "half": "fp16"}
+_DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+def resolve_precision(precision: str, device="cpu") -> str:
+    """Canonical precision name (``'fp32'``, ``'bf16'`` or ``'fp16'``) for running on ``device``.
+
+    Raises:
+        ValueError: Unknown name, or ``'fp16'`` on a CPU (use ``'bf16'`` there).
+    """
+    key = precision.strip().lower() if isinstance(precision, str) else precision
+    if key not in _PRECISION_ALIASES:
+        raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
+    name = _PRECISION_ALIASES[key]
+    if name == "fp16" and torch.device(device).type != "cuda":
+        raise ValueError(f"precision 'fp16' is offered on CUDA only (device {device}); use precision='bf16' on the "
+                         f"CPU, or 'fp32'")
+    return name
 
 
 def resolve_weights_path(inception_weights=None, progress=True):
@@ -55,18 +80,7 @@ def resolve_weights_path(inception_weights=None, progress=True):
 
 def _fold_batchnorm(net):
     """Fold each eval-mode BatchNorm into the preceding bias-free convolution (same function, fewer passes)."""
-    for module in net.modules():
-        conv, bn = getattr(module, "conv", None), getattr(module, "bn", None)
-        if isinstance(conv, torch.nn.Conv2d) and isinstance(bn, torch.nn.BatchNorm2d):
-            with torch.no_grad():
-                scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
-                folded = torch.nn.Conv2d(conv.in_channels, conv.out_channels, conv.kernel_size, conv.stride,
-                                         conv.padding, bias=True)
-                folded.weight.copy_(conv.weight * scale[:, None, None, None])
-                folded.bias.copy_(bn.bias - bn.running_mean * scale)
-            module.conv = folded
-            module.bn = torch.nn.Identity()
-    return net
+    return net.fold_batchnorm()
 
 
 class InceptionHandle:
@@ -78,9 +92,10 @@ class InceptionHandle:
         path (str): The weights file. sha256 (str): Its SHA-256.
         kind (str): ``'state_dict'`` or ``'torchscript'``. has_logits (bool): IS is possible.
         device (torch.device). channels_last (bool): Inputs should be channels-last.
+        precision (str): ``'fp32'``, ``'bf16'`` or ``'fp16'`` (see :data:`PRECISIONS`).
     """
 
-    def __init__(self, net, path, sha256, kind, device, channels_last):
+    def __init__(self, net, path, sha256, kind, device, channels_last, precision="fp32"):
         self.net = net
         self.path = path
         self.sha256 = sha256
@@ -88,9 +103,28 @@ class InceptionHandle:
         self.has_logits = bool(net.has_logits)
         self.device = device
         self.channels_last = channels_last
+        self.precision = precision
+
+    @property
+    def dtype(self) -> torch.dtype:
+        """The number format the network computes in."""
+        return _DTYPES[self.precision]
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """Pool3 features of preprocessed input: float ``(N, 3, 299, 299)`` in ``[-1, 1]`` on ``device``
+        -> float32 ``(N, 2048)``, computed in this handle's precision (and memory format)."""
+        if self.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        if self.precision == "fp32":
+            return self.net(x)
+        if self.kind == "state_dict":
+            x = x.to(self.dtype)  # its weights are already in this format
+        with torch.autocast(self.device.type, dtype=self.dtype):
+            return self.net(x).float()
 
     def __repr__(self):
-        return f"InceptionHandle({self.path!r}, sha256={self.sha256[:12]}..., kind={self.kind}, device={self.device})"
+        return (f"InceptionHandle({self.path!r}, sha256={self.sha256[:12]}..., kind={self.kind}, device={self.device}, "
+                f"precision={self.precision})")
 
 
 _cache = {}
@@ -106,8 +140,8 @@ def _file_sha256(path):
     return _hash_cache[key]
 
 
-def get_inception(inception_weights=None, device="cpu", fast=True, progress=True):
-    """Load (once per process, per file and device) the Inception network for the metrics.
+def get_inception(inception_weights=None, device="cpu", fast=True, progress=True, precision="fp32"):
+    """Load (once per process, per file, device and precision) the Inception network for the metrics.
 
     Args:
         inception_weights (str, optional): Weights file; see the module docstring for the default.
@@ -116,14 +150,16 @@ def get_inception(inception_weights=None, device="cpu", fast=True, progress=True
             network (about 2x faster on CPU; features change by ~1e-6 relative, far below what
             moves a score). ``False`` runs the network exactly as pytorch-fid and torch-fidelity do.
         progress (bool): Progress bar if the default weights must be downloaded.
+        precision (str): ``'fp32'`` (default), ``'bf16'`` or ``'fp16'`` (CUDA); see :data:`PRECISIONS`.
 
     Returns:
         InceptionHandle
     """
     path = resolve_weights_path(inception_weights, progress=progress)
     device = torch.device(device)
+    precision = resolve_precision(precision, device)
     st = os.stat(path)
-    key = (path, st.st_size, st.st_mtime_ns, str(device), bool(fast))
+    key = (path, st.st_size, st.st_mtime_ns, str(device), bool(fast), precision)
     with _lock:
         if key in _cache:
             return _cache[key]
@@ -134,7 +170,12 @@ def get_inception(inception_weights=None, device="cpu", fast=True, progress=True
         if channels_last:
             net = _fold_batchnorm(net).to(memory_format=torch.channels_last)
         net = net.to(device).eval().requires_grad_(False)
-        handle = InceptionHandle(net, path, sha256, kind, device, channels_last)
+        if precision != "fp32" and kind == "state_dict":
+            # cast the weights once (autocast would cast them again on every call); the classifier stays float32
+            net = net.to(_DTYPES[precision])
+            if net.fc is not None:
+                net.fc.float()
+        handle = InceptionHandle(net, path, sha256, kind, device, channels_last, precision)
         if len(_cache) >= 2:  # keep at most two networks (~100 MB each) alive
             _cache.pop(next(iter(_cache)))
         _cache[key] = handle

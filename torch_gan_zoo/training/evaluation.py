@@ -34,13 +34,15 @@ class Evaluator:
         batch_size (int): Images per generated chunk and per Inception batch.
         seed (int): Seeds the generated images: the same weights give the same score.
         use_ema (bool): Evaluate the Trainer's EMA generator when it has one.
+        precision (str): Number format of the Inception network: ``'fp32'`` (default), ``'bf16'``
+            or ``'fp16'`` (CUDA only); see :func:`torch_gan_zoo.metrics.compute_fid`.
         **options: Metric options of :mod:`torch_gan_zoo.metrics` (``root``, ``split``,
             ``resolution``, ``inception_weights``, ``protocol``, ``splits``, ``subsets``,
             ``subset_size``, ``nearest_k``, ...).
     """
 
     def __init__(self, real, metrics=("fid",), every=5000, num_samples=10000, num_real_samples=None,
-                 batch_size=50, seed=0, use_ema=True, **options):
+                 batch_size=50, seed=0, use_ema=True, precision="fp32", **options):
         metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
         unknown = [m for m in metrics if m not in EVALUATION_METRICS]
         if unknown or not metrics:
@@ -59,6 +61,10 @@ class Evaluator:
         self.seed = int(seed)
         self.use_ema = bool(use_ema)
         self.metric_args = {k: options.pop(k) for k in ("splits", "subsets", "subset_size", "nearest_k") if k in options}
+        from torch_gan_zoo.metrics.weights import resolve_precision
+
+        # the name is checked now; whether it suits the device (fp16 needs CUDA) when evaluating
+        self.precision = resolve_precision(precision, "cuda")
         self.options = options
         self._real_stats = None
         self._real_features = None
@@ -70,12 +76,12 @@ class Evaluator:
                    for k, v in self.options.items()}
         return {"real": os.fspath(real) if isinstance(real, os.PathLike) else real, "metrics": list(self.metrics),
                 "every": self.every, "num_samples": self.num_samples, "num_real_samples": self.num_real_samples,
-                "batch_size": self.batch_size, "seed": self.seed, "use_ema": self.use_ema,
+                "batch_size": self.batch_size, "seed": self.seed, "use_ema": self.use_ema, "precision": self.precision,
                 "options": options, **self.metric_args}
 
     # ------------------------------------------------------------------ pieces
     def _metric_options(self, device):
-        return dict(self.options, device=device, batch_size=self.batch_size)
+        return dict(self.options, device=device, batch_size=self.batch_size, precision=self.precision)
 
     def _chunks(self):
         starts = range(0, self.num_samples, self.batch_size)

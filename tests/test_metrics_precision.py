@@ -1,0 +1,148 @@
+"""How the Inception network runs: reduced precision (``precision=``), batch-norm folding with the fused
+ReLU, and features that do not depend on the batch size. Random weights, a handful of images."""
+import copy
+
+import pytest
+import torch
+from metrics_helpers import smooth_images
+
+from torch_gan_zoo.metrics import (
+    api,
+    compute_fid,
+    compute_metrics,
+    compute_statistics,
+    extract_features,
+    load_inception_file,
+)
+from torch_gan_zoo.metrics.stats_cache import StatsCache, make_cache_key
+from torch_gan_zoo.metrics.weights import PRECISIONS, get_inception, resolve_precision
+
+pytestmark = pytest.mark.usefixtures("fresh_home")
+
+
+@pytest.fixture(scope="module")
+def images():
+    return smooth_images(4, 0), smooth_images(4, 1)
+
+
+def _rel(a, b):
+    return ((a - b).norm() / b.norm()).item()
+
+
+def test_folded_network_computes_the_same_features(inception):
+    net = load_inception_file(inception)  # random weights with calibrated (non-trivial) batch-norm statistics
+    bn = net.Mixed_6b.branch7x7_2.bn
+    assert bn.running_mean.abs().max() > 1e-3 and (bn.running_var - 1).abs().max() > 1e-3  # folding is not trivial
+    folded = copy.deepcopy(net).fold_batchnorm()
+    assert folded.Mixed_6b.branch7x7_2.fused and isinstance(folded.Mixed_6b.branch7x7_2.bn, torch.nn.Identity)
+    assert folded.fold_batchnorm() is folded  # folding twice changes nothing
+    x = torch.rand(1, 3, 299, 299) * 2 - 1
+    with torch.inference_mode():
+        ref = net(x)
+        for inp in (x, x.contiguous(memory_format=torch.channels_last)):
+            out = folded.to(memory_format=torch.channels_last)(inp)
+            assert (out - ref).abs().max() <= 1e-5 * ref.abs().max()
+        assert (folded.logits(out) - net.logits(ref)).abs().max() <= 1e-5 * net.logits(ref).abs().max()
+
+
+def test_features_do_not_depend_on_the_batch_size(inception, images):
+    real, _ = images  # the fast (folded, fused, channels-last) network; the exact one: test_metrics_agreement
+    one, three = (extract_features(real[:3], inception_weights=inception, device="cpu", batch_size=b) for b in (1, 3))
+    assert three.shape == (3, 2048)
+    assert (one - three).abs().max() <= 1e-5 * three.abs().max()
+
+
+def test_bf16_gives_finite_close_numbers_and_records_its_precision(inception, images):
+    real, fake = images
+    fp32 = extract_features(real, inception_weights=inception, device="cpu")
+    bf16 = extract_features(real, inception_weights=inception, device="cpu", precision="bf16")
+    assert bf16.dtype == torch.float32 and torch.isfinite(bf16).all()
+    # it really ran in bf16, and stayed near (random weights amplify bf16 rounding far more than the real
+    # ones: ~2 % of the feature norm there, and FID within 0.5 %; see docs/evaluating.rst)
+    assert 0 < _rel(bf16, fp32) < 0.3
+    handle = get_inception(inception, "cpu", precision="bf16")
+    assert handle.precision == "bf16" and handle.net.Conv2d_1a_3x3.conv.weight.dtype == torch.bfloat16
+    assert handle.net.fc.weight.dtype == torch.float32  # the logits stay float32
+    assert get_inception(inception, "cpu", precision="bf16") is handle
+    assert get_inception(inception, "cpu") is not handle
+
+    scores = compute_metrics(real, fake, metrics=("fid", "is", "kid"), splits=2, subsets=2, subset_size=3,
+                             inception_weights=inception, device="cpu", precision="bf16")
+    assert set(scores) == {"fid", "is", "kid"}
+    for score in scores.values():
+        assert score.precision == "bf16" and score.as_dict()["precision"] == "bf16"
+        assert torch.isfinite(torch.tensor(float(score)))
+    assert scores["is"] > 1 and scores["fid"] > 0
+
+
+def test_torchscript_network_runs_under_bf16_autocast(tiny, images):
+    real, fake = images
+    fp32 = compute_fid(real, fake, inception_weights=tiny, device="cpu")
+    bf16 = compute_fid(real, fake, inception_weights=tiny, device="cpu", precision="bfloat16")
+    assert bf16.precision == "bf16" and fp32.precision == "fp32"
+    assert bf16 != fp32 and bf16 == pytest.approx(fp32, rel=0.05)
+    assert compute_fid(real, fake, inception_weights=tiny, device="cpu", precision="fp32") == fp32
+
+
+def test_precision_is_part_of_the_statistics_cache_key(tiny, images, tmp_path):
+    real, _ = images
+    key = dict(protocol="tf1", quantize=True, weights_sha256="a" * 64, fast=True)
+    cache = StatsCache(str(tmp_path))
+    assert cache.path_for(make_cache_key({"name": "x"}, **key)) != cache.path_for(
+        make_cache_key({"name": "x"}, precision="bf16", **key))
+    # a cached folder's fp32 statistics are not served for bf16
+    folder = tmp_path / "imgs"
+    folder.mkdir()
+    from PIL import Image
+
+    for i, img in enumerate((real.add(1).mul(127.5).round().byte()).permute(0, 2, 3, 1).numpy()):
+        Image.fromarray(img).save(folder / f"{i}.png")
+    a = compute_statistics(str(folder), inception_weights=tiny, device="cpu", cache_dir=str(tmp_path / "c"))
+    b = compute_statistics(str(folder), inception_weights=tiny, device="cpu", cache_dir=str(tmp_path / "c"),
+                           precision="bf16")
+    assert b.meta["precision"] == "bf16" and a.meta["precision"] == "fp32"
+    assert not (a.mu == b.mu).all()
+    assert len(list((tmp_path / "c").iterdir())) == 2
+
+
+def test_invalid_precision_is_refused_with_a_clear_error(tiny, images):
+    real, fake = images
+    assert resolve_precision("BF16") == "bf16" and resolve_precision("float32") == "fp32"
+    assert set(PRECISIONS) == {"fp32", "bf16", "fp16"}
+    for bad in ("int8", "fp64", 16, None):
+        with pytest.raises(ValueError, match="unknown precision .*choose one of fp32, bf16, fp16"):
+            compute_fid(real, fake, inception_weights=tiny, device="cpu", precision=bad)
+    with pytest.raises(ValueError, match="'fp16' is offered on CUDA only.*bf16"):
+        compute_fid(real, fake, inception_weights=tiny, device="cpu", precision="fp16")
+    with pytest.raises(ValueError, match="unknown precision"):
+        get_inception(tiny, "cpu", precision="fp8")
+    assert api.OPTIONS["precision"] == "fp32"
+
+
+def test_metrics_come_from_the_registry():
+    assert set(api.METRICS) == set(api.METRIC_SPECS) == {"fid", "is", "kid", "prdc"}
+    assert api.METRIC_SPECS["prdc"].results == ("precision", "recall", "density", "coverage")
+    assert not api.METRIC_SPECS["is"].needs_real and api.METRIC_SPECS["is"].features == "logits"
+    assert api._normalise_metrics(["Inception-Score", "fid", "fid"]) == ["is", "fid"]
+    with pytest.raises(ValueError, match="unknown metric 'lpips'; choose from fid, is, kid, prdc"):
+        api._normalise_metrics("lpips")
+
+
+def test_evaluator_passes_its_precision_to_the_metrics(tiny, images, monkeypatch):
+    from torch_gan_zoo.training.evaluation import Evaluator
+
+    real, _ = images
+    evaluator = Evaluator(real, num_samples=4, batch_size=4, inception_weights=tiny, precision="bf16")
+    assert evaluator.to_config()["precision"] == "bf16"
+    seen = []
+    real_get = get_inception
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("precision"))
+        return real_get(*args, **kwargs)
+
+    monkeypatch.setattr(api, "get_inception", spy)
+    evaluator._real_side(torch.device("cpu"))
+    assert seen == ["bf16"] and evaluator._real_stats.meta["precision"] == "bf16"
+    with pytest.raises(ValueError, match="unknown precision"):
+        Evaluator(real, precision="int8")
