@@ -4,7 +4,7 @@ import copy
 
 import pytest
 import torch
-from metrics_helpers import smooth_images
+from helpers.metrics import smooth_images
 
 from torch_gan_zoo.metrics import (
     api,
