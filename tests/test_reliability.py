@@ -313,6 +313,26 @@ def test_leftovers_of_a_killed_save_are_removed_on_the_next_start(tmp_path):
     assert "warning: removed 6 leftover file(s)" in (tmp_path / "train.log").read_text()
 
 
+def test_clean_up_never_deletes_checkpoints_copied_in_from_elsewhere(tmp_path):
+    """Network files without trainer files are a killed save only at the newest step of a run
+    directory this library made: a torch-mimicry run directory (no hparams.json), or older steps
+    kept beside a run, are never deleted."""
+    ck = tmp_path / "checkpoints"
+    foreign = [ck / "netG" / "netG_2_steps.pth", ck / "netD" / "netD_2_steps.pth"]
+    for path in foreign:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"weights from another library")
+    manager = CheckpointManager(str(tmp_path))
+    assert manager.remove_leftovers() == []  # not our run directory: nothing is touched
+    assert all(p.read_bytes() == b"weights from another library" for p in foreign)
+
+    make_trainer(tmp_path / "run", num_steps=3, save_steps=3).train()  # complete step 3, hparams.json
+    older = tmp_path / "run" / "checkpoints" / "netG" / "netG_1_steps.pth"
+    older.write_bytes(b"kept by the user")
+    assert CheckpointManager(str(tmp_path / "run")).remove_leftovers() == []
+    assert older.read_bytes() == b"kept by the user"
+
+
 # ------------------------------------------------------------------ atomic-write helpers
 def test_atomic_write_fsyncs_the_file_and_its_directory(tmp_path, monkeypatch):
     synced = []

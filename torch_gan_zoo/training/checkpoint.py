@@ -167,7 +167,12 @@ class CheckpointManager:
     # ------------------------------------------------------------------ clean-up
     def remove_leftovers(self):
         """Delete what killed saves left behind: temporary files of interrupted atomic writes and
-        every file of steps that never became complete (no trainer file).
+        the files of a newest step that never became complete (no trainer file).
+
+        Step files are removed only in a run directory this library made (it holds ``hparams.json``)
+        and only above the newest complete step, since a killed save can only leave the step it was
+        writing: checkpoints copied in from elsewhere (a torch-mimicry run directory, which has
+        network files but no trainer files) are never deleted.
 
         Only files the library writes are touched: under ``log_dir/checkpoints``, the step files
         and temporary files; in ``log_dir`` and ``log_dir/images``, only the temporary files of
@@ -180,6 +185,8 @@ class CheckpointManager:
         """
         removed = []
         complete = set(self.complete_steps())
+        newest_complete = max(complete, default=-1)
+        ours_dir = os.path.isfile(os.path.join(self.log_dir, "hparams.json"))
         for part in ALL_PARTS:
             directory = self.directory(part)
             if not os.path.isdir(directory):
@@ -192,7 +199,7 @@ class CheckpointManager:
                 leftover = (
                     is_temp_file(name)
                     or (name.startswith(prefix) and name.endswith("_steps.pth.unverified"))
-                    or (ours and int(match.group(1)) not in complete)
+                    or (ours and ours_dir and int(match.group(1)) > newest_complete)
                 )
                 if leftover and os.path.isfile(path):
                     os.remove(path)
