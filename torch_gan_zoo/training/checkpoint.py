@@ -17,6 +17,13 @@ complete step is used instead, with a warning. A save that fails (disk full, ...
 had written of its step; the files of a save that was killed are removed by :meth:`remove_leftovers`
 on the next start. Old steps are deleted only after a newer one is complete.
 """
+
+from __future__ import annotations
+
+from typing import Any
+import torch
+import torch.nn as nn
+
 import json
 import os
 import re
@@ -53,7 +60,7 @@ class CheckpointManager:
         keep_last (int or None): How many complete checkpoints to keep (``None``: all).
     """
 
-    def __init__(self, log_dir, keep_last=5):
+    def __init__(self, log_dir: str | os.PathLike[str], keep_last: int | None = 5) -> None:
         if keep_last is not None and keep_last < 1:
             raise ValueError(f"keep_last must be >= 1 or None, got {keep_last}")
         self.log_dir = os.fspath(log_dir)
@@ -63,11 +70,11 @@ class CheckpointManager:
         #: :meth:`pop_messages`; the Trainer copies them into ``train.log``.
         self.messages = []
 
-    def directory(self, part):
+    def directory(self, part: str) -> str:
         """Folder of ``part`` (``'netG'``, ``'netD'``, ``'netG_ema'``, ``'checksums'`` or ``'trainer'``)."""
         return os.path.join(self.root, part)
 
-    def path(self, part, step):
+    def path(self, part: str, step: int) -> str:
         """File of ``part`` at ``step``."""
         directory = self.directory(part)
         name = checkpoint_name(directory, step)
@@ -81,16 +88,16 @@ class CheckpointManager:
             return set()
         return {int(m.group(1)) for f in os.listdir(directory) if not is_temp_file(f) and (m := _STEP.search(f))}
 
-    def complete_steps(self):
+    def complete_steps(self) -> list[int]:
         """Steps for which G, D and trainer files all exist, ascending."""
         steps = [self._steps(part) for part in PARTS]
         return sorted(set.intersection(*steps)) if steps else []
 
-    def has_checkpoints(self):
+    def has_checkpoints(self) -> bool:
         """Whether any file of any part exists (complete or not)."""
         return any(self._steps(part) for part in ALL_PARTS)
 
-    def pop_messages(self):
+    def pop_messages(self) -> list[str]:
         """Return and forget the messages collected since the last call."""
         messages, self.messages = self.messages, []
         return messages
@@ -100,7 +107,9 @@ class CheckpointManager:
         warnings.warn(message, RuntimeWarning, stacklevel=3)
 
     # ------------------------------------------------------------------ saving
-    def save(self, step, netG, netD, optG, optD, trainer_state, netG_ema=None):
+    def save(self, step: int, netG: nn.Module, netD: nn.Module, optG: torch.optim.Optimizer,
+             optD: torch.optim.Optimizer, trainer_state: dict[str, Any],
+             netG_ema: nn.Module | None = None) -> dict[str, str]:
         """Write the files for ``step`` (checksums, then the trainer file last), then delete the
         oldest complete steps beyond ``keep_last``.
 
@@ -165,7 +174,7 @@ class CheckpointManager:
                 pass
 
     # ------------------------------------------------------------------ clean-up
-    def remove_leftovers(self):
+    def remove_leftovers(self) -> list[str]:
         """Delete what killed saves left behind: temporary files of interrupted atomic writes and
         the files of a newest step that never became complete (no trainer file).
 
@@ -219,7 +228,7 @@ class CheckpointManager:
         return removed
 
     # ------------------------------------------------------------------ loading
-    def verify(self, step):
+    def verify(self, step: int) -> bool:
         """Check the files of ``step`` against its checksum record.
 
         Steps saved before checksums were recorded (no record) pass unchecked.
@@ -252,14 +261,15 @@ class CheckpointManager:
                                       "was corrupted (disk or transfer error) or changed after saving")
         return True
 
-    def load_trainer_state(self, step):
+    def load_trainer_state(self, step: int) -> dict[str, Any]:
         """The trainer-state dict saved at ``step``."""
         state = load_torch_file(self.path("trainer", step))
         if not isinstance(state, dict) or int(state.get("global_step", -1)) != step:
             raise CheckpointError(f"{self.path('trainer', step)} is not a trainer checkpoint of step {step}")
         return state
 
-    def restore_latest(self, netG, netD, optG, optD):
+    def restore_latest(self, netG: nn.Module, netD: nn.Module, optG: torch.optim.Optimizer,
+                       optD: torch.optim.Optimizer) -> tuple[int | None, dict[str, Any] | None]:
         """Restore G, D and both optimisers from the newest complete checkpoint that verifies and loads.
 
         A newest checkpoint whose files fail their checksum or fail to load is reported with a

@@ -7,6 +7,12 @@ The Trainer rebuilds the user's ``DataLoader`` around :class:`ResumableSampler` 
 * a resumed run continues with exactly the batch an uninterrupted run would have seen next,
 * under DDP each rank reads its own shard and the epoch advances for every rank.
 """
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
 import signal
 import warnings
 
@@ -22,12 +28,13 @@ class ResumableSampler(DistributedSampler):
     ``start_index`` indices of the next epoch it yields. Works without a process group when
     ``num_replicas`` and ``rank`` are given."""
 
-    def __init__(self, dataset, num_replicas=1, rank=0, shuffle=True, seed=0, drop_last=False):
+    def __init__(self, dataset: Dataset, num_replicas: int = 1, rank: int = 0, shuffle: bool = True, seed: int = 0,
+                 drop_last: bool = False) -> None:
         super().__init__(dataset, num_replicas=num_replicas, rank=rank, shuffle=shuffle, seed=seed,
                          drop_last=drop_last)
         self.start_index = 0
 
-    def set_start_index(self, start_index):
+    def set_start_index(self, start_index: int) -> None:
         """Skip this many indices at the start of the next iteration (once)."""
         self.start_index = int(start_index)
 
@@ -66,7 +73,8 @@ class DataStream:
         pin_memory (bool): Pin host memory when ``data`` is a Dataset (speeds up copies to a GPU).
     """
 
-    def __init__(self, data, seed=0, rank=0, world_size=1, batch_size=None, num_workers=0, pin_memory=False):
+    def __init__(self, data: Dataset | DataLoader, seed: int = 0, rank: int = 0, world_size: int = 1,
+                 batch_size: int | None = None, num_workers: int = 0, pin_memory: bool = False) -> None:
         self.seed = int(seed)
         self.epoch = 0
         self.batches_in_epoch = 0
@@ -131,7 +139,7 @@ class DataStream:
         for _ in range(skip):  # loaders we could not rebuild: replay
             next(self._iter)
 
-    def next(self):
+    def next(self) -> Any:
         """The next batch; starts a new epoch when one ends.
 
         Raises:
@@ -161,11 +169,11 @@ class DataStream:
     def __iter__(self):
         return self
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, int]:
         """The position: ``{'epoch', 'batches_in_epoch', 'seed'}``."""
         return {"epoch": self.epoch, "batches_in_epoch": self.batches_in_epoch, "seed": self.seed}
 
-    def load_state_dict(self, state):
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Continue from a position saved by :meth:`state_dict` (the next batch is the one after it).
 
         The saved seed is adopted, so a run started without a seed resumes with its own data order."""

@@ -4,6 +4,11 @@
 ``MASTER_ADDR`` and ``MASTER_PORT``; :func:`init_distributed` reads them, starts the process group
 (NCCL on CUDA, gloo on CPU) and picks this process's device. Single-process runs need nothing.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
 import os
 from dataclasses import dataclass
 
@@ -13,7 +18,7 @@ import torch.distributed as dist
 __all__ = ["DistributedContext", "init_distributed", "is_launched_distributed"]
 
 
-def is_launched_distributed():
+def is_launched_distributed() -> bool:
     """Whether this process was started by ``torchrun`` (or similar) with ``WORLD_SIZE > 1``."""
     return int(os.environ.get("WORLD_SIZE", "1")) > 1
 
@@ -42,19 +47,19 @@ class DistributedContext:
         """Rank 0: the process that writes files."""
         return self.rank == 0
 
-    def barrier(self):
+    def barrier(self) -> None:
         """Wait for every process (no-op when single-process)."""
         if self.enabled:
             dist.barrier()
 
-    def all_reduce_mean(self, tensor):
+    def all_reduce_mean(self, tensor: torch.Tensor) -> torch.Tensor:
         """Average ``tensor`` over processes, in place; returns it."""
         if self.enabled:
             dist.all_reduce(tensor, op=dist.ReduceOp.SUM)
             tensor /= self.world_size
         return tensor
 
-    def any(self, flag):
+    def any(self, flag: bool) -> bool:
         """Whether ``flag`` (bool) is true on any process."""
         if not self.enabled:
             return bool(flag)
@@ -62,7 +67,7 @@ class DistributedContext:
         dist.all_reduce(t, op=dist.ReduceOp.MAX)
         return bool(t.item())
 
-    def all_gather_object(self, obj):
+    def all_gather_object(self, obj: Any) -> list[Any]:
         """A list with every process's ``obj`` (``[obj]`` when single-process)."""
         if not self.enabled:
             return [obj]
@@ -74,7 +79,8 @@ class DistributedContext:
         return self.device if dist.get_backend() == "nccl" else torch.device("cpu")
 
 
-def init_distributed(device=None, backend=None, timeout_s=1800):
+def init_distributed(device: str | torch.device | None = None, backend: str | None = None,
+                     timeout_s: float = 1800) -> DistributedContext:
     """Join the process group ``torchrun`` describes, or describe a single-process run.
 
     Args:

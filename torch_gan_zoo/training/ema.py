@@ -3,6 +3,12 @@
 The averaged copy usually samples better than the raw generator; the Trainer uses it for sample
 grids and exposes it as ``trainer.netG_ema`` for evaluation.
 """
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
 import copy
 
 import torch
@@ -24,7 +30,7 @@ class ExponentialMovingAverage:
     :meth:`standing_stats` to re-estimate the shadow's batch-norm statistics before evaluation.
     """
 
-    def __init__(self, model, decay=0.9999, start_step=0):
+    def __init__(self, model: nn.Module, decay: float = 0.9999, start_step: int = 0) -> None:
         if not 0.0 <= decay < 1.0:
             raise ValueError(f"EMA decay must be in [0, 1), got {decay}")
         if start_step < 0:
@@ -36,12 +42,12 @@ class ExponentialMovingAverage:
             self.shadow.set_call_wrapper(None)
         self.shadow.eval().requires_grad_(False)
 
-    def to_config(self):
+    def to_config(self) -> dict[str, Any]:
         """``{'decay', 'start_step'}``."""
         return {"decay": self.decay, "start_step": self.start_step}
 
     @torch.no_grad()
-    def update(self, model, step):
+    def update(self, model: nn.Module, step: int) -> None:
         """Blend ``model``'s current weights into the shadow after generator step ``step``."""
         shadow_params = list(self.shadow.parameters())
         params = [p.detach() for p in model.parameters()]
@@ -54,21 +60,21 @@ class ExponentialMovingAverage:
         for shadow_buffer, buffer in zip(self.shadow.buffers(), model.buffers()):
             shadow_buffer.copy_(buffer)
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """The shadow model's state dict."""
         return self.shadow.state_dict()
 
-    def load_state_dict(self, state):
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Restore the shadow from :meth:`state_dict`."""
         self.shadow.load_state_dict(state)
 
-    def standing_stats(self, num_batches=16, batch_size=64, seed=0):
+    def standing_stats(self, num_batches: int = 16, batch_size: int = 64, seed: int = 0) -> nn.Module:
         """Re-estimate the shadow's batch-norm statistics (see :func:`standing_stats`); returns the shadow."""
         return standing_stats(self.shadow, num_batches=num_batches, batch_size=batch_size, seed=seed)
 
 
 @torch.no_grad()
-def standing_stats(netG, num_batches=16, batch_size=64, seed=0):
+def standing_stats(netG: nn.Module, num_batches: int = 16, batch_size: int = 64, seed: int = 0) -> nn.Module:
     """Re-estimate a generator's batch-norm statistics ("standing statistics", Brock et al., 2019).
 
     Resets every batch-norm layer of ``netG``, runs ``num_batches`` batches of ``batch_size``

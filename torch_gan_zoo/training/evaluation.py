@@ -6,6 +6,13 @@ the features are gathered on rank 0 in chunk order and the metrics computed ther
 and so the number, is therefore the same whether one process or many evaluate (the test suite
 checks it for 2 processes against 1).
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+import torch.nn as nn
+
 import contextlib
 import json
 import os
@@ -13,6 +20,9 @@ import os
 import torch
 
 from torch_gan_zoo.utils.io import atomic_write
+
+if TYPE_CHECKING:
+    from torch_gan_zoo.training.distributed import DistributedContext
 
 __all__ = ["Evaluator", "EVALUATION_METRICS"]
 
@@ -41,8 +51,9 @@ class Evaluator:
             ``subset_size``, ``nearest_k``, ...).
     """
 
-    def __init__(self, real, metrics=("fid",), every=5000, num_samples=10000, num_real_samples=None,
-                 batch_size=50, seed=0, use_ema=True, precision="fp32", **options):
+    def __init__(self, real: Any, metrics: str | Iterable[str] = ("fid",), every: int = 5000, num_samples: int = 10000,
+                 num_real_samples: int | None = None, batch_size: int = 50, seed: int = 0, use_ema: bool = True,
+                 precision: str = "fp32", **options: Any) -> None:
         metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
         unknown = [m for m in metrics if m not in EVALUATION_METRICS]
         if unknown or not metrics:
@@ -69,7 +80,7 @@ class Evaluator:
         self._real_stats = None
         self._real_features = None
 
-    def to_config(self):
+    def to_config(self) -> dict[str, Any]:
         """The evaluation settings as JSON values (recorded in ``hparams.json``)."""
         real = self.real if isinstance(self.real, (str, os.PathLike)) else type(self.real).__name__
         options = {k: (v if isinstance(v, (str, int, float, bool, type(None))) else repr(v))
@@ -130,7 +141,7 @@ class Evaluator:
             self._real_features = extract_features(self.real, **opts).cpu()
 
     # ------------------------------------------------------------------ entry point
-    def evaluate(self, netG, dist, device):
+    def evaluate(self, netG: nn.Module, dist: DistributedContext, device: str | torch.device) -> dict[str, Any]:
         """Compute the metrics of ``netG``; every process of ``dist`` must call it.
 
         Returns:
@@ -162,7 +173,7 @@ class Evaluator:
                 results.update(prdc(self._real_features, pool3, nearest_k=self.metric_args.get("nearest_k", 5)))
         return dist.all_gather_object(results)[0]
 
-    def record(self, log_dir, global_step, results):
+    def record(self, log_dir: str | os.PathLike[str], global_step: int, results: Mapping[str, Any]) -> str:
         """Append ``{'step', **results}`` as one JSON line to ``log_dir/metrics.jsonl`` (atomically)."""
         path = os.path.join(log_dir, "metrics.jsonl")
         previous = open(path, encoding="utf-8").read() if os.path.exists(path) else ""

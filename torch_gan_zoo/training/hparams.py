@@ -5,6 +5,12 @@ log more often, upgrade the library); every other key defines what the run *is*.
 change a key that defines the run when the caller allows it explicitly (``allow=['optG.lr']``, the
 CLI's ``--allow-change optG.lr``); each such change is appended to the snapshot's ``history``.
 """
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
 import datetime
 import json
 import os
@@ -47,7 +53,7 @@ class HyperparameterMismatchError(ValueError):
     """Resuming into a ``log_dir`` whose saved hyperparameters differ; the message names each key."""
 
 
-def optimizer_hparams(optimizer):
+def optimizer_hparams(optimizer: torch.optim.Optimizer) -> dict[str, Any]:
     """``{'class': ..., 'param_groups': [...]}`` of ``optimizer``, with each group's initial learning rate."""
     groups = []
     for group in optimizer.param_groups:
@@ -59,7 +65,7 @@ def optimizer_hparams(optimizer):
     return {"class": f"{cls.__module__}.{cls.__qualname__}", "param_groups": groups}
 
 
-def dataset_hparams(dataset):
+def dataset_hparams(dataset: Any) -> dict[str, Any]:
     """What identifies the training data: its class, size and, for library datasets, its description."""
     info = {"class": type(dataset).__name__}
     try:
@@ -72,7 +78,7 @@ def dataset_hparams(dataset):
     return info
 
 
-def versions():
+def versions() -> dict[str, str]:
     """Library, torch and Python versions (informational; never blocks a resume)."""
     return {"torch_gan_zoo": __version__, "torch": torch.__version__, "python": platform.python_version()}
 
@@ -91,7 +97,8 @@ def _flatten(obj, prefix=""):
     return {prefix[:-1]: obj}
 
 
-def diff_hparams(saved, current, ignore=MUTABLE_KEYS):
+def diff_hparams(saved: Mapping[str, Any], current: Mapping[str, Any],
+                 ignore: Collection[str] = MUTABLE_KEYS) -> list[tuple[str, Any, Any]]:
     """Keys whose values differ between two snapshots, as ``[(dotted_key, saved, current)]``.
 
     Top-level keys in ``ignore`` are skipped. A key missing on one side shows as ``'<missing>'``,
@@ -104,7 +111,7 @@ def diff_hparams(saved, current, ignore=MUTABLE_KEYS):
     return [(k, a.get(k, missing), b.get(k, missing)) for k in sorted(set(a) | set(b)) if a.get(k, missing) != b.get(k, missing)]
 
 
-def load_hparams(path):
+def load_hparams(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a snapshot written by the Trainer.
 
     Raises:
@@ -128,7 +135,7 @@ def load_hparams(path):
     return saved
 
 
-def identity(hparams):
+def identity(hparams: Mapping[str, Any]) -> dict[str, Any]:
     """The part of a snapshot that defines the run (every key but :data:`MUTABLE_KEYS`), as fresh JSON values.
 
     The Trainer stores it inside each checkpoint, so a run directory that lost its ``hparams.json`` can
@@ -166,7 +173,8 @@ def _is_allowed(diff_key, allow):
     return False
 
 
-def check_identity(saved, current, allow=(), where="the run directory"):
+def check_identity(saved: Mapping[str, Any], current: Mapping[str, Any], allow: Iterable[str] = (),
+                   where: str = "the run directory") -> list[tuple[str, Any, Any]]:
     """Compare a saved snapshot (or a checkpoint's :func:`identity`) with the current one.
 
     Args:
@@ -195,13 +203,14 @@ def check_identity(saved, current, allow=(), where="the run directory"):
     return differences
 
 
-def history_entry(step, changes):
+def history_entry(step: int, changes: Any) -> dict[str, Any]:
     """One ``history`` record of ``hparams.json``: the step, the UTC time and the allowed changes."""
     return {"step": int(step), "time": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "changes": [{"key": key, "saved": old, "now": new} for key, old, new in changes]}
 
 
-def check_resume(path, current, allow=()):
+def check_resume(path: str | os.PathLike[str], current: Mapping[str, Any],
+                 allow: Iterable[str] = ()) -> list[tuple[str, Any, Any]]:
     """Raise :class:`HyperparameterMismatchError` naming every differing key if ``path`` (an existing
     ``hparams.json``) describes a different run than ``current``, except the keys in ``allow``.
     No file is modified.

@@ -4,6 +4,14 @@ image grids, and PNG sample grids on disk.
 Only the process that owns the run's files (rank 0) writes; the others keep the Logger disabled.
 Sampling images never touches the global RNG, so logging more or less often cannot change training.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+import torch.nn as nn
+from torch_gan_zoo.training.metric_log import MetricLog
+
 import logging
 import os
 import time
@@ -24,7 +32,7 @@ def _fmt(value):
     return f"{value:.4g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
 
 
-def rotate_log(path, max_bytes, backups):
+def rotate_log(path: str | os.PathLike[str], max_bytes: int, backups: int) -> bool:
     """If ``path`` is larger than ``max_bytes``, shift ``path.1 .. path.<backups-1>`` up by one and
     rename ``path`` to ``path.1`` (each step an atomic rename, then one directory fsync), so no line is
     ever lost or half-copied; the oldest backup beyond ``backups`` is dropped.
@@ -71,8 +79,9 @@ class Logger:
     #: Rotated copies kept (``train.log.1`` is the newest).
     log_backups = 3
 
-    def __init__(self, log_dir, num_steps, print_steps=1, log_steps=50, vis_steps=500, enabled=True,
-                 progress=True, flush_secs=30, reduce=None):
+    def __init__(self, log_dir: str | os.PathLike[str], num_steps: int, print_steps: int = 1, log_steps: int = 50,
+                 vis_steps: int = 500, enabled: bool = True, progress: bool = True, flush_secs: float = 30,
+                 reduce: Callable[[dict[str, float]], dict[str, float]] | None = None) -> None:
         for name, value in (("print_steps", print_steps), ("log_steps", log_steps), ("vis_steps", vis_steps)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive int, got {value!r}")
@@ -106,7 +115,7 @@ class Logger:
             self._writer = SummaryWriter(os.path.join(self.log_dir, "tensorboard"), flush_secs=self.flush_secs)
         return self._writer
 
-    def start(self, global_step):
+    def start(self, global_step: int) -> None:
         """Open the text log and the progress bar at ``global_step``."""
         self._last_time, self._last_step = time.perf_counter(), global_step
         if not self.enabled:
@@ -125,7 +134,7 @@ class Logger:
             self._bar = tqdm(total=self.num_steps, initial=global_step, desc="train", unit="step",
                              dynamic_ncols=True, smoothing=0.05)
 
-    def info(self, message):
+    def info(self, message: str) -> None:
         """Print ``message`` (above the progress bar) and append it to ``train.log``."""
         if not self.enabled:
             return
@@ -136,7 +145,7 @@ class Logger:
         if self._logger is not None:
             self._logger.info(message)
 
-    def close(self):
+    def close(self) -> None:
         """Flush and close the progress bar, TensorBoard writer and text log."""
         if self._bar is not None:
             self._bar.close()
@@ -159,7 +168,7 @@ class Logger:
             self._logger = None
 
     # ------------------------------------------------------------------ per step
-    def step(self, global_step, metric_log, lr=None):
+    def step(self, global_step: int, metric_log: MetricLog, lr: float | None = None) -> None:
         """Record one finished generator step (``global_step`` counts finished steps).
 
         Raises:
@@ -177,7 +186,7 @@ class Logger:
         if global_step % self.log_steps == 0 or global_step == self.num_steps:
             self.flush_scalars(global_step, lr)
 
-    def check_finite(self, global_step):
+    def check_finite(self, global_step: int) -> None:
         """Raise :class:`NonFiniteLossError` if a loss recorded since the last flush is NaN/inf.
 
         The Trainer calls it before every checkpoint, so NaN weights are never saved; nothing is
@@ -185,7 +194,7 @@ class Logger:
         """
         self.tb_window.summary(reset=False, global_step=global_step, reduce=self.reduce)
 
-    def flush_scalars(self, global_step, lr=None):
+    def flush_scalars(self, global_step: int, lr: float | None = None) -> dict[str, float]:
         """Write the averaged scalars since the last flush to TensorBoard and a log line
         (every ``log_steps`` and at the end of training)."""
         if len(self.tb_window) == 0:
@@ -210,7 +219,7 @@ class Logger:
         self.info(f"[step {global_step}/{self.num_steps}] {parts} | {rate:.2f} steps/s over {steps} steps {lr_text}".rstrip())
         return means
 
-    def write_metrics(self, global_step, results):
+    def write_metrics(self, global_step: int, results: Mapping[str, Any]) -> None:
         """Write evaluation results (``{'fid': 12.3, ...}``) to TensorBoard (``metrics/<name>``) and a log line."""
         if not self.enabled or not results:
             return
@@ -221,7 +230,9 @@ class Logger:
 
     # ------------------------------------------------------------------ images
     @torch.no_grad()
-    def vis_images(self, netG, global_step, fixed_noise, fixed_labels=None, num_random=None, seed=0):
+    def vis_images(self, netG: nn.Module, global_step: int, fixed_noise: torch.Tensor,
+                   fixed_labels: torch.Tensor | None = None, num_random: int | None = None,
+                   seed: int = 0) -> dict[str, str]:
         """Write grids of fixed-noise and random samples to TensorBoard and ``log_dir/images``.
 
         The generator is put in eval mode and restored afterwards; random samples come from a

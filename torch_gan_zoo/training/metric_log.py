@@ -3,6 +3,11 @@
 Values are kept as detached tensors on their device, so recording them costs no host-device
 synchronisation; they become Python floats only when read (:meth:`MetricLog.means`).
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
 import math
 from collections import OrderedDict
 
@@ -37,24 +42,24 @@ class MetricLog:
     (2.0, 3.0)
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._values = OrderedDict()
         self._groups = {}
 
-    def add_metric(self, name, value, group=None):
+    def add_metric(self, name: str, value: float | torch.Tensor, group: str | None = None) -> None:
         """Record ``value`` (a number or a scalar tensor) under ``name`` in display group ``group``."""
         self._values.setdefault(name, []).append(_as_scalar(name, value))
         self._groups[name] = group or name
 
-    def get_group_name(self, name):
+    def get_group_name(self, name: str) -> str:
         """The display group of ``name`` (``name`` itself when recorded without a group)."""
         return self._groups[name]
 
-    def names(self):
+    def names(self) -> list[str]:
         """Recorded metric names, in first-recorded order."""
         return list(self._values)
 
-    def values(self, name):
+    def values(self, name: str) -> list[float | torch.Tensor]:
         """Every value recorded for ``name`` this step (tensors or floats)."""
         return list(self._values[name])
 
@@ -68,7 +73,7 @@ class MetricLog:
         """The most recent value of ``name`` as a float (Mimicry's behaviour)."""
         return float(self._values[name][-1])
 
-    def means(self):
+    def means(self) -> dict[str, float]:
         """``{name: mean of this step's values}`` as floats (one host synchronisation in all)."""
         return {name: float(v) for name, v in _mean_values(self._values).items()}
 
@@ -107,23 +112,25 @@ class MetricWindow:
     Used by the Logger for the console (every ``print_steps``) and TensorBoard (every ``log_steps``).
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._values = OrderedDict()
         self._groups = {}
         self.steps = 0
 
-    def update(self, metric_log):
+    def update(self, metric_log: MetricLog) -> None:
         """Add one step's values."""
         for name in metric_log.names():
             self._values.setdefault(name, []).extend(metric_log.values(name))
             self._groups[name] = metric_log.get_group_name(name)
         self.steps += 1
 
-    def group_of(self, name):
+    def group_of(self, name: str) -> str:
         """Display group of ``name``."""
         return self._groups.get(name, name)
 
-    def summary(self, reset=True, global_step=None, reduce=None, check_finite=True):
+    def summary(self, reset: bool = True, global_step: int | None = None,
+                reduce: Callable[[dict[str, float]], dict[str, float]] | None = None,
+                check_finite: bool = True) -> dict[str, float]:
         """``{name: mean}`` over the window as floats; raises :class:`NonFiniteLossError` if a
         loss-group metric is NaN or infinite (naming it and ``global_step``).
 

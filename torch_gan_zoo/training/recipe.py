@@ -23,6 +23,13 @@ returning ``(netG, netD)``) or ``"package.module:Generator,package.module:Discri
 imports a module, so :func:`run_config` imports it only when the caller allows it (``allow_import=True``;
 the CLI allows exactly the name typed after ``--model``): a config file alone never imports code.
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+from torch_gan_zoo.config.run import ModelConfig
+
 import copy
 import importlib
 import inspect
@@ -54,7 +61,7 @@ def _parse_value(text):
         return text
 
 
-def apply_overrides(config, overrides):
+def apply_overrides(config: dict[str, Any], overrides: Iterable[str] | None) -> dict[str, Any]:
     """Apply ``["key=value", "optD.lr=1e-4", ...]`` to a (nested) config dict, in place.
 
     Values are parsed as JSON where possible (numbers, booleans, lists, null), else kept as strings.
@@ -92,7 +99,8 @@ def _peek_model(layers, overrides):
     return (merged.get("model") or {}).get("name")
 
 
-def build_run_config(model=None, config=None, overrides=None, preset=True, **values):
+def build_run_config(model: str | None = None, config: Mapping[str, Any] | None = None,
+                     overrides: Iterable[str] | None = None, preset: bool = True, **values: Any) -> RunConfig:
     """A :class:`~torch_gan_zoo.config.RunConfig` from, in increasing priority: the model's paper preset,
     ``config`` (a dict with flat or nested keys, e.g. a ``--config`` file or a run's ``config.json``),
     ``model`` and the keyword ``values`` (flat keys; ``None`` values are ignored), and ``key=value``
@@ -113,7 +121,8 @@ def build_run_config(model=None, config=None, overrides=None, preset=True, **val
     return RunConfig.build([base, *layers], overrides)
 
 
-def build_config(model, preset=True, config=None, overrides=None, **values):
+def build_config(model: str | None, preset: bool = True, config: Mapping[str, Any] | None = None,
+                 overrides: Iterable[str] | None = None, **values: Any) -> dict[str, Any]:
     """Like :func:`build_run_config`, returned as the flat dict of earlier releases (``model``, ``num_steps``,
     ``optG``, ``model_kwargs``, ``trainer_kwargs``, ...), which :func:`run_config` also accepts.
 
@@ -123,7 +132,7 @@ def build_config(model, preset=True, config=None, overrides=None, **values):
     return build_run_config(model, config=config, overrides=overrides, preset=preset, **values).to_flat()
 
 
-def build_optimizer(params, settings):
+def build_optimizer(params: Iterable[Any], settings: Mapping[str, Any]) -> torch.optim.Optimizer:
     """An optimiser from ``{'name': 'adam', 'lr': ..., 'betas': [...], ...}``.
 
     Adam-family optimisers use the fused implementation where this torch build supports it on the
@@ -145,7 +154,7 @@ def build_optimizer(params, settings):
     return cls(params, **settings)
 
 
-def build_regularizers(configs):
+def build_regularizers(configs: Any) -> list[Any]:
     """Regularisers from a config value: ``None``, a list of configs (dicts or names), one dict, or a
     comma-separated string of names (``"r1,lecam"``)."""
     if configs is None:
@@ -157,7 +166,7 @@ def build_regularizers(configs):
     return [build_regularizer(c, build_augment=build_augment) for c in configs]
 
 
-def attach_techniques(netD, config):
+def attach_techniques(netD: BaseDiscriminator, config: Mapping[str, Any]) -> BaseDiscriminator:
     """Attach the config's ``regularizers`` (with ``netD.add_regularizer``) and ``augment`` (DiffAugment)
     to ``netD``; returns ``netD``."""
     for regularizer in build_regularizers(config.get("regularizers")):
@@ -244,7 +253,8 @@ def _build_user_models(spec, resolution, kwargs, derived):
     return _check_pair(spec, factory(**{**extra, **kwargs}))
 
 
-def build_models(model, dataset, allow_import=False):
+def build_models(model: ModelConfig, dataset: Any,
+                 allow_import: bool = False) -> tuple[BaseGenerator, BaseDiscriminator]:
     """``(netG, netD)`` of a :class:`~torch_gan_zoo.config.ModelConfig` for ``dataset`` (its channels and,
     for class-conditional models, its number of classes fill in ``nc`` and ``num_classes``).
 
@@ -292,7 +302,9 @@ def _build_evaluator(config):
                      seed=evaluation.seed, use_ema=evaluation.use_ema, **options)
 
 
-def run_config(config, netG=None, netD=None, allow_import=False, allow_changes=()):
+def run_config(config: RunConfig | Mapping[str, Any], netG: BaseGenerator | None = None,
+               netD: BaseDiscriminator | None = None, allow_import: bool = False,
+               allow_changes: Iterable[str] = ()) -> dict[str, Any]:
     """Load the data, build the models and optimisers, and train as ``config`` says.
 
     Args:

@@ -14,6 +14,12 @@ while it trains:
 The lock file stays in place after the run (deleting it would race with a process about to lock
 it); an empty file means "not held".
 """
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
 import datetime
 import json
 import os
@@ -39,7 +45,7 @@ class RunLockedError(RuntimeError):
             when the record could not be read.
     """
 
-    def __init__(self, log_dir, holder):
+    def __init__(self, log_dir: str | os.PathLike[str], holder: Mapping[str, Any] | None) -> None:
         self.holder = dict(holder or {})
         if self.holder:
             who = (f"PID {self.holder.get('pid', '?')} on host {self.holder.get('host', '?')}, "
@@ -94,7 +100,7 @@ class RunLock:
         RunLockedError: From :meth:`acquire`, when another live process holds the lock.
     """
 
-    def __init__(self, log_dir):
+    def __init__(self, log_dir: str | os.PathLike[str]) -> None:
         self.log_dir = os.fspath(log_dir)
         self.path = os.path.join(self.log_dir, LOCK_FILE_NAME)
         self._fd = None
@@ -106,7 +112,7 @@ class RunLock:
         """Whether this object holds the lock."""
         return self._fd is not None
 
-    def record(self):
+    def record(self) -> dict[str, Any]:
         """What this process writes into the lock file (JSON values)."""
         return {
             "pid": os.getpid(),
@@ -116,7 +122,7 @@ class RunLock:
             "command": " ".join(sys.argv)[:500],
         }
 
-    def holder(self):
+    def holder(self) -> dict[str, Any]:
         """The current holder's record read from the lock file (``{}`` when free or unreadable)."""
         try:
             fd = os.open(self.path, os.O_RDONLY)
@@ -127,7 +133,7 @@ class RunLock:
         finally:
             os.close(fd)
 
-    def acquire(self):
+    def acquire(self) -> RunLock:
         """Take the lock, or raise :class:`RunLockedError` naming the holder. Returns ``self``."""
         if self._fd is not None:
             return self
@@ -166,7 +172,7 @@ class RunLock:
             return True  # stale record of a process that is gone (or our own)
         return False
 
-    def release(self):
+    def release(self) -> None:
         """Give the lock up (clears the record); a no-op if not held."""
         fd, self._fd = self._fd, None
         if fd is None:

@@ -1,4 +1,6 @@
 """Learning-rate schedules, stepped once per generator step."""
+
+from __future__ import annotations
 import torch
 
 __all__ = ["LR_DECAYS", "make_lr_scheduler"]
@@ -7,7 +9,8 @@ __all__ = ["LR_DECAYS", "make_lr_scheduler"]
 LR_DECAYS = (None, "none", "linear")
 
 
-def make_lr_scheduler(optimizer, lr_decay, num_steps, start=0):
+def make_lr_scheduler(optimizer: torch.optim.Optimizer, lr_decay: str | None, num_steps: int,
+                      start: int = 0) -> torch.optim.lr_scheduler.LRScheduler | None:
     """A scheduler for ``optimizer``, or ``None`` for a constant rate.
 
     Args:

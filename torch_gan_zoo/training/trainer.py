@@ -6,6 +6,12 @@ checkpoint (bit-exactly on CPU with a seed); checkpoints every ``save_steps``, a
 Ctrl-C / SIGTERM; and stops with a clear error, without touching saved checkpoints, if a loss becomes
 NaN. The networks' own ``train_step`` methods define what one update is.
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
 import contextlib
 import dataclasses
 import enum
@@ -44,6 +50,9 @@ from torch_gan_zoo.training.schedules import make_lr_scheduler
 from torch_gan_zoo.utils.io import CheckpointError, atomic_write_json
 from torch_gan_zoo.utils.rng import get_rng_state, seed_everything, set_rng_state
 
+if TYPE_CHECKING:
+    from torch_gan_zoo.training.evaluation import Evaluator
+
 __all__ = ["Trainer", "StopReason"]
 
 _AMP_DTYPES = {"float16": torch.float16, "fp16": torch.float16, "bfloat16": torch.bfloat16, "bf16": torch.bfloat16}
@@ -62,7 +71,7 @@ class StopReason(str, enum.Enum):
         return self.value
 
     @classmethod
-    def from_signal(cls, signum):
+    def from_signal(cls, signum: int) -> StopReason:
         """The reason for a received signal number."""
         return cls.INTERRUPTED if signum == signal.SIGINT else cls.TERMINATED
 
@@ -195,10 +204,14 @@ class Trainer:
             a dict: options of :func:`torch_gan_zoo.zoo.export_run`). Its path is :meth:`train`'s ``'pretrained'``.
     """
 
-    def __init__(self, netD, netG, optD, optG, dataloader, num_steps=None, log_dir=None, n_dis=None, lr_decay=None,
-                 device=None, *, schedule=None, logging=None, checkpointing=None, options=None, num_workers=0,
-                 evaluator=None, extra_hparams=None, run_config=None, allow_changes=(), export_pretrained=False,
-                 **keywords):
+    def __init__(self, netD: BaseDiscriminator, netG: BaseGenerator, optD: torch.optim.Optimizer,
+                 optG: torch.optim.Optimizer, dataloader: Any, num_steps: int | None = None,
+                 log_dir: str | os.PathLike[str] | None = None, n_dis: int | None = None, lr_decay: str | None = None,
+                 device: str | torch.device | None = None, *, schedule: ScheduleConfig | None = None,
+                 logging: LoggingConfig | None = None, checkpointing: CheckpointConfig | None = None,
+                 options: TrainerConfig | None = None, num_workers: int = 0, evaluator: Evaluator | None = None,
+                 extra_hparams: Mapping[str, Any] | None = None, run_config: Any = None,
+                 allow_changes: Iterable[str] = (), export_pretrained: bool = False, **keywords: Any) -> None:
         if not isinstance(netG, BaseGenerator):
             raise TypeError(f"netG must be a torch_gan_zoo BaseGenerator, got {type(netG).__name__}")
         if not isinstance(netD, BaseDiscriminator):
@@ -300,7 +313,7 @@ class Trainer:
             return {"G": None, "D": None}
         return {name: torch.amp.GradScaler(self.device.type) for name in ("G", "D")}
 
-    def hparams(self):
+    def hparams(self) -> dict[str, Any]:
         """The run's hyperparameters as plain JSON values (what ``hparams.json`` holds)."""
         return {
             "netG": self.netG.hparams(),
@@ -334,7 +347,7 @@ class Trainer:
         return os.path.join(self.log_dir, "hparams.json")
 
     # ------------------------------------------------------------------ state
-    def trainer_state(self):
+    def trainer_state(self) -> dict[str, Any]:
         """Everything besides the networks and optimisers that an exact resume needs."""
         return {
             "num_steps": self.num_steps,
@@ -560,7 +573,7 @@ class Trainer:
         rest = [t.to(self.device, non_blocking=True) if torch.is_tensor(t) else t for t in tensors[1:]]
         return (images, *rest) if isinstance(batch, (tuple, list)) else images
 
-    def save_checkpoint(self):
+    def save_checkpoint(self) -> dict[str, str]:
         """Checkpoint the current step (after checking losses and weights are finite).
 
         Returns:
@@ -617,7 +630,7 @@ class Trainer:
             for s, handler in previous.items():
                 signal.signal(s, handler)
 
-    def train(self):
+    def train(self) -> dict[str, Any]:
         """Train until ``num_steps`` (resuming from the run's newest checkpoint if there is one).
 
         Returns:
@@ -734,7 +747,7 @@ class Trainer:
         self.logger.info(message)
         return NonFiniteLossError(message)
 
-    def evaluate(self):
+    def evaluate(self) -> dict[str, Any]:
         """Run the evaluator now (every process must call it under DDP); returns and records the results."""
         if self.evaluator is None:
             raise ValueError("no evaluator: pass Trainer(evaluator=Evaluator(...))")
@@ -747,7 +760,7 @@ class Trainer:
         self._last_evaluated_step = self.global_step
         return results
 
-    def vis(self):
+    def vis(self) -> dict[str, str]:
         """Write fixed-noise and random sample grids for the current step."""
         netG = self.netG if self.ema is None else self.ema.shadow
         with netG.bypass_wrapper():  # rank 0 alone samples: no collective forward
