@@ -17,6 +17,8 @@ the batch and are computed in float32 at least, so they stay accurate under mixe
 Aliases: ``gan`` -> ``minimax`` (Mimicry's name), ``wgan`` -> ``wasserstein``, ``lsgan`` and
 ``least_squares`` -> ``ls``, ``non_saturating`` -> ``ns``.
 """
+
+from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
@@ -43,13 +45,13 @@ def _logits(x):
     return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
 
 
-def minimax_loss_d(real, fake):
+def minimax_loss_d(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     """Binary cross-entropy of the original GAN: real labelled 1, fake labelled 0."""
     real, fake = _logits(real), _logits(fake)
     return F.softplus(-real).mean() + F.softplus(fake).mean()
 
 
-def minimax_loss_g(fake):
+def minimax_loss_g(fake: torch.Tensor) -> torch.Tensor:
     """The original (saturating) generator loss ``mean(log(1 - sigma(fake)))``, minimised by G."""
     return -F.softplus(_logits(fake)).mean()
 
@@ -58,39 +60,39 @@ def minimax_loss_g(fake):
 ns_loss_d = minimax_loss_d
 
 
-def ns_loss_g(fake):
+def ns_loss_g(fake: torch.Tensor) -> torch.Tensor:
     """The non-saturating generator loss ``-mean(log sigma(fake))`` (fake labelled 1)."""
     return F.softplus(-_logits(fake)).mean()
 
 
-def hinge_loss_d(real, fake):
+def hinge_loss_d(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     """Hinge loss of the discriminator: ``mean(relu(1 - real)) + mean(relu(1 + fake))``."""
     real, fake = _logits(real), _logits(fake)
     return F.relu(1.0 - real).mean() + F.relu(1.0 + fake).mean()
 
 
-def hinge_loss_g(fake):
+def hinge_loss_g(fake: torch.Tensor) -> torch.Tensor:
     """Hinge loss of the generator: ``-mean(fake)``."""
     return -_logits(fake).mean()
 
 
-def wasserstein_loss_d(real, fake):
+def wasserstein_loss_d(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     """Critic loss of WGAN: ``mean(fake) - mean(real)`` (pair it with a Lipschitz constraint)."""
     return _logits(fake).mean() - _logits(real).mean()
 
 
-def wasserstein_loss_g(fake):
+def wasserstein_loss_g(fake: torch.Tensor) -> torch.Tensor:
     """Generator loss of WGAN: ``-mean(fake)``."""
     return -_logits(fake).mean()
 
 
-def least_squares_loss_d(real, fake):
+def least_squares_loss_d(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     """LSGAN discriminator loss with targets real=1, fake=0: ``0.5 mean((real-1)^2) + 0.5 mean(fake^2)``."""
     real, fake = _logits(real), _logits(fake)
     return 0.5 * ((real - 1.0) ** 2).mean() + 0.5 * (fake**2).mean()
 
 
-def least_squares_loss_g(fake):
+def least_squares_loss_g(fake: torch.Tensor) -> torch.Tensor:
     """LSGAN generator loss with target 1: ``0.5 mean((fake-1)^2)``."""
     return 0.5 * ((_logits(fake) - 1.0) ** 2).mean()
 
@@ -114,7 +116,7 @@ _ALIASES = {
 LOSS_TYPES = tuple(_LOSSES)
 
 
-def resolve_loss_type(loss_type):
+def resolve_loss_type(loss_type: str) -> str:
     """Return the canonical name of ``loss_type`` (resolving aliases).
 
     Raises:
@@ -128,11 +130,11 @@ def resolve_loss_type(loss_type):
     raise ValueError(f"unknown loss_type {loss_type!r}; valid loss types are: {valid}")
 
 
-def discriminator_loss(loss_type, real, fake):
+def discriminator_loss(loss_type: str, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     """The discriminator loss named ``loss_type`` on logits ``real`` and ``fake`` (each (N,) or (N, 1))."""
     return _LOSSES[resolve_loss_type(loss_type)][0](real, fake)
 
 
-def generator_loss(loss_type, fake):
+def generator_loss(loss_type: str, fake: torch.Tensor) -> torch.Tensor:
     """The generator loss named ``loss_type`` on the logits ``fake`` (N,) or (N, 1) of generated images."""
     return _LOSSES[resolve_loss_type(loss_type)][1](fake)

@@ -7,6 +7,8 @@ Notation, for a batch of N samples: ``f_i`` is the discriminator's embedding of 
 means over the batch, computed in float32 with log-sum-exp (no overflow at small temperatures), and
 need no sample of the same class in the batch.
 """
+
+from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
@@ -30,7 +32,8 @@ def _similarities(embed, proxy, labels, temperature):
     return f @ f.t(), (f * v).sum(dim=1), same, eye
 
 
-def conditional_contrastive_loss(embed, proxy, labels, temperature=1.0):
+def conditional_contrastive_loss(embed: torch.Tensor, proxy: torch.Tensor, labels: torch.Tensor,
+                                 temperature: float = 1.0) -> torch.Tensor:
     """ContraGAN's conditional contrastive (2C) loss.
 
     ``l_i = -log( (exp(f_i^T v_i / t) + sum_{k != i, y_k = y_i} exp(f_i^T f_k / t))
@@ -53,7 +56,9 @@ def conditional_contrastive_loss(embed, proxy, labels, temperature=1.0):
     return (log_all - log_positives).mean()
 
 
-def data_to_data_cross_entropy_loss(embed, proxy, labels, temperature=0.5, pos_margin=0.98, neg_margin=0.02):
+def data_to_data_cross_entropy_loss(embed: torch.Tensor, proxy: torch.Tensor, labels: torch.Tensor,
+                                    temperature: float = 0.5, pos_margin: float = 0.98,
+                                    neg_margin: float = 0.02) -> torch.Tensor:
     """ReACGAN's data-to-data cross-entropy (D2D-CE).
 
     ``l_i = -log( exp(p_i) / (exp(p_i) + sum_{j: y_j != y_i} exp(n_ij)) )`` averaged over i, with the

@@ -9,12 +9,14 @@ from the local features of every other image in the batch::
 with scores ``s(i, j, q) = <g_i, l_{j,q}>``. (DIM's reference code keeps the ``j = i`` negatives with
 a score of -10; here they are left out, which changes the partition function by at most P * e^-10.)
 """
+
+from __future__ import annotations
 import torch
 
 __all__ = ["infonce_loss"]
 
 
-def infonce_loss(local_features, global_features):
+def infonce_loss(local_features: torch.Tensor, global_features: torch.Tensor) -> torch.Tensor:
     """InfoNCE of global features against the local features of the same and of other images.
 
     Args:

@@ -1,10 +1,15 @@
 """BigGAN's orthogonal regularisation of weights (Brock et al., 2019, eq. 3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
 import torch
 
 __all__ = ["orthogonal_regularization"]
 
 
-def orthogonal_regularization(weights, strength=1e-4):
+def orthogonal_regularization(weights: Iterable[torch.Tensor], strength: float = 1e-4) -> torch.Tensor:
     """``strength * sum_W ||W^T W * (1 - I)||_F^2``: penalises the cosine overlap between filters
     without constraining their norms.
 

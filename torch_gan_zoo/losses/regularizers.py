@@ -24,6 +24,12 @@ regulariser                 value
 
 Build them from JSON configs with :func:`build_regularizer` (``{'name': 'lecam', 'weight': 0.3}``).
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
 import contextlib
 
 import torch
@@ -47,7 +53,9 @@ def _autocast(device, amp_dtype):
     return torch.autocast(device_type=torch.device(device).type, dtype=amp_dtype)
 
 
-def input_gradients(netD, images, labels=None, scaler=None, amp_dtype=None):
+def input_gradients(netD: nn.Module, images: torch.Tensor, labels: torch.Tensor | None = None,
+                    scaler: torch.amp.GradScaler | None = None,
+                    amp_dtype: torch.dtype | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-sample gradients of the discriminator's logits with respect to its input images.
 
     Computes ``grad_x sum_i D(x_i)`` with ``create_graph=True`` so that a penalty on it trains D. As D
@@ -94,7 +102,7 @@ class GradientPenalty:
 
     name = "gradient_penalty"
 
-    def __init__(self, weight=10.0, center=1.0):
+    def __init__(self, weight: float = 10.0, center: float = 1.0) -> None:
         if weight < 0:
             raise ValueError(f"weight must be >= 0, got {weight}")
         self.weight = float(weight)
@@ -116,7 +124,7 @@ class GradientPenalty:
             penalty = (grad.flatten(1).norm(2, dim=1) - self.center).pow(2)
         return self.weight * penalty.mean()
 
-    def to_config(self):
+    def to_config(self) -> dict[str, Any]:
         """``{'name': 'gradient_penalty', 'weight': ..., 'center': ...}``."""
         return {"name": self.name, "weight": self.weight, "center": self.center}
 
@@ -137,7 +145,7 @@ class R1Penalty:
 
     name = "r1"
 
-    def __init__(self, gamma=10.0, every=1):
+    def __init__(self, gamma: float = 10.0, every: int = 1) -> None:
         if gamma < 0:
             raise ValueError(f"gamma must be >= 0, got {gamma}")
         if not isinstance(every, int) or isinstance(every, bool) or every < 1:
@@ -156,7 +164,7 @@ class R1Penalty:
         grad, _ = input_gradients(netD, real_images, real_labels, scaler, amp_dtype)
         return (self.gamma / 2 * self.every) * grad.pow(2).flatten(1).sum(1).mean()
 
-    def to_config(self):
+    def to_config(self) -> dict[str, Any]:
         """``{'name': 'r1', 'gamma': ..., 'every': ...}``."""
         return {"name": self.name, "gamma": self.gamma, "every": self.every}
 
@@ -188,7 +196,7 @@ class LeCamRegularizer(nn.Module):
 
     name = "lecam"
 
-    def __init__(self, weight=0.3, decay=0.99, start=1000, one_sided=True):
+    def __init__(self, weight: float = 0.3, decay: float = 0.99, start: int = 1000, one_sided: bool = True) -> None:
         super().__init__()
         if weight < 0 or not 0 <= decay < 1:
             raise ValueError(f"need weight >= 0 and 0 <= decay < 1, got weight={weight}, decay={decay}")
@@ -201,7 +209,7 @@ class LeCamRegularizer(nn.Module):
         self.register_buffer("num_updates", torch.zeros((), dtype=torch.long))
 
     @torch.no_grad()
-    def update(self, output_real, output_fake, global_step=None):
+    def update(self, output_real: torch.Tensor, output_fake: torch.Tensor, global_step: int | None = None) -> None:
         """Move the anchors towards the batch means of ``output_real`` and ``output_fake`` (logits).
 
         The first update (and every update before step ``start``) sets them to the batch means.
@@ -214,7 +222,8 @@ class LeCamRegularizer(nn.Module):
         self.ema_fake.copy_(decay * self.ema_fake + (1 - decay) * output_fake.detach().float().mean())
         self.num_updates += 1
 
-    def forward(self, netD, *, output_real, output_fake, global_step=None, **context):
+    def forward(self, netD: nn.Module, *, output_real: torch.Tensor, output_fake: torch.Tensor,
+                global_step: int | None = None, **context: Any) -> torch.Tensor:
         """Update the anchors, then return the weighted regulariser (float32 scalar tensor).
 
         Raises:
@@ -232,12 +241,12 @@ class LeCamRegularizer(nn.Module):
             real, fake = F.relu(real), F.relu(fake)
         return self.weight * (real.pow(2).mean() + fake.pow(2).mean())
 
-    def to_config(self):
+    def to_config(self) -> dict[str, Any]:
         """``{'name': 'lecam', 'weight': ..., 'decay': ..., 'start': ..., 'one_sided': ...}``."""
         return {"name": self.name, "weight": self.weight, "decay": self.decay, "start": self.start,
                 "one_sided": self.one_sided}
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"weight={self.weight}, decay={self.decay}, start={self.start}, one_sided={self.one_sided}"
 
 
@@ -258,7 +267,7 @@ class ConsistencyRegularizer:
 
     name = "consistency"
 
-    def __init__(self, augment, weight=10.0, fake_weight=0.0):
+    def __init__(self, augment: Callable[..., Any], weight: float = 10.0, fake_weight: float = 0.0) -> None:
         if not callable(augment) or not hasattr(augment, "to_config"):
             raise TypeError("ConsistencyRegularizer needs an augmentation: a callable images -> images with "
                             "to_config(), e.g. DiffAugment('flip,translation')")
@@ -286,7 +295,7 @@ class ConsistencyRegularizer:
             value = value + self.fake_weight * self._squared_distance(output_fake, augmented_fake)
         return value
 
-    def to_config(self):
+    def to_config(self) -> dict[str, Any]:
         """``{'name': 'consistency', 'weight': ..., 'fake_weight': ..., 'augment': {...}}``."""
         return {"name": self.name, "weight": self.weight, "fake_weight": self.fake_weight,
                 "augment": self.augment.to_config()}
@@ -309,7 +318,8 @@ REGULARIZERS = {
 DEFAULT_CONSISTENCY_AUGMENT = {"name": "diffaugment", "policy": "flip,translation"}
 
 
-def build_regularizer(config, build_augment=None):
+def build_regularizer(config: str | Mapping[str, Any],
+                      build_augment: Callable[[Any], Any] | None = None) -> Any:
     """A regulariser from a config (as written by its ``to_config()``) or a bare name.
 
     Args:
