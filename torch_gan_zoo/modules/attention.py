@@ -5,6 +5,8 @@ channels, a value projection to C/2 channels, keys and values max-pooled 2x2 (a 
 positions), an output 1x1 convolution back to C channels, and a learnt gate ``gamma`` that starts at 0
 so the block is the identity at initialisation.
 """
+
+from __future__ import annotations
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -32,7 +34,7 @@ class SelfAttention(nn.Module):
         output: like x. ``attention_map(x)`` gives the weights, (N, H*W, H*W/4), rows summing to 1.
     """
 
-    def __init__(self, channels, spectral_norm=True):
+    def __init__(self, channels: int, spectral_norm: bool = True) -> None:
         super().__init__()
         if channels < 8:
             raise ValueError(f"SelfAttention needs at least 8 channels (it projects to channels // 8), got {channels}")
@@ -48,7 +50,7 @@ class SelfAttention(nn.Module):
             raise ValueError(f"SelfAttention({self.channels}) expects (N, {self.channels}, H, W) with even H and W, "
                              f"got {tuple(x.shape)}")
 
-    def attention_map(self, x):
+    def attention_map(self, x: torch.Tensor) -> torch.Tensor:
         """Attention weights (N, H*W, H*W/4): row ``q`` holds how much query position ``q`` reads from
         each pooled key position; every row sums to 1."""
         self._check(x)
@@ -56,7 +58,7 @@ class SelfAttention(nn.Module):
         key = F.max_pool2d(self.phi(x), 2).flatten(2)  # (N, C/8, HW/4)
         return torch.softmax(torch.bmm(query.transpose(1, 2), key), dim=-1)
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Add the gated attention output to ``x`` (N, C, H, W)."""
         attention = self.attention_map(x)
         value = F.max_pool2d(self.g(x), 2).flatten(2)  # (N, C/2, HW/4)

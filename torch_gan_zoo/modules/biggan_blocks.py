@@ -3,6 +3,11 @@ residual block that uses it. (BigGAN's self-attention layer is :class:`~torch_ga
 
 Both take and return NCHW float tensors.
 """
+
+from __future__ import annotations
+
+import torch
+
 import torch.nn as nn
 
 from torch_gan_zoo.modules.layers import maybe_spectral_norm
@@ -28,14 +33,15 @@ class LinearConditionalBatchNorm2d(nn.Module):
         x: (N, C, H, W) float; cond: (N, cond_dim) float; output like x.
     """
 
-    def __init__(self, num_features, cond_dim, spectral_norm=True, eps=1e-5, momentum=0.1):
+    def __init__(self, num_features: int, cond_dim: int, spectral_norm: bool = True, eps: float = 1e-5,
+                 momentum: float = 0.1) -> None:
         super().__init__()
         self.num_features = num_features
         self.bn = nn.BatchNorm2d(num_features, eps=eps, momentum=momentum, affine=False)
         self.to_gain = maybe_spectral_norm(nn.Linear(cond_dim, num_features, bias=False), spectral_norm)
         self.to_bias = maybe_spectral_norm(nn.Linear(cond_dim, num_features, bias=False), spectral_norm)
 
-    def forward(self, x, cond):
+    def forward(self, x: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
         """Normalise ``x`` (N, C, H, W) and apply the affine transform computed from ``cond`` (N, cond_dim)."""
         gain = 1.0 + self.to_gain(cond).view(-1, self.num_features, 1, 1)
         bias = self.to_bias(cond).view(-1, self.num_features, 1, 1)
@@ -55,7 +61,7 @@ class BigGANGBlock(GBlock):
     (N, out_channels, 2H, 2W).
     """
 
-    def __init__(self, in_channels, out_channels, cond_dim, spectral_norm=True):
+    def __init__(self, in_channels: int, out_channels: int, cond_dim: int, spectral_norm: bool = True) -> None:
         super().__init__(in_channels, out_channels, upsample=True, spectral_norm=spectral_norm)
         self.b1 = LinearConditionalBatchNorm2d(in_channels, cond_dim, spectral_norm)
         self.b2 = LinearConditionalBatchNorm2d(out_channels, cond_dim, spectral_norm)

@@ -1,4 +1,9 @@
 """Class-conditional batch normalisation (de Vries et al., 2017; Miyato & Koyama, 2018)."""
+
+from __future__ import annotations
+
+import torch
+
 import torch.nn as nn
 
 __all__ = ["ConditionalBatchNorm2d"]
@@ -19,7 +24,7 @@ class ConditionalBatchNorm2d(nn.Module):
         x: (N, C, H, W) float; y: (N,) long class labels in ``[0, num_classes)``; output like x.
     """
 
-    def __init__(self, num_features, num_classes, eps=1e-5, momentum=0.1):
+    def __init__(self, num_features: int, num_classes: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
         super().__init__()
         self.num_features = num_features
         self.num_classes = num_classes
@@ -29,7 +34,7 @@ class ConditionalBatchNorm2d(nn.Module):
         nn.init.ones_(self.gamma.weight)
         nn.init.zeros_(self.beta.weight)
 
-    def forward(self, x, y):
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Normalise ``x`` (N, C, H, W) and apply the affine transform of classes ``y`` (N,)."""
         out = self.bn(x)
         gamma = self.gamma(y).view(-1, self.num_features, 1, 1)

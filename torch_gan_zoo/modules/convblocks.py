@@ -1,4 +1,6 @@
 """Plain convolutional blocks of DCGAN-style networks (Radford et al., 2016; Miyato et al., 2018)."""
+
+from __future__ import annotations
 import torch.nn as nn
 
 from torch_gan_zoo.modules.layers import maybe_spectral_norm
@@ -13,7 +15,7 @@ class UpConvBlock(nn.Sequential):
     Input (N, in_channels, H, W) -> output (N, out_channels, 2H, 2W).
     """
 
-    def __init__(self, in_channels, out_channels, batch_norm=True):
+    def __init__(self, in_channels: int, out_channels: int, batch_norm: bool = True) -> None:
         layers = [nn.ConvTranspose2d(in_channels, out_channels, 4, 2, 1, bias=not batch_norm)]
         if batch_norm:
             layers.append(nn.BatchNorm2d(out_channels))
@@ -31,8 +33,8 @@ class DownConvBlock(nn.Sequential):
         negative_slope (float): LeakyReLU slope (0.1 in the SNGAN paper's CNN, 0.2 in DCGAN).
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size=4, stride=2, spectral_norm=False,
-                 negative_slope=0.1):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 4, stride: int = 2,
+                 spectral_norm: bool = False, negative_slope: float = 0.1) -> None:
         padding = (kernel_size - 1) // 2 if stride == 1 else 1
         conv = nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding)
         super().__init__(maybe_spectral_norm(conv, spectral_norm), nn.LeakyReLU(negative_slope, inplace=True))

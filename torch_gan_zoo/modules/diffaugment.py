@@ -8,6 +8,12 @@ generator through them. Set ``netD.augment = DiffAugment("color,translation,cuto
 Randomness comes from the global torch generator of the images' device: seeded runs repeat exactly,
 and the Trainer's checkpoints (which hold the RNG states) resume exactly.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
 import torch
 
 __all__ = ["DiffAugment", "AUGMENT_POLICIES", "build_augment"]
@@ -19,24 +25,24 @@ def _uniform(images, low, high):
     return (r * (high - low) + low).to(images.dtype)
 
 
-def random_brightness(images):
+def random_brightness(images: torch.Tensor) -> torch.Tensor:
     """Add one offset per image, uniform in [-0.5, 0.5)."""
     return images + _uniform(images, -0.5, 0.5)
 
 
-def random_saturation(images):
+def random_saturation(images: torch.Tensor) -> torch.Tensor:
     """Scale each pixel's deviation from its channel mean by a factor uniform in [0, 2)."""
     mean = images.mean(dim=1, keepdim=True)
     return (images - mean) * _uniform(images, 0.0, 2.0) + mean
 
 
-def random_contrast(images):
+def random_contrast(images: torch.Tensor) -> torch.Tensor:
     """Scale each image's deviation from its mean by a factor uniform in [0.5, 1.5)."""
     mean = images.mean(dim=(1, 2, 3), keepdim=True)
     return (images - mean) * _uniform(images, 0.5, 1.5) + mean
 
 
-def random_translation(images, ratio=0.125):
+def random_translation(images: torch.Tensor, ratio: float = 0.125) -> torch.Tensor:
     """Shift each image by whole pixels, up to ``round(ratio * size)`` in each direction; the
     uncovered border is filled with zeros. ``out[i, j] = in[i + dy, j + dx]`` where in range."""
     n, c, h, w = images.shape
@@ -51,7 +57,7 @@ def random_translation(images, ratio=0.125):
     return shifted * inside[:, None].to(images.dtype)
 
 
-def random_cutout(images, ratio=0.5):
+def random_cutout(images: torch.Tensor, ratio: float = 0.5) -> torch.Tensor:
     """Zero one square of side ``round(ratio * size)`` per image, centred uniformly over the image
     (clipped at the borders)."""
     n, _, h, w = images.shape
@@ -67,7 +73,7 @@ def random_cutout(images, ratio=0.5):
     return images * keep[:, None].to(images.dtype)
 
 
-def random_flip(images):
+def random_flip(images: torch.Tensor) -> torch.Tensor:
     """Mirror each image left-right with probability 1/2 (not part of DiffAugment's policies; the
     transformation of consistency regularisation, Zhang et al. 2020)."""
     flip = torch.rand(images.shape[0], device=images.device) < 0.5
@@ -99,7 +105,8 @@ class DiffAugment:
 
     name = "diffaugment"
 
-    def __init__(self, policy="color,translation,cutout", translation_ratio=0.125, cutout_ratio=0.5):
+    def __init__(self, policy: str | Iterable[str] = "color,translation,cutout", translation_ratio: float = 0.125,
+                 cutout_ratio: float = 0.5) -> None:
         names = policy.split(",") if isinstance(policy, str) else list(policy)
         names = [p.strip().lower() for p in names if p.strip()]
         unknown = [p for p in names if p not in AUGMENT_POLICIES]
@@ -137,7 +144,7 @@ class DiffAugment:
                 images = self._transform(kind, images)
         return images
 
-    def to_config(self):
+    def to_config(self) -> dict[str, Any]:
         """``{'name': 'diffaugment', 'policy': ..., 'translation_ratio': ..., 'cutout_ratio': ...}``."""
         return {"name": self.name, "policy": ",".join(self.policy), "translation_ratio": self.translation_ratio,
                 "cutout_ratio": self.cutout_ratio}
@@ -147,7 +154,7 @@ class DiffAugment:
                 f"cutout_ratio={self.cutout_ratio})")
 
 
-def build_augment(config):
+def build_augment(config: Any) -> Callable[[torch.Tensor], torch.Tensor] | None:
     """An augmentation from its config, or ``None``.
 
     Args:

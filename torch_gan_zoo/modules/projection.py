@@ -1,4 +1,9 @@
 """The output layer of the projection discriminator (Miyato & Koyama, 2018)."""
+
+from __future__ import annotations
+
+import torch
+
 import torch.nn as nn
 
 from torch_gan_zoo.modules.layers import maybe_spectral_norm
@@ -21,7 +26,7 @@ class ProjectionHead(nn.Module):
     Shapes: h (N, C) float, y (N,) long in ``[0, num_classes)`` -> logits (N, 1).
     """
 
-    def __init__(self, in_features, num_classes, spectral_norm=True):
+    def __init__(self, in_features: int, num_classes: int, spectral_norm: bool = True) -> None:
         super().__init__()
         linear = nn.Linear(in_features, 1)
         embed = nn.Embedding(num_classes, in_features)
@@ -30,6 +35,6 @@ class ProjectionHead(nn.Module):
         self.linear = maybe_spectral_norm(linear, spectral_norm)
         self.embed = maybe_spectral_norm(embed, spectral_norm)
 
-    def forward(self, h, y):
+    def forward(self, h: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Logits (N, 1) of features ``h`` (N, C) for classes ``y`` (N,)."""
         return self.linear(h) + (self.embed(y) * h).sum(dim=1, keepdim=True)

@@ -9,6 +9,8 @@
 Both keep the original 3x3 weight as the parameter (checkpoints, spectral norm and initialisation
 are unchanged) and agree with the two-step computation to float rounding (~1e-6 relative).
 """
+
+from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
@@ -23,7 +25,7 @@ def _map(table, weight):
     return torch.tensor(table, dtype=weight.dtype, device=weight.device)
 
 
-def upsample_conv2d(x, weight, bias=None):
+def upsample_conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None) -> torch.Tensor:
     """``conv2d(interpolate(x, scale_factor=2, mode='nearest'), weight, bias, padding=1)`` in one op.
 
     Args:
@@ -39,7 +41,7 @@ def upsample_conv2d(x, weight, bias=None):
     return F.conv_transpose2d(x, kernel, bias, stride=2, padding=1)
 
 
-def conv2d_avg_pool(x, weight, bias=None):
+def conv2d_avg_pool(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None) -> torch.Tensor:
     """``avg_pool2d(conv2d(x, weight, bias, padding=1), 2)`` in one op.
 
     Args:

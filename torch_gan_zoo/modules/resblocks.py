@@ -9,6 +9,11 @@ Resampling is fused with the adjacent convolution where that is exact (see
 1x1 shortcut convolution runs at the lower resolution (it commutes with nearest upsampling and
 average pooling).
 """
+
+from __future__ import annotations
+
+import torch
+
 import math
 
 import torch.nn as nn
@@ -55,8 +60,9 @@ class GBlock(nn.Module):
         output: (N, out_channels, 2H, 2W) if upsample else (N, out_channels, H, W).
     """
 
-    def __init__(self, in_channels, out_channels, hidden_channels=None, upsample=False, num_classes=0,
-                 spectral_norm=False, upsample_mode="nearest"):
+    def __init__(self, in_channels: int, out_channels: int, hidden_channels: int | None = None,
+                 upsample: bool = False, num_classes: int = 0, spectral_norm: bool = False,
+                 upsample_mode: str = "nearest") -> None:
         super().__init__()
         if upsample_mode not in UPSAMPLE_MODES:
             raise ValueError(f"upsample_mode must be one of {UPSAMPLE_MODES}, got {upsample_mode!r}")
@@ -79,7 +85,7 @@ class GBlock(nn.Module):
     def _norm(self, bn, h, y):
         return bn(h, y) if self.conditional else bn(h)
 
-    def forward(self, x, y=None):
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         """Apply the block to ``x`` (N, C, H, W); ``y`` (N,) labels are needed iff conditional."""
         if self.conditional and y is None:
             raise ValueError("this GBlock is class-conditional: forward(x, y) needs labels y")
@@ -112,8 +118,8 @@ class DBlock(nn.Module):
     Shapes: x (N, in_channels, H, W) -> (N, out_channels, H/2, W/2) if downsample else same H, W.
     """
 
-    def __init__(self, in_channels, out_channels, hidden_channels=None, downsample=False, spectral_norm=True,
-                 shortcut_sees_relu=False):
+    def __init__(self, in_channels: int, out_channels: int, hidden_channels: int | None = None,
+                 downsample: bool = False, spectral_norm: bool = True, shortcut_sees_relu: bool = False) -> None:
         super().__init__()
         hidden_channels = in_channels if hidden_channels is None else hidden_channels
         self.downsample = downsample
@@ -124,7 +130,7 @@ class DBlock(nn.Module):
         if self.learnable_sc:
             self.c_sc = _conv(in_channels, out_channels, 1, spectral_norm, 1.0)
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Apply the block to ``x`` (N, C, H, W)."""
         if self.shortcut_sees_relu:
             x = F.relu(x)
@@ -143,13 +149,13 @@ class DBlockOptimized(nn.Module):
     Shapes: x (N, in_channels, H, W) -> (N, out_channels, H/2, W/2).
     """
 
-    def __init__(self, in_channels, out_channels, spectral_norm=True):
+    def __init__(self, in_channels: int, out_channels: int, spectral_norm: bool = True) -> None:
         super().__init__()
         self.c1 = _conv(in_channels, out_channels, 3, spectral_norm, math.sqrt(2.0))
         self.c2 = _conv(out_channels, out_channels, 3, spectral_norm, math.sqrt(2.0))
         self.c_sc = _conv(in_channels, out_channels, 1, spectral_norm, 1.0)
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Apply the block to images ``x`` (N, C, H, W)."""
         h = conv2d_avg_pool(F.relu(self.c1(x)), self.c2.weight, self.c2.bias)
         return h + self.c_sc(F.avg_pool2d(x, 2))

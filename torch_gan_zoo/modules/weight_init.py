@@ -1,4 +1,6 @@
 """Weight initialisations that whole networks use (applied after construction)."""
+
+from __future__ import annotations
 import torch
 import torch.nn as nn
 from torch.nn.utils import parametrize
@@ -7,7 +9,7 @@ __all__ = ["orthogonal_init_"]
 
 
 @torch.no_grad()
-def orthogonal_init_(model):
+def orthogonal_init_(model: nn.Module) -> nn.Module:
     """Orthogonal initialisation (Saxe et al., 2014) of every ``Conv2d``, ``Linear`` and ``Embedding``
     weight in ``model``, with biases set to 0: the initialisation of BigGAN and StudioGAN's BigGAN-family
     networks.
