@@ -17,6 +17,8 @@ pretrained checkpoints of the model zoo) goes through :func:`download_file` /
 
 The cache directory is ``$TORCH_GAN_ZOO_HOME`` or, by default, ``~/.cache/torch_gan_zoo``.
 """
+
+from __future__ import annotations
 import contextlib
 import hashlib
 import os
@@ -50,7 +52,7 @@ class ChecksumError(DownloadError):
     """A downloaded or cached file does not have the expected SHA-256."""
 
 
-def get_cache_dir():
+def get_cache_dir() -> str:
     """The library's cache directory: ``$TORCH_GAN_ZOO_HOME``, default ``~/.cache/torch_gan_zoo``.
 
     Returns:
@@ -60,12 +62,12 @@ def get_cache_dir():
     return os.path.abspath(os.path.expanduser(path))
 
 
-def is_offline():
+def is_offline() -> bool:
     """True when ``TORCH_GAN_ZOO_OFFLINE`` is set to ``1``/``true``/``yes``/``on``."""
     return os.environ.get(ENV_OFFLINE, "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def sha256_file(path):
+def sha256_file(path: str | os.PathLike[str]) -> str:
     """The hex SHA-256 digest of the file at ``path`` (read in 1 MiB chunks)."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -84,7 +86,7 @@ def _check_hash_args(sha256, hash_prefix):
         raise ValueError(f"sha256 must have 64 hex digits, got {len(sha256)}; use hash_prefix= for a prefix")
 
 
-def check_file_hash(path, sha256=None, hash_prefix=None):
+def check_file_hash(path: str | os.PathLike[str], sha256: str | None = None, hash_prefix: str | None = None) -> bool:
     """Whether the file's SHA-256 equals ``sha256`` and starts with ``hash_prefix``.
 
     With neither given, only checks that the file exists. Returns False for a missing file.
@@ -176,15 +178,15 @@ def _stream_once(url, part_path, timeout, progress, desc):
 
 
 def download_file(
-    url,
-    dest_path,
-    sha256=None,
-    hash_prefix=None,
-    timeout=DEFAULT_TIMEOUT,
-    progress=True,
-    retries=2,
-    hint=None,
-):
+    url: str,
+    dest_path: str | os.PathLike[str],
+    sha256: str | None = None,
+    hash_prefix: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: bool = True,
+    retries: int = 2,
+    hint: str | None = None,
+) -> str:
     """Download ``url`` to ``dest_path`` safely (see the module docstring).
 
     If ``dest_path`` already holds a file with the expected hash (another process may just have
@@ -269,8 +271,9 @@ def download_file(
     return dest_path
 
 
-def cached_download(url, filename, sha256=None, subdir="", hash_prefix=None, progress=True, hint=None,
-                    timeout=DEFAULT_TIMEOUT):
+def cached_download(url: str, filename: str, sha256: str | None = None, subdir: str = "",
+                    hash_prefix: str | None = None, progress: bool = True, hint: str | None = None,
+                    timeout: float = DEFAULT_TIMEOUT) -> str:
     """Return the path of ``filename`` in the cache, downloading it from ``url`` if needed.
 
     The file lives at ``get_cache_dir()/subdir/filename``. A cached file whose hash does not match

@@ -1,5 +1,7 @@
 """Dataset classes shared by every loader: items are ``(image, label)`` with image float
 (C, H, W) in [-1, 1] and label an int."""
+
+from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset
@@ -11,7 +13,7 @@ class DatasetNotFoundError(FileNotFoundError):
     """A dataset's files are missing. The message says where it looked and how to get them."""
 
 
-def resize_uint8(images, resolution):
+def resize_uint8(images: torch.Tensor, resolution: int) -> torch.Tensor:
     """Resize a uint8 batch (N, C, H, W) to (N, C, resolution, resolution) with antialiased bilinear
     interpolation, in chunks (for 60k-image datasets at load time)."""
     if images.shape[-1] == resolution and images.shape[-2] == resolution:
@@ -43,7 +45,8 @@ class ImageTensorDataset(_Described, Dataset):
     Items: ``(float (C, H, W) in [-1, 1], int)``.
     """
 
-    def __init__(self, images, labels, name, split, num_classes=None):
+    def __init__(self, images: torch.Tensor, labels: torch.Tensor | None, name: str, split: str,
+                 num_classes: int | None = None) -> None:
         if images.dtype != torch.uint8 or images.dim() != 4:
             raise ValueError(f"images must be uint8 (N, C, H, W), got {images.dtype} {tuple(images.shape)}")
         if labels.shape != (images.shape[0],):
@@ -73,7 +76,8 @@ class TransformedDataset(_Described, Dataset):
         center_crop (int, optional): Crop this many pixels from the centre before resizing.
     """
 
-    def __init__(self, base, resolution, channels, name, split, num_classes, center_crop=None):
+    def __init__(self, base: Dataset, resolution: int, channels: int, name: str, split: str, num_classes: int | None,
+                 center_crop: int | None = None) -> None:
         import torchvision.transforms as T
 
         self.base = base

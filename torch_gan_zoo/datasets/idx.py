@@ -1,4 +1,9 @@
 """Reading the IDX files of MNIST and Fashion-MNIST (gzipped or not) without torchvision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
 import gzip
 import os
 import struct
@@ -15,7 +20,7 @@ _FILES = {
 }
 
 
-def read_idx(path):
+def read_idx(path: str | os.PathLike[str]) -> torch.Tensor:
     """Read one IDX file (``.gz`` or raw) into a tensor (uint8 for image and label files).
 
     Raises:
@@ -37,7 +42,7 @@ def read_idx(path):
     return torch.from_numpy(array.astype(array.dtype.newbyteorder("="), copy=True))
 
 
-def find_idx_files(directories, split):
+def find_idx_files(directories: Iterable[str | os.PathLike[str]], split: str) -> tuple[str, str] | None:
     """The first ``(images_path, labels_path)`` of ``split`` found in ``directories`` (gz or raw), or None."""
     images_name, labels_name = _FILES[split]
     for directory in directories:

@@ -1,4 +1,10 @@
 """``load_dataset``: every dataset by name, as ``(image in [-1, 1], label)`` items."""
+
+from __future__ import annotations
+
+from typing import Any
+from torch.utils.data import Dataset
+
 import os
 
 import torch
@@ -40,7 +46,7 @@ _SYSTEM_DIRS = {
 }
 
 
-def default_resolution(name):
+def default_resolution(name: str) -> int | None:
     """The resolution ``load_dataset`` uses for ``name`` when none is given (None: must be given)."""
     return _spec(name)[0]
 
@@ -60,7 +66,8 @@ def _not_found(name, root, looked, extra=""):
     )
 
 
-def load_dataset(root, name, split="train", resolution=None, download=False, **kwargs):
+def load_dataset(root: str | os.PathLike[str] | None, name: str, split: str = "train", resolution: int | None = None,
+                 download: bool = False, **kwargs: Any) -> Dataset:
     """Load a dataset by name.
 
     Args:

@@ -5,6 +5,11 @@ random colour, at a random position, size and rotation, on a dark random backgro
 4x4 supersampling for smooth edges. The same ``seed`` and ``split`` always give the same images; the
 train and test splits use different random streams.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
 import functools
 
 import numpy as np
@@ -62,7 +67,8 @@ def _triangle(x, y, r):
     return inside
 
 
-def render_shapes(num_images, resolution=32, seed=0, split="train", chunk=512):
+def render_shapes(num_images: int, resolution: int = 32, seed: int = 0, split: str = "train",
+                  chunk: int = 512) -> tuple[torch.Tensor, torch.Tensor]:
     """Render ``num_images`` shape images.
 
     Returns:
@@ -107,7 +113,8 @@ class ShapesDataset(ImageTensorDataset):
     Items: ``(float (3, R, R) in [-1, 1], int label in [0, 5))``.
     """
 
-    def __init__(self, num_images=None, resolution=32, seed=0, split="train"):
+    def __init__(self, num_images: int | None = None, resolution: int = 32, seed: int = 0,
+                 split: str = "train") -> None:
         num_images = num_images if num_images is not None else (10000 if split == "train" else 2000)
         if num_images < 1:
             raise ValueError(f"num_images must be >= 1, got {num_images}")
@@ -115,6 +122,6 @@ class ShapesDataset(ImageTensorDataset):
         super().__init__(images, labels, name="shapes", split=split, num_classes=len(SHAPE_CLASSES))
         self.seed = seed
 
-    def describe(self):
+    def describe(self) -> dict[str, Any]:
         """Name, split, resolution, channels, classes, size and seed."""
         return {**super().describe(), "seed": self.seed, "num_images": len(self)}

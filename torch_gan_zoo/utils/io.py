@@ -8,6 +8,12 @@ new one, never a half-written file, even if the process is killed mid-write.
 Checkpoints are loaded with ``torch.load(..., weights_only=True)`` only: they may hold tensors,
 state dicts and plain Python values, never arbitrary pickled objects.
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO, Any
+
 import contextlib
 import errno
 import hashlib
@@ -58,7 +64,8 @@ class DiskFullError(OSError, RuntimeError):
         free_bytes (int or None): Free bytes on that filesystem when the error was raised.
     """
 
-    def __init__(self, path, needed_bytes=None, free_bytes=None):
+    def __init__(self, path: str | os.PathLike[str], needed_bytes: int | None = None,
+                 free_bytes: int | None = None) -> None:
         self.path = os.fspath(path)
         self.needed_bytes = needed_bytes
         self.free_bytes = free_bytes
@@ -95,13 +102,13 @@ def _is_disk_full(exc):
     return False
 
 
-def is_temp_file(name):
+def is_temp_file(name: str) -> bool:
     """Whether the file name ``name`` (no folder) is a temporary file of :func:`atomic_write`,
     i.e. the leftover of a write that was killed before its rename."""
     return bool(_TEMP_NAME.match(os.path.basename(name)))
 
 
-def sha256_file(path, chunk_size=1 << 20):
+def sha256_file(path: str | os.PathLike[str], chunk_size: int = 1 << 20) -> str:
     """Hex SHA-256 of the file at ``path``."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -110,7 +117,7 @@ def sha256_file(path, chunk_size=1 << 20):
     return digest.hexdigest()
 
 
-def fsync_dir(directory):
+def fsync_dir(directory: str | os.PathLike[str]) -> None:
     """Flush a directory entry to disk so a rename survives a power loss (no-op where unsupported)."""
     _fsync_dir(directory)
 
@@ -129,7 +136,7 @@ def _fsync_dir(directory):
 
 
 @contextlib.contextmanager
-def atomic_write(path, mode="wb", size_hint=None):
+def atomic_write(path: str | os.PathLike[str], mode: str = "wb", size_hint: int | None = None) -> Iterator[IO[Any]]:
     """Open a temporary file that replaces ``path`` atomically when the block exits cleanly.
 
     The temporary file lives next to ``path`` (same filesystem, so the rename is atomic), is
@@ -181,20 +188,20 @@ def atomic_write(path, mode="wb", size_hint=None):
     _fsync_dir(directory)
 
 
-def atomic_write_bytes(path, data):
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` (bytes) to ``path`` atomically (see :func:`atomic_write`)."""
     with atomic_write(path, "wb") as f:
         f.write(data)
 
 
-def atomic_write_json(path, obj):
+def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> None:
     """Write ``obj`` as indented, key-sorted JSON to ``path`` atomically."""
     with atomic_write(path, "w") as f:
         json.dump(obj, f, indent=2, sort_keys=True)
         f.write("\n")
 
 
-def atomic_save_image(images, path, **grid_kwargs):
+def atomic_save_image(images: torch.Tensor, path: str | os.PathLike[str], **grid_kwargs: Any) -> None:
     """Save an image grid like ``torchvision.utils.save_image(images, path, **grid_kwargs)``, atomically.
 
     Args:
@@ -210,7 +217,7 @@ def atomic_save_image(images, path, **grid_kwargs):
         vutils.save_image(images, f, format=image_format, **grid_kwargs)
 
 
-def save_torch_file(obj, path):
+def save_torch_file(obj: Any, path: str | os.PathLike[str]) -> None:
     """``torch.save`` ``obj`` to ``path`` atomically.
 
     ``obj`` should hold only tensors, state dicts and plain Python values so that it loads with
@@ -224,7 +231,7 @@ def save_torch_file(obj, path):
         torch.save(obj, f)
 
 
-def torch_payload_bytes(obj):
+def torch_payload_bytes(obj: Any) -> int:
     """Bytes of tensor data in ``obj`` (nested dicts, lists and tuples), plus a small allowance
     for the file's structure: about the size :func:`torch.save` writes."""
     total, stack, seen = 64 * 1024, [obj], set()
@@ -243,7 +250,7 @@ def torch_payload_bytes(obj):
     return total
 
 
-def load_torch_file(path, map_location="cpu"):
+def load_torch_file(path: str | os.PathLike[str], map_location: str | torch.device | None = "cpu") -> Any:
     """Load a file written by :func:`save_torch_file` with ``torch.load(weights_only=True)``.
 
     Args:

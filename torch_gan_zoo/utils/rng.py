@@ -3,6 +3,12 @@
 The states are returned as tensors, lists and ints only, so they can be stored in a checkpoint and
 read back with ``torch.load(..., weights_only=True)``.
 """
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
 import random
 
 import numpy as np
@@ -11,7 +17,7 @@ import torch
 __all__ = ["seed_everything", "get_rng_state", "set_rng_state"]
 
 
-def seed_everything(seed):
+def seed_everything(seed: int) -> None:
     """Seed Python's ``random``, NumPy's global generator and torch (CPU and every CUDA device).
 
     Call it before building models so that weight initialisation is reproducible.
@@ -26,7 +32,7 @@ def seed_everything(seed):
     torch.manual_seed(seed)
 
 
-def get_rng_state():
+def get_rng_state() -> dict[str, Any]:
     """Capture the state of Python's, NumPy's and torch's global generators.
 
     Returns:
@@ -50,7 +56,7 @@ def get_rng_state():
     return state
 
 
-def set_rng_state(state):
+def set_rng_state(state: Mapping[str, Any]) -> None:
     """Restore the generators captured by :func:`get_rng_state`.
 
     CUDA states are restored only when the same number of CUDA devices is visible; otherwise they
