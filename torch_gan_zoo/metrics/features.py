@@ -6,6 +6,8 @@ asked for is kept. The network runs under ``torch.inference_mode()``, with TF32 
 (it would change features at the 1e-3 level), on channels-last input when the network is, and in
 the handle's precision (float32 unless bf16 / fp16 was asked for).
 """
+
+from __future__ import annotations
 import contextlib
 
 import torch
@@ -27,7 +29,8 @@ class ExtractedFeatures:
         logits (Tensor or None): float32 ``(count, 1008)`` on the CPU (classifier without bias), if kept.
     """
 
-    def __init__(self, count, moments=None, pool3=None, logits=None):
+    def __init__(self, count: int, moments: StreamingMoments | None = None, pool3: torch.Tensor | None = None,
+                 logits: torch.Tensor | None = None) -> None:
         self.count = count
         self.moments = moments
         self.pool3 = pool3

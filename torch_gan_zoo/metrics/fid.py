@@ -13,6 +13,13 @@ image sets (Heusel et al., 2017).
   memory stays O(d^2)). Then ``S1 S2`` has the same non-zero eigenvalues as the small symmetric
   matrix ``F1 S2 F1^T`` (n x n): exact, and much faster than a d x d decomposition.
 """
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from numpy.typing import ArrayLike
+
 import json
 import os
 import warnings
@@ -40,14 +47,14 @@ class StreamingMoments:
         device: Where the float64 accumulators live (the feature device is fine).
     """
 
-    def __init__(self, dim, device="cpu"):
+    def __init__(self, dim: int, device: str | torch.device = "cpu") -> None:
         self.dim = dim
         self.count = 0
         self.mean = torch.zeros(dim, dtype=torch.float64, device=device)
         self.m2 = torch.zeros(dim, dim, dtype=torch.float64, device=device)  # sum of centred outer products
         self._rows = []  # the features themselves while count <= dim; None afterwards
 
-    def update(self, features):
+    def update(self, features: torch.Tensor) -> None:
         """Add a batch: float ``(B, dim)`` features (any float dtype; NaN/inf raise)."""
         if features.dim() != 2 or features.shape[1] != self.dim:
             raise ValueError(f"expected features of shape (B, {self.dim}), got {tuple(features.shape)}")
@@ -72,7 +79,7 @@ class StreamingMoments:
             if total > self.dim:
                 self._rows = None
 
-    def statistics(self, meta=None):
+    def statistics(self, meta: Mapping[str, Any] | None = None) -> FIDStatistics:
         """The :class:`FIDStatistics` of everything fed so far (needs at least 2 samples)."""
         if self.count < 2:
             raise ValueError(f"at least 2 samples are needed for a covariance, got {self.count}")
@@ -94,7 +101,8 @@ class FIDStatistics:
     statistics came from.
     """
 
-    def __init__(self, mu, sigma, num_samples=None, meta=None, factor=None):
+    def __init__(self, mu: ArrayLike, sigma: ArrayLike, num_samples: int | None = None,
+                 meta: Mapping[str, Any] | None = None, factor: ArrayLike | None = None) -> None:
         mu = np.asarray(mu, dtype=np.float64)
         sigma = np.asarray(sigma, dtype=np.float64)
         if mu.ndim != 1 or sigma.shape != (mu.shape[0], mu.shape[0]):
@@ -110,7 +118,7 @@ class FIDStatistics:
         self.num_samples = None if num_samples is None else int(num_samples)
         self.meta = dict(meta or {})
 
-    def save(self, path):
+    def save(self, path: str | os.PathLike[str]) -> None:
         """Write ``path`` (``.npz``) atomically."""
         meta = dict(self.meta, num_samples=self.num_samples)
         arrays = {"mu": self.mu, "sigma": self.sigma}
@@ -120,7 +128,7 @@ class FIDStatistics:
             np.savez(f, meta=np.array(json.dumps(meta, sort_keys=True)), **arrays)
 
     @classmethod
-    def load(cls, path):
+    def load(cls, path: str | os.PathLike[str]) -> FIDStatistics:
         """Read an ``.npz`` with ``mu`` and ``sigma`` (ours or pytorch-fid's).
 
         Raises:
@@ -146,7 +154,8 @@ def _sym_sqrt_psd(a):
     return (v * np.sqrt(np.clip(w, 0, None))) @ v.T
 
 
-def trace_sqrt_product(sigma1, sigma2, factor1=None, factor2=None):
+def trace_sqrt_product(sigma1: np.ndarray, sigma2: np.ndarray, factor1: np.ndarray | None = None,
+                       factor2: np.ndarray | None = None) -> tuple[float, float]:
     """``tr((sigma1 @ sigma2)^(1/2))`` for symmetric PSD matrices, and the size of its imaginary part.
 
     For any ``F`` with ``sigma2 = F.T @ F``, ``sigma1 @ sigma2`` has the same non-zero eigenvalues as
@@ -185,7 +194,8 @@ def trace_sqrt_product(sigma1, sigma2, factor1=None, factor2=None):
     return real, imag
 
 
-def frechet_distance(mu1, sigma1, mu2, sigma2, factor1=None, factor2=None):
+def frechet_distance(mu1: ArrayLike, sigma1: ArrayLike, mu2: ArrayLike, sigma2: ArrayLike,
+                     factor1: np.ndarray | None = None, factor2: np.ndarray | None = None) -> float:
     """The Fréchet distance between ``N(mu1, sigma1)`` and ``N(mu2, sigma2)``.
 
     Args:
@@ -219,6 +229,6 @@ def frechet_distance(mu1, sigma1, mu2, sigma2, factor1=None, factor2=None):
     return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2 * tr_sqrt)
 
 
-def fid_from_statistics(stats1, stats2):
+def fid_from_statistics(stats1: FIDStatistics, stats2: FIDStatistics) -> float:
     """FID between two :class:`FIDStatistics` (using their low-rank factors when present)."""
     return frechet_distance(stats1.mu, stats1.sigma, stats2.mu, stats2.sigma, stats1.factor, stats2.factor)

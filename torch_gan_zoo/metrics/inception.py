@@ -13,6 +13,11 @@ dict in the same layout, with or without the ``fc.*`` classifier) loads directly
 Both take input that is already preprocessed (see :mod:`torch_gan_zoo.metrics.preprocess`):
 float32 ``(N, 3, 299, 299)`` in ``[-1, 1]``.
 """
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
 import os
 import zipfile
 
@@ -64,7 +69,7 @@ class _ConvBN(nn.Module):
             folded.bias.copy_(bn.bias - bn.running_mean * scale)
         self.conv, self.bn, self.fused = folded, nn.Identity(), True
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.fused:
             c = self.conv
             if _CONV_RELU is not None and x.device.type == "cpu" and x.dtype == c.weight.dtype:
@@ -91,7 +96,7 @@ class _MixedA(nn.Module):
         self.branch3x3dbl_3 = _ConvBN(96, 96, 3, padding=1)
         self.branch_pool = _ConvBN(cin, pool_features, 1)
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         b5 = self.branch5x5_2(self.branch5x5_1(x))
         b3 = self.branch3x3dbl_3(self.branch3x3dbl_2(self.branch3x3dbl_1(x)))
         return torch.cat([self.branch1x1(x), b5, b3, self.branch_pool(_tf_avg_pool(x))], 1)
@@ -107,7 +112,7 @@ class _MixedB(nn.Module):
         self.branch3x3dbl_2 = _ConvBN(64, 96, 3, padding=1)
         self.branch3x3dbl_3 = _ConvBN(96, 96, 3, stride=2)
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         b3 = self.branch3x3dbl_3(self.branch3x3dbl_2(self.branch3x3dbl_1(x)))
         return torch.cat([self.branch3x3(x), b3, F.max_pool2d(x, kernel_size=3, stride=2)], 1)
 
@@ -128,7 +133,7 @@ class _MixedC(nn.Module):
         self.branch7x7dbl_5 = _ConvBN(c7, 192, (1, 7), padding=(0, 3))
         self.branch_pool = _ConvBN(cin, 192, 1)
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         b7 = self.branch7x7_3(self.branch7x7_2(self.branch7x7_1(x)))
         bd = self.branch7x7dbl_1(x)
         for layer in (self.branch7x7dbl_2, self.branch7x7dbl_3, self.branch7x7dbl_4, self.branch7x7dbl_5):
@@ -148,7 +153,7 @@ class _MixedD(nn.Module):
         self.branch7x7x3_3 = _ConvBN(192, 192, (7, 1), padding=(3, 0))
         self.branch7x7x3_4 = _ConvBN(192, 192, 3, stride=2)
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         b3 = self.branch3x3_2(self.branch3x3_1(x))
         b7 = self.branch7x7x3_4(self.branch7x7x3_3(self.branch7x7x3_2(self.branch7x7x3_1(x))))
         return torch.cat([b3, b7, F.max_pool2d(x, kernel_size=3, stride=2)], 1)
@@ -170,7 +175,7 @@ class _MixedE(nn.Module):
         self.branch3x3dbl_3b = _ConvBN(384, 384, (3, 1), padding=(1, 0))
         self.branch_pool = _ConvBN(cin, 192, 1)
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         b3 = self.branch3x3_1(x)
         b3 = torch.cat([self.branch3x3_2a(b3), self.branch3x3_2b(b3)], 1)
         bd = self.branch3x3dbl_2(self.branch3x3dbl_1(x))
@@ -195,7 +200,7 @@ class FIDInceptionV3(nn.Module):
             load with ``with_logits=False`` and then serve FID, KID and PRDC only.
     """
 
-    def __init__(self, with_logits=True):
+    def __init__(self, with_logits: bool = True) -> None:
         super().__init__()
         self.Conv2d_1a_3x3 = _ConvBN(3, 32, 3, stride=2)
         self.Conv2d_2a_3x3 = _ConvBN(32, 32, 3)
@@ -221,7 +226,7 @@ class FIDInceptionV3(nn.Module):
         """Whether :meth:`logits` is available (the weights included the classifier)."""
         return self.fc is not None
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Pool3 features: ``x`` float ``(N, 3, 299, 299)`` in ``[-1, 1]`` -> float ``(N, 2048)``."""
         x = self.Conv2d_2b_3x3(self.Conv2d_2a_3x3(self.Conv2d_1a_3x3(x)))
         x = F.max_pool2d(x, kernel_size=3, stride=2)
@@ -233,7 +238,7 @@ class FIDInceptionV3(nn.Module):
         # the final average in float32 even when the network runs in bf16 / fp16
         return torch.flatten(F.adaptive_avg_pool2d(x.float(), 1), 1)
 
-    def fold_batchnorm(self):
+    def fold_batchnorm(self) -> FIDInceptionV3:
         """Fold every batch norm into its convolution (and fuse the ReLU on CPU), in place; returns self.
 
         The result computes the same features up to float rounding (~1e-6 relative) in fewer passes.
@@ -244,14 +249,14 @@ class FIDInceptionV3(nn.Module):
                 module.fold()
         return self
 
-    def logits(self, pool3):
+    def logits(self, pool3: torch.Tensor) -> torch.Tensor:
         """The 1008 classifier logits without the bias: float ``(N, 2048)`` -> float ``(N, 1008)``."""
         if self.fc is None:
             raise RuntimeError("these Inception weights have no classifier (fc) layer, so there are no logits")
         return pool3.float() @ self.fc.weight.float().t()
 
     @classmethod
-    def from_state_dict(cls, state_dict, source="state dict"):
+    def from_state_dict(cls, state_dict: Mapping[str, torch.Tensor], source: str = "state dict") -> FIDInceptionV3:
         """Build the network from a pytorch-fid-format state dict (``fc.*`` optional).
 
         Raises:
@@ -286,11 +291,11 @@ class TorchScriptPool3(nn.Module):
 
     has_logits = False
 
-    def __init__(self, scripted):
+    def __init__(self, scripted: torch.jit.ScriptModule) -> None:
         super().__init__()
         self.scripted = scripted
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Pool3 features, float32 ``(N, 2048)``."""
         out = self.scripted(x)
         if isinstance(out, (tuple, list)):
@@ -302,7 +307,7 @@ class TorchScriptPool3(nn.Module):
             )
         return out.float()
 
-    def logits(self, pool3):
+    def logits(self, pool3: torch.Tensor) -> torch.Tensor:
         """Always raises: a pool3-only extractor has no classifier."""
         raise RuntimeError("a TorchScript pool3 feature extractor has no logits")
 
@@ -316,7 +321,7 @@ def _is_torchscript(path):
     return any(n.endswith("constants.pkl") for n in names) or any("/code/" in n for n in names)
 
 
-def load_inception_file(path):
+def load_inception_file(path: str | os.PathLike[str]) -> nn.Module:
     """Load Inception weights from ``path`` on the CPU, in eval mode.
 
     ``path`` is either a pytorch-fid-format state dict (loaded with ``weights_only=True``) or a

@@ -6,13 +6,16 @@ code and torch-fidelity, the logits are the 1008-way classifier's *without* its 
 taken in float64, and the samples are assigned to parts after a random permutation drawn with
 ``numpy.random.RandomState(seed)`` (torch-fidelity's default seed is 2020).
 """
+
+from __future__ import annotations
 import numpy as np
 import torch
 
 __all__ = ["inception_score"]
 
 
-def inception_score(logits, splits=10, seed=2020, shuffle=True):
+def inception_score(logits: torch.Tensor | np.ndarray, splits: int = 10, seed: int = 2020,
+                    shuffle: bool = True) -> tuple[float, float]:
     """Inception Score of ``logits``.
 
     Args:

@@ -32,6 +32,12 @@ Inputs are never silently reinterpreted, and the answer never depends on ``batch
 * an unreadable or corrupt image file is named in the error;
 * channels-last images ``(N, H, W, C)`` are refused with a hint to permute them.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
 import contextlib
 import hashlib
 import inspect
@@ -55,7 +61,7 @@ DEFAULT_NUM_GENERATED = 50_000
 RANGE_TOLERANCE = 1e-3
 
 
-def check_image_batch(batch, what, quantize=True):
+def check_image_batch(batch: Any, what: str, quantize: bool = True) -> torch.Tensor:
     """Validate one batch of images and return it as uint8 (or 0..255 float32 when ``quantize=False``).
 
     Args:
@@ -179,7 +185,8 @@ class ImageSource:
             (None: not cacheable, e.g. a generator or an in-memory tensor).
     """
 
-    def __init__(self, kind, description, num_samples, batches_fn, cache_identity=None, item_name=None):
+    def __init__(self, kind: str, description: str, num_samples: int, batches_fn: Callable[..., Iterable[Any]],
+                 cache_identity: Any = None, item_name: str | None = None) -> None:
         self.kind = kind
         self.description = description
         self.num_samples = num_samples
@@ -191,7 +198,7 @@ class ImageSource:
         name = self._item_name(index) if self._item_name is not None else None
         return f"image {index}" + (f" ({name})" if name else "")
 
-    def batches(self, batch_size, quantize=True):
+    def batches(self, batch_size: int, quantize: bool = True) -> Iterator[torch.Tensor]:
         """Yield checked batches: uint8 ``(B, C, H, W)`` (float32 0..255 with ``quantize=False``).
 
         Raises:
@@ -239,7 +246,7 @@ class StatsFileSource:
 
     kind = "stats"
 
-    def __init__(self, path):
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         from torch_gan_zoo.metrics.fid import FIDStatistics
 
         self.path = os.path.abspath(os.fspath(path))
@@ -304,7 +311,7 @@ def _is_generator(obj):
     return callable(getattr(obj, "generate_images", None))
 
 
-def is_conditional(obj):
+def is_conditional(obj: Any) -> bool:
     """Whether ``obj`` is a conditional generator: ``generate_images(..., c=...)`` and an int ``num_classes``."""
     n = getattr(obj, "num_classes", None)
     return (_is_generator(obj) and isinstance(n, int) and not isinstance(n, bool) and n > 0
@@ -519,7 +526,7 @@ def _named_dataset_source(name, num_samples, seed, root, split, resolution, down
     return _dataset_source(dataset, num_samples, seed, what, identity, num_workers), dataset
 
 
-def labels_of(dataset, what="dataset"):
+def labels_of(dataset: Any, what: str = "dataset") -> torch.Tensor:
     """Integer labels of every item of a labelled dataset, as a LongTensor of length ``len(dataset)``.
 
     Uses a ``targets`` or ``labels`` attribute when present, otherwise reads each item's second element.
@@ -537,9 +544,11 @@ def labels_of(dataset, what="dataset"):
     return torch.tensor(labels, dtype=torch.long)
 
 
-def make_source(obj, *, num_samples=None, seed=0, device=None, class_label=None, nz=None, root=None,
-                split="train", resolution=None, download=False, dataset_kwargs=None, num_workers=0,
-                role="input"):
+def make_source(obj: Any, *, num_samples: int | None = None, seed: int = 0, device: str | torch.device | None = None,
+                class_label: int | None = None, nz: int | None = None, root: str | os.PathLike[str] | None = None,
+                split: str = "train", resolution: int | None = None, download: bool = False,
+                dataset_kwargs: Mapping[str, Any] | None = None, num_workers: int = 0,
+                role: str = "input") -> ImageSource | StatsFileSource:
     """Turn any supported input (see the module docstring) into an :class:`ImageSource`.
 
     Args:

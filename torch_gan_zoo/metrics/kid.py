@@ -7,6 +7,8 @@ with ``numpy.random.RandomState(seed)`` in the same order as torch-fidelity: for
 the subset of ``features_1`` (torch-fidelity's ``input1``, by convention the generated images), then
 that of ``features_2``. Computed in float64.
 """
+
+from __future__ import annotations
 import numpy as np
 import torch
 
@@ -17,7 +19,7 @@ def _poly_kernel(x, y, degree, gamma, coef0):
     return (x @ y.t() * gamma + coef0) ** degree
 
 
-def mmd2_unbiased(k_xx, k_xy, k_yy):
+def mmd2_unbiased(k_xx: torch.Tensor, k_xy: torch.Tensor, k_yy: torch.Tensor) -> torch.Tensor:
     """Unbiased MMD^2 from ``(m, m)`` kernel matrices (diagonals of ``k_xx``/``k_yy`` excluded)."""
     m = k_xx.shape[0]
     sum_xx = k_xx.sum() - k_xx.diagonal().sum()
@@ -25,8 +27,10 @@ def mmd2_unbiased(k_xx, k_xy, k_yy):
     return (sum_xx + sum_yy) / (m * (m - 1)) - 2 * k_xy.sum() / (m * m)
 
 
-def kernel_inception_distance(features_1, features_2, subsets=100, subset_size=1000, degree=3, gamma=None,
-                              coef0=1.0, seed=2020, device=None):
+def kernel_inception_distance(features_1: torch.Tensor | np.ndarray, features_2: torch.Tensor | np.ndarray,
+                              subsets: int = 100, subset_size: int = 1000, degree: int = 3,
+                              gamma: float | None = None, coef0: float = 1.0, seed: int = 2020,
+                              device: str | torch.device | None = None) -> tuple[float, float]:
     """KID between two feature sets.
 
     Args:

@@ -11,6 +11,11 @@ fake samples). Then, as in the ``prdc`` package:
 Distances are computed in float64 in chunks of rows, so memory is O(chunk x N), never N x N
 (50k x 50k would be 20 GB in float64).
 """
+
+from __future__ import annotations
+
+import numpy as np
+
 import torch
 
 __all__ = ["prdc"]
@@ -42,7 +47,8 @@ def _kth_nn_radii(x, x_sq, k, chunk_size):
     return radii
 
 
-def prdc(real_features, fake_features, nearest_k=5, chunk_size=None, device=None):
+def prdc(real_features: torch.Tensor | np.ndarray, fake_features: torch.Tensor | np.ndarray, nearest_k: int = 5,
+         chunk_size: int | None = None, device: str | torch.device | None = None) -> dict[str, float]:
     """Precision, recall, density and coverage of fake features against real features.
 
     Args:

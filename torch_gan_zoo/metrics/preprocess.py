@@ -18,6 +18,8 @@ score is only comparable with scores computed under the same protocol:
 
 Grayscale images (1 channel) are repeated to 3 channels first, as every reference does.
 """
+
+from __future__ import annotations
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -34,7 +36,7 @@ _ALIASES = {
 }
 
 
-def resolve_protocol(protocol):
+def resolve_protocol(protocol: str) -> str:
     """Canonical protocol name (``'tf1'``, ``'pytorch-fid'`` or ``'clean-fid'``) from a name or alias."""
     key = str(protocol).strip().lower()
     if key not in _ALIASES:
@@ -42,7 +44,7 @@ def resolve_protocol(protocol):
     return _ALIASES[key]
 
 
-def quantize_to_uint8(images):
+def quantize_to_uint8(images: torch.Tensor) -> torch.Tensor:
     """Quantise float images in ``[-1, 1]`` to uint8 exactly as saving them to PNG would.
 
     Same rule as ``torchvision.utils.save_image(x, normalize=True, value_range=(-1, 1))``:
@@ -69,7 +71,7 @@ def _tf1_axis_weights(in_size, out_size, device):
     return lo.to(device), hi.to(device), frac.to(device)
 
 
-def tf1_bilinear_resize(images, size=INCEPTION_SIZE):
+def tf1_bilinear_resize(images: torch.Tensor, size: int = INCEPTION_SIZE) -> torch.Tensor:
     """TensorFlow 1.x bilinear resize (``align_corners=False``), bit-exact on CPU.
 
     Args:
@@ -109,7 +111,7 @@ def _pil_bicubic_resize(images, size):
     return torch.from_numpy(out).clamp_(0, 255).to(images.device)
 
 
-def to_inception_input(images, protocol="tf1", size=INCEPTION_SIZE):
+def to_inception_input(images: torch.Tensor, protocol: str = "tf1", size: int = INCEPTION_SIZE) -> torch.Tensor:
     """Preprocess images for the Inception network under ``protocol``.
 
     Args:

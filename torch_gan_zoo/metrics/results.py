@@ -1,4 +1,9 @@
 """What a metric returns: a float that also carries how it was computed."""
+
+from __future__ import annotations
+
+from typing import Any
+
 __all__ = ["Score"]
 
 _FIELDS = ("metric", "std", "num_real", "num_fake", "real_source", "fake_source", "protocol", "quantize", "weights_sha256",
@@ -41,7 +46,7 @@ class Score(float):
         """The plain float value."""
         return float(self)
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         """``{'value': float, 'metric': ..., 'std': ..., ...}``: JSON-serialisable record of the score."""
         record = {"value": float(self)}
         for name in _FIELDS:

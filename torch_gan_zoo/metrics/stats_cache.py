@@ -8,6 +8,11 @@ SHA-256 names the file; the key itself and checksums of the arrays are stored in
 entry (other key, older format) or a corrupt one (unreadable, wrong checksum, NaN) is detected,
 reported with a warning and recomputed. Files are written atomically.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
 import hashlib
 import json
 import os
@@ -50,10 +55,10 @@ def _digest(*arrays):
 class StatsCache:
     """Reference statistics on disk, in ``directory`` (default ``<cache dir>/fid_stats``)."""
 
-    def __init__(self, directory=None):
+    def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
         self.directory = directory or os.path.join(get_cache_dir(), "fid_stats")
 
-    def path_for(self, key):
+    def path_for(self, key: Any) -> str:
         """File path of the entry for ``key``: readable prefix + 20 hex digits of the key's SHA-256."""
         text = json.dumps(key, sort_keys=True)
         src = key.get("source") or {}
@@ -62,7 +67,7 @@ class StatsCache:
         slug = "-".join(re.sub(r"[^A-Za-z0-9_.]+", "_", str(p)) for p in parts if p is not None)
         return os.path.join(self.directory, f"{slug}-{hashlib.sha256(text.encode()).hexdigest()[:20]}.npz")
 
-    def load(self, key, need_pool3=False):
+    def load(self, key: Any, need_pool3: bool = False) -> tuple[FIDStatistics, np.ndarray | None] | None:
         """The cached ``(FIDStatistics, pool3 or None)`` for ``key``, or None (missing, stale, corrupt,
         or lacking the pool3 features when ``need_pool3``)."""
         path = self.path_for(key)
@@ -93,7 +98,7 @@ class StatsCache:
             return None
         return stats, pool3
 
-    def save(self, key, stats, pool3=None):
+    def save(self, key: Any, stats: FIDStatistics, pool3: Any = None) -> str:
         """Store ``stats`` (and optionally the float32 ``(N, 2048)`` ``pool3`` features) for ``key``; returns the path."""
         path = self.path_for(key)
         extra = [] if stats.factor is None else [stats.factor]

@@ -12,6 +12,11 @@ PATH may be a state dict in pytorch-fid's layout (with or without the ``fc`` cla
 TorchScript pool3 extractor (no logits: no Inception Score). The SHA-256 of the weights file is
 recorded next to every score and is part of the statistics-cache key.
 """
+
+from __future__ import annotations
+
+import torch.nn as nn
+
 import os
 import threading
 
@@ -61,7 +66,7 @@ def resolve_precision(precision: str, device="cpu") -> str:
     return name
 
 
-def resolve_weights_path(inception_weights=None, progress=True):
+def resolve_weights_path(inception_weights: str | os.PathLike[str] | None = None, progress: bool = True) -> str:
     """Path of the Inception weights to use: keyword > environment variable > cached default download.
 
     Raises:
@@ -95,7 +100,8 @@ class InceptionHandle:
         precision (str): ``'fp32'``, ``'bf16'`` or ``'fp16'`` (see :data:`PRECISIONS`).
     """
 
-    def __init__(self, net, path, sha256, kind, device, channels_last, precision="fp32"):
+    def __init__(self, net: nn.Module, path: str, sha256: str | None, kind: str, device: torch.device,
+                 channels_last: bool, precision: str = "fp32") -> None:
         self.net = net
         self.path = path
         self.sha256 = sha256
@@ -140,7 +146,8 @@ def _file_sha256(path):
     return _hash_cache[key]
 
 
-def get_inception(inception_weights=None, device="cpu", fast=True, progress=True, precision="fp32"):
+def get_inception(inception_weights: str | os.PathLike[str] | None = None, device: str | torch.device = "cpu",
+                  fast: bool = True, progress: bool = True, precision: str = "fp32") -> InceptionHandle:
     """Load (once per process, per file, device and precision) the Inception network for the metrics.
 
     Args:
