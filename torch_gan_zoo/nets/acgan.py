@@ -70,7 +70,7 @@ class ACGANDiscriminator(AuxiliaryDiscriminator):
         logits = self.l_out(h)
         return (logits, self.l_cls(h)) if return_aux else logits
 
-    def compute_aux_loss(self, class_logits, labels):
+    def compute_aux_loss(self, class_logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """Cross-entropy (float32 scalar) of ``class_logits`` (N, num_classes) against ``labels`` (N,)."""
         return F.cross_entropy(class_logits.float(), labels)
 

@@ -5,6 +5,8 @@ by WGAN-GP, SSGAN, InfoMax-GAN, cGAN-PD and others. Channel tables per resolutio
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import torch
 import torch.nn as nn
 from torch.nn.utils import parametrize
@@ -98,8 +100,9 @@ class ResNetGeneratorBackbone(nn.Module):
     ``H = bottom_width * 2 ** (len(channels) - 1)``.
     """
 
-    def __init__(self, nz, channels, bottom_width, nc=3, num_classes=0, spectral_norm=False, attention_after=None,
-                 block_factory=None):
+    def __init__(self, nz: int, channels: Sequence[int], bottom_width: int, nc: int = 3, num_classes: int = 0,
+                 spectral_norm: bool = False, attention_after: int | None = None,
+                 block_factory: Callable[[int, int], nn.Module] | None = None) -> None:
         super().__init__()
         _check_attention_position(attention_after, len(channels))
         self.bottom_width = bottom_width
@@ -119,7 +122,7 @@ class ResNetGeneratorBackbone(nn.Module):
         if attention_after is not None:
             self.attention = SelfAttention(channels[attention_after], spectral_norm=spectral_norm)
 
-    def forward(self, z, y=None):
+    def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         """Map noise ``z`` (N, nz) to images (N, nc, H, W) in [-1, 1].
 
         ``y`` conditions the blocks: ``None``, one input given to every block (labels (N,) long for
@@ -155,7 +158,8 @@ class ResNetDiscriminatorBackbone(nn.Module):
     local features, the output of every block but the last: (N, channels[-2], h, w).
     """
 
-    def __init__(self, nc, channels, downsample, spectral_norm=True, pooling="sum", attention_after=None, wide=False):
+    def __init__(self, nc: int, channels: Sequence[int], downsample: Sequence[bool], spectral_norm: bool = True,
+                 pooling: str = "sum", attention_after: int | None = None, wide: bool = False) -> None:
         super().__init__()
         if len(channels) != len(downsample) or not downsample[0]:
             raise ValueError("need one downsample flag per block, and the first block downsamples")
@@ -180,7 +184,7 @@ class ResNetDiscriminatorBackbone(nn.Module):
         h = torch.relu(h)
         return h.sum(dim=(2, 3)) if self.pooling == "sum" else h.mean(dim=(2, 3))
 
-    def local_features(self, x):
+    def local_features(self, x: torch.Tensor) -> torch.Tensor:
         """Output of every block but the last, (N, channels[-2], h, w), for images ``x`` (N, nc, H, W)."""
         h = x
         for i, block in enumerate(self.blocks[:-1], start=1):
@@ -189,12 +193,12 @@ class ResNetDiscriminatorBackbone(nn.Module):
                 h = self.attention(h)
         return h
 
-    def features(self, x):
+    def features(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """``(local, global)`` features of images ``x``: (N, channels[-2], h, w) and (N, channels[-1])."""
         local = self.local_features(x)
         return local, self._pool(self.blocks[-1](local))
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Features (N, C) of images ``x`` (N, nc, H, W): ReLU then sum (or mean) over H and W."""
         if self.attention is None:
             return self._pool(self.blocks(x))

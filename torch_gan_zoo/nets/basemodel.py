@@ -6,6 +6,8 @@ and the Trainer can refuse to resume a run whose models differ.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import contextlib
 import functools
 import inspect
@@ -215,7 +217,7 @@ class BaseModel(nn.Module):
         return path
 
     @staticmethod
-    def read_checkpoint(ckpt_file):
+    def read_checkpoint(ckpt_file: str | os.PathLike[str]) -> dict[str, Any]:
         """Load and validate a checkpoint file written by :meth:`save_checkpoint` (or Mimicry).
 
         Returns:
@@ -235,7 +237,8 @@ class BaseModel(nn.Module):
             )
         return ckpt
 
-    def restore_checkpoint(self, ckpt_file, optimizer=None, strict=True):
+    def restore_checkpoint(self, ckpt_file: str | os.PathLike[str], optimizer: torch.optim.Optimizer | None = None,
+                           strict: bool = True) -> int:
         """Load weights (and the optimiser state, if ``optimizer`` is given) from ``ckpt_file``.
 
         Args:
@@ -279,7 +282,8 @@ class BaseModel(nn.Module):
         return int(ckpt["global_step"])
 
     @staticmethod
-    def from_checkpoint(ckpt_file, map_location="cpu", allowed_classes=()):
+    def from_checkpoint(ckpt_file: str | os.PathLike[str], map_location: str | torch.device = "cpu",
+                        allowed_classes: Iterable[type] = ()) -> BaseModel:
         """Rebuild a model from a checkpoint alone (no training script, no dataset needed).
 
         The checkpoint names its model class, but a file never chooses what code runs: nothing is
@@ -328,7 +332,7 @@ class BaseModel(nn.Module):
         model.restore_checkpoint(ckpt_file)
         return model.to(map_location).eval()
 
-    def restore_attachments(self, config):
+    def restore_attachments(self, config: Mapping[str, Any]) -> None:
         """Re-create what was attached to the model after construction, from its :meth:`hparams`
         ``config`` (:meth:`from_checkpoint` calls this before loading the weights). Nothing here;
         discriminators rebuild their regularisers and augmentation."""
@@ -385,7 +389,7 @@ class BaseModel(nn.Module):
             object.__setattr__(self, "_inside_wrapper", False)
 
     @contextlib.contextmanager
-    def bypass_wrapper(self):
+    def bypass_wrapper(self) -> Iterator[None]:
         """Context in which ``self(...)`` skips the installed wrapper: for work only some processes
         do (sample grids on rank 0), which must not enter DDP's collective forward."""
         previous = self.__dict__.get("_inside_wrapper", False)
@@ -396,7 +400,7 @@ class BaseModel(nn.Module):
             object.__setattr__(self, "_inside_wrapper", previous)
 
     @contextlib.contextmanager
-    def frozen(self):
+    def frozen(self) -> Iterator[None]:
         """Context in which this model's parameters need no gradient (restored on exit).
 
         Used for the opposing network in a train step: it saves computing weight gradients that

@@ -67,7 +67,8 @@ def _attention_index(output_sizes, attention_resolution, network):
     return output_sizes.index(attention_resolution)
 
 
-def biggan_discriminator_trunk(resolution, nc, ndf, attention_resolution):
+def biggan_discriminator_trunk(resolution: int, nc: int, ndf: int,
+                               attention_resolution: int | None) -> ResNetDiscriminatorBackbone:
     """BigGAN's discriminator trunk: the spectrally normalised ResNet discriminator trunk with wide
     blocks (inner width = output width) and self-attention after the first block whose output is
     ``attention_resolution`` px (or none).
@@ -145,14 +146,14 @@ class BigGANGenerator(AuxiliaryLossGenerator):
         shared = self.shared(y)
         return self.backbone(chunks[0], [torch.cat([shared, chunk], dim=1) for chunk in chunks[1:]])
 
-    def compute_weight_regularizers(self):
+    def compute_weight_regularizers(self) -> dict[str, torch.Tensor]:
         """``{'ortho': beta * sum_W ||W^T W * (1 - I)||_F^2}`` over the regularised weights (float32),
         or ``{}`` when ``ortho_reg_weight`` is 0."""
         if not self.ortho_reg_weight:
             return {}
         return {"ortho": orthogonal_regularization(self.ortho_regularized_weights(), self.ortho_reg_weight)}
 
-    def ortho_regularized_weights(self):
+    def ortho_regularized_weights(self) -> list[nn.Parameter]:
         """The weights orthogonal regularisation covers: every parameter with >= 2 dimensions except
         the shared class embedding (for spectrally normalised layers, the unnormalised weight)."""
         shared = {id(p) for p in self.shared.parameters()}

@@ -75,7 +75,7 @@ class ContraGANDiscriminator(AuxiliaryDiscriminator):
         logits = self.l_out(h)
         return (logits, (self.l_embed(h), self.proxy(y))) if return_aux else logits
 
-    def compute_aux_loss(self, aux, labels):
+    def compute_aux_loss(self, aux: tuple[torch.Tensor, torch.Tensor], labels: torch.Tensor) -> torch.Tensor:
         """ContraGAN's 2C loss (float32 scalar) of ``aux = (embeddings, proxies)`` for ``labels`` (N,)."""
         embed, proxy = aux
         return conditional_contrastive_loss(embed, proxy, labels, self.temperature)

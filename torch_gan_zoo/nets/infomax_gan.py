@@ -45,7 +45,7 @@ class FeatureProjection(nn.Module):
     Shapes: (N, C, H, W) -> (N, R, H, W) if ``spatial``, else (N, C) -> (N, R).
     """
 
-    def __init__(self, in_channels, out_channels, spatial):
+    def __init__(self, in_channels: int, out_channels: int, spatial: bool) -> None:
         super().__init__()
 
         def layer(c_in, c_out):
@@ -58,7 +58,7 @@ class FeatureProjection(nn.Module):
         self.b = layer(in_channels, out_channels)
         self.shortcut = layer(in_channels, out_channels)
 
-    def forward(self, h):
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
         """Project features ``h``; see the class docstring for shapes."""
         return self.b(torch.relu(self.a(h))) + self.shortcut(h)
 
@@ -79,7 +79,8 @@ class InfoMaxGANGenerator(SNGANGenerator):
         super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc, loss_type=loss_type, resolution=resolution)
         self.infomax_weight = infomax_weight
 
-    def compute_generator_losses(self, fake_images, fake_labels, netD, amp_dtype=None):
+    def compute_generator_losses(self, fake_images: torch.Tensor, fake_labels: torch.Tensor | None,
+                                 netD: InfoMaxGANDiscriminator, amp_dtype: torch.dtype | None = None) -> StepLosses:
         """``errG`` plus ``errG_IM``: ``infomax_weight`` times the InfoNCE loss of ``netD``'s features of
         the generated images (logged weighted), from the one forward pass of ``netD`` (an
         :class:`InfoMaxGANDiscriminator`) that scores them. Arguments and return as in
@@ -114,7 +115,8 @@ class InfoMaxGANDiscriminator(SNGANDiscriminator):
         self.local_projection = FeatureProjection(self.backbone.local_channels, nrkhs, spatial=True)
         self.global_projection = FeatureProjection(self.backbone.out_channels, nrkhs, spatial=False)
 
-    def forward(self, x, features=False):
+    def forward(self, x: torch.Tensor,
+                features: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Logits (N, 1) of images ``x`` (N, nc, H, W); with ``features``, also the projected features."""
         local_features, global_features = self.backbone.features(x)
         output = self.l_out(global_features)
@@ -122,12 +124,16 @@ class InfoMaxGANDiscriminator(SNGANDiscriminator):
             return output
         return output, self.local_projection(local_features), self.global_projection(global_features)
 
-    def discriminate_with_features(self, images, labels=None):
+    def discriminate_with_features(
+            self, images: torch.Tensor, labels: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Like :meth:`discriminate` (applies :attr:`augment`), returning ``(logits, local, global)``
         as ``forward(x, features=True)`` does."""
         return self.discriminate(images, labels, features=True)
 
-    def compute_discriminator_losses(self, real_images, real_labels, fake_images, fake_labels, amp_dtype=None):
+    def compute_discriminator_losses(self, real_images: torch.Tensor, real_labels: torch.Tensor | None,
+                                     fake_images: torch.Tensor, fake_labels: torch.Tensor | None,
+                                     amp_dtype: torch.dtype | None = None) -> StepLosses:
         """``errD`` plus ``errD_IM``: ``infomax_weight`` times the InfoNCE loss of the real images'
         features (logged weighted), from the one forward pass that also gives their logits. Arguments
         and return as in :meth:`~torch_gan_zoo.nets.BaseDiscriminator.compute_discriminator_losses`."""

@@ -10,6 +10,8 @@ pooling over the last feature map makes them ~20 at 32 px).
 """
 from __future__ import annotations
 
+import torch
+
 import torch.nn as nn
 
 from torch_gan_zoo.modules import maybe_spectral_norm
@@ -60,7 +62,7 @@ class LSGANDiscriminator(BaseDiscriminator):
         self.l_out = maybe_spectral_norm(nn.Linear(channels[-1], 1), spectral_norm)
         init_weight_(self.l_out, 1.0)
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Outputs (N, 1) of images ``x`` (N, nc, H, W)."""
         return self.l_out(self.backbone(x))
 

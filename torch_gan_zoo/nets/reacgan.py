@@ -11,6 +11,8 @@ the learning rate scaled by sqrt(2) (2.8284271e-4).
 """
 from __future__ import annotations
 
+import torch
+
 from torch_gan_zoo.losses.contrastive import data_to_data_cross_entropy_loss
 from torch_gan_zoo.nets.contragan import ContraGANDiscriminator, ContraGANGenerator
 from torch_gan_zoo.nets.registry import register_builtin_variant
@@ -47,7 +49,7 @@ class ReACGANDiscriminator(ContraGANDiscriminator):
         self.pos_margin = float(pos_margin)
         self.neg_margin = float(neg_margin)
 
-    def compute_aux_loss(self, aux, labels):
+    def compute_aux_loss(self, aux: tuple[torch.Tensor, torch.Tensor], labels: torch.Tensor) -> torch.Tensor:
         """The D2D-CE loss (float32 scalar) of ``aux = (embeddings, proxies)`` for ``labels`` (N,)."""
         embed, proxy = aux
         return data_to_data_cross_entropy_loss(embed, proxy, labels, self.temperature, self.pos_margin, self.neg_margin)

@@ -14,6 +14,9 @@ angle (:func:`rotate_quarters`), so the rotation task costs one extra forward pa
 """
 from __future__ import annotations
 
+from typing import Any
+from torch_gan_zoo.nets.gan import StepLosses
+
 import contextlib
 
 import torch
@@ -35,7 +38,7 @@ __all__ = ["SSGANGenerator", "SSGANDiscriminator", "SSGANBaseGenerator", "SSGANB
 NUM_ROTATIONS = 4
 
 
-def rotate_quarters(images):
+def rotate_quarters(images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Rotate the k-th quarter of a batch by k * 90 degrees counter-clockwise (k = 0..3).
 
     Args:
@@ -69,7 +72,8 @@ class SSGANGenerator(SNGANGenerator):
         super().__init__(nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc, loss_type=loss_type, resolution=resolution)
         self.rotation_weight = rotation_weight
 
-    def compute_generator_losses(self, fake_images, fake_labels, netD, amp_dtype=None):
+    def compute_generator_losses(self, fake_images: torch.Tensor, fake_labels: torch.Tensor | None,
+                                 netD: SSGANDiscriminator, amp_dtype: torch.dtype | None = None) -> StepLosses:
         """``errG`` plus ``errG_SS``: ``rotation_weight`` times the rotation loss of ``netD`` (an
         :class:`SSGANDiscriminator`) on the generated images (logged weighted, group ``loss``).
         Arguments and return as in :meth:`~torch_gan_zoo.nets.BaseGenerator.compute_generator_losses`."""
@@ -99,13 +103,13 @@ class SSGANDiscriminator(SNGANDiscriminator):
         self.l_rotation = SNLinear(self.backbone.out_channels, NUM_ROTATIONS)
         init_weight_(self.l_rotation, 1.0)
 
-    def forward(self, x, rotation=False):
+    def forward(self, x: torch.Tensor, rotation: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
         """Logits (N, 1) of images ``x`` (N, nc, H, W), and the rotation logits (N, 4) if ``rotation``."""
         h = self.backbone(x)
         output = self.l_out(h)
         return (output, self.l_rotation(h)) if rotation else output
 
-    def rotation_loss(self, images, amp_dtype=None):
+    def rotation_loss(self, images: torch.Tensor, amp_dtype: torch.dtype | None = None) -> torch.Tensor:
         """Cross-entropy of the rotation head on :func:`rotate_quarters` of ``images`` (float (N, C, H, H)).
 
         The rotated images pass through :attr:`augment` like every image D scores. Returns a float32
@@ -116,7 +120,7 @@ class SSGANDiscriminator(SNGANDiscriminator):
             _, rotation_logits = self.discriminate(rotated, rotation=True)
         return F.cross_entropy(rotation_logits.float(), labels)
 
-    def compute_regularizers(self, **context):
+    def compute_regularizers(self, **context: Any) -> dict[str, torch.Tensor]:
         """The attached regularisers plus ``errD_SS``: ``rotation_weight`` times the rotation loss on
         the step's real images.
 

@@ -9,6 +9,8 @@ before its single optimiser step.
 """
 from __future__ import annotations
 
+import torch
+
 import torch.nn as nn
 
 from torch_gan_zoo.losses import GradientPenalty
@@ -62,7 +64,7 @@ class WGANGPDiscriminator(BaseDiscriminator):
         if gp_weight > 0:
             self.add_regularizer(GradientPenalty(weight=gp_weight, center=1.0))
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Critic scores (N, 1) of images ``x`` (N, nc, H, W)."""
         return self.l_out(self.backbone(x))
 
