@@ -11,6 +11,11 @@
     torch-gan-zoo export --run LOG_DIR [--out FOLDER]
     torch-gan-zoo pretrained
 """
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import argparse
 import json
 import os
@@ -55,7 +60,7 @@ def _flag_overrides(args):
             if name.startswith("cfg:") and value is not None]
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``torch-gan-zoo`` command."""
     parser = argparse.ArgumentParser(prog="torch-gan-zoo", description="Train, sample and inspect GANs.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -306,7 +311,7 @@ def _cmd_pretrained(_args):
     return 0
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``torch-gan-zoo``; returns the exit status."""
     args = build_parser().parse_args(argv)
     commands = {"train": _cmd_train, "quickstart": _cmd_quickstart, "models": _cmd_models, "sample": _cmd_sample,

@@ -1,6 +1,9 @@
 """``zoo.load``: a registered name, a pretrained folder, a ``model.safetensors`` file or a URL -> ready networks."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 import os
 
 import torch
@@ -14,6 +17,9 @@ from torch_gan_zoo.zoo.pretrained import (
 )
 from torch_gan_zoo.zoo.registry import get_pretrained
 from torch_gan_zoo.zoo.safetensors_file import WeightsFileError
+
+if TYPE_CHECKING:
+    from torch_gan_zoo.nets import GANPair
 
 __all__ = ["PARTS", "load", "load_as_model", "resolve_source"]
 
@@ -126,7 +132,8 @@ def load(source: str | os.PathLike, part: str = "G", device: str | torch.device 
     return networks[PARTS[part][0]]
 
 
-def load_as_model(pretrained, name, resolution=None, arguments=None):
+def load_as_model(pretrained: bool | str | os.PathLike[str], name: str, resolution: int | None = None,
+                  arguments: Mapping[str, Any] | None = None) -> GANPair:
     """What ``nets.create_model(name, resolution, pretrained=...)`` returns (``pretrained=True``: the one
     registered pretrained model of that name and resolution): ``GANPair(netG, netD)``
     loaded from ``pretrained`` (``netD`` is ``None`` when the weights hold none), in eval mode.
