@@ -222,7 +222,7 @@ class FIDInceptionV3(nn.Module):
         self.eval()
 
     @property
-    def has_logits(self):
+    def has_logits(self) -> bool:
         """Whether :meth:`logits` is available (the weights included the classifier)."""
         return self.fc is not None
 

@@ -42,7 +42,7 @@ class Score(float):
         return obj
 
     @property
-    def value(self):
+    def value(self) -> float:
         """The plain float value."""
         return float(self)
 

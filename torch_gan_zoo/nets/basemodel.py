@@ -147,7 +147,7 @@ class BaseModel(nn.Module):
 
     # ------------------------------------------------------------------ bookkeeping
     @property
-    def device(self):
+    def device(self) -> torch.device:
         """The device of the first parameter (or buffer); CPU for a model without either."""
         for tensor in self.parameters():
             return tensor.device
@@ -344,7 +344,7 @@ class BaseModel(nn.Module):
         object.__setattr__(self, "_call_wrapper_ref", None if wrapper is None else weakref.ref(wrapper))
 
     @property
-    def call_wrapper(self):
+    def call_wrapper(self) -> nn.Module | None:
         """The installed wrapper module (see :meth:`set_call_wrapper`), or ``None``."""
         ref = self.__dict__.get("_call_wrapper_ref")
         return ref() if ref is not None else None

@@ -119,12 +119,12 @@ class DataStream:
         return DataLoader(loader.dataset, **kwargs)
 
     @property
-    def batch_size(self):
+    def batch_size(self) -> int | None:
         """Batch size per process."""
         return self.loader.batch_size
 
     @property
-    def dataset(self):
+    def dataset(self) -> Dataset:
         """The underlying dataset."""
         return self.loader.dataset
 

@@ -38,12 +38,12 @@ class DistributedContext:
     device: torch.device = torch.device("cpu")
 
     @property
-    def enabled(self):
+    def enabled(self) -> bool:
         """More than one process."""
         return self.world_size > 1
 
     @property
-    def is_main(self):
+    def is_main(self) -> bool:
         """Rank 0: the process that writes files."""
         return self.rank == 0
 

@@ -107,7 +107,7 @@ class Logger:
 
     # ------------------------------------------------------------------ setup / teardown
     @property
-    def writer(self):
+    def writer(self) -> Any:
         """The TensorBoard ``SummaryWriter`` (created on first use, so nothing is written before training starts)."""
         if self._writer is None and self.enabled:
             from torch.utils.tensorboard import SummaryWriter

@@ -108,7 +108,7 @@ class RunLock:
         self.taken_over = None
 
     @property
-    def held(self):
+    def held(self) -> bool:
         """Whether this object holds the lock."""
         return self._fd is not None
 

@@ -342,7 +342,7 @@ class Trainer:
         }
 
     @property
-    def hparams_path(self):
+    def hparams_path(self) -> str:
         """``log_dir/hparams.json``."""
         return os.path.join(self.log_dir, "hparams.json")
 
@@ -423,7 +423,7 @@ class Trainer:
 
     # ------------------------------------------------------------------ the loop
     @property
-    def netG_ema(self):
+    def netG_ema(self) -> BaseGenerator | None:
         """The EMA copy of the generator (eval mode), or ``None`` without ``ema_decay``."""
         return None if self.ema is None else self.ema.shadow
 
@@ -467,7 +467,7 @@ class Trainer:
         return start
 
     @property
-    def config_path(self):
+    def config_path(self) -> str:
         """``log_dir/config.json``: the resolved run configuration (written when given ``run_config``)."""
         return os.path.join(self.log_dir, "config.json")
 
