@@ -83,7 +83,7 @@ def test_scan_sees_the_package():
     assert len(modules) > 50
 
 
-def test_scan_flags_an_untyped_function(tmp_path):
+def test_scan_flags_an_untyped_function():
     """The checks flag untyped public functions and accept typed ones, private ones and self-only properties."""
     tree = ast.parse(
         "def f(x): pass\n"
