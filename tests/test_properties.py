@@ -18,7 +18,7 @@ from torch_gan_zoo.training import HyperparameterMismatchError
 from torch_gan_zoo.training.hparams import check_resume
 from torch_gan_zoo.utils import CheckpointError
 
-from test_trainer import make_trainer
+from helpers.training import make_trainer
 
 FEW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -1,6 +1,6 @@
-"""Worker script for tests/test_distributed.py, started by torchrun (or directly for 1 process).
+"""Worker script for tests/training/test_distributed.py, started by torchrun (or directly for 1 process).
 
-    python -m torch.distributed.run --standalone --nproc_per_node 2 tests/ddp_worker.py MODE LOG_DIR OUT STEPS
+    python -m torch.distributed.run --standalone --nproc_per_node 2 tests/training/ddp_worker.py MODE LOG_DIR OUT STEPS
 """
 import os
 import sys
