@@ -124,7 +124,8 @@ def test_mismatched_hyperparameters_are_refused_without_touching_the_run(tmp_pat
     with pytest.raises(HyperparameterMismatchError) as err:
         make_trainer(tmp_path, num_steps=5, lr=1e-4, batch_size=4, n_dis=1).train()
     message = str(err.value)
-    for key in ("batch_size: saved 8, now 4", "n_dis: saved 2, now 1", "optD.param_groups.0.lr", "optG.param_groups.0.lr"):
+    for key in ("batch_size: saved 8, now 4", "n_dis: saved 2, now 1",
+                "optD.param_groups.0.lr", "optG.param_groups.0.lr"):
         assert key in message
     assert "num_steps: saved" not in message
     assert _tree(tmp_path) == before
@@ -214,7 +215,8 @@ def test_explicit_checkpoint_files_and_their_errors(tmp_path):
     source = make_trainer(tmp_path / "src", num_steps=3)
     paths = source.train()["checkpoint"]
     with pytest.warns(RuntimeWarning, match="not bit-identical"):
-        trainer = make_trainer(tmp_path / "dst", num_steps=4, netG_ckpt_file=paths["netG"], netD_ckpt_file=paths["netD"])
+        trainer = make_trainer(tmp_path / "dst", num_steps=4,
+                               netG_ckpt_file=paths["netG"], netD_ckpt_file=paths["netD"])
         assert trainer.train()["global_step"] == 4
     assert trainer.optG.param_groups[0]["lr"] == pytest.approx(0.0)
     with pytest.raises(ValueError, match="both netG_ckpt_file and netD_ckpt_file"):

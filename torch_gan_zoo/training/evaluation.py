@@ -58,7 +58,8 @@ class Evaluator:
         self.batch_size = batch_size
         self.seed = int(seed)
         self.use_ema = bool(use_ema)
-        self.metric_args = {k: options.pop(k) for k in ("splits", "subsets", "subset_size", "nearest_k") if k in options}
+        metric_keys = ("splits", "subsets", "subset_size", "nearest_k")
+        self.metric_args = {k: options.pop(k) for k in metric_keys if k in options}
         self.options = options
         self._real_stats = None
         self._real_features = None
