@@ -27,7 +27,8 @@ from _env import environment  # noqa: E402
 
 def make_data(n=6400):
     g = torch.Generator().manual_seed(0)
-    return torch.utils.data.TensorDataset(torch.rand(n, 1, 28, 28, generator=g) * 2 - 1, torch.zeros(n, dtype=torch.long))
+    images = torch.rand(n, 1, 28, 28, generator=g) * 2 - 1
+    return torch.utils.data.TensorDataset(images, torch.zeros(n, dtype=torch.long))
 
 
 def build(width, seed=0):

@@ -7,8 +7,9 @@ import sys
 import pytest
 
 from torch_gan_zoo.mimicry.metrics import _options
+from helpers.paths import REPO
 
-EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "examples", "mimicry")
+EXAMPLES = os.path.join(REPO, "examples", "mimicry")
 
 
 def test_only_import_lines_name_this_library():
