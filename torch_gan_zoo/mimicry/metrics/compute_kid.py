@@ -55,7 +55,8 @@ def _kid(num_samples, netG, dataset, seed, device, num_subsets, subset_size, bat
     dev = torch.device(opts.get("device") or ("cuda" if torch.cuda.is_available() else "cpu"))
     handle = get_inception(opts.get("inception_weights"), dev, fast=opts.get("fast", api.OPTIONS["fast"]),
                            progress=opts["progress"], precision=opts.get("precision", api.OPTIONS["precision"]))
-    record = {"num_samples": int(num_samples), "protocol": resolve_protocol(opts.get("protocol", api.OPTIONS["protocol"])),
+    protocol = resolve_protocol(opts.get("protocol", api.OPTIONS["protocol"]))
+    record = {"num_samples": int(num_samples), "protocol": protocol,
               "quantize": bool(opts.get("quantize", api.OPTIONS["quantize"])), "weights_sha256": handle.sha256}
     if os.path.exists(feat_file):
         real_feat = _read_features(feat_file, record)

@@ -54,11 +54,11 @@ def _legacy_keywords(metric, kwargs):
     return kwargs
 
 
-def _no_more(args):
-    args.pop("log_dir", None)
-    if args:
-        raise TypeError(f"kid_score() got unexpected keyword arguments {sorted(args)}")
-    return {}
+def _kid_by_subsets(netG, seed, device, num_samples, dataset, subset_size, num_subsets=10, batch_size=50,
+                    verbose=True, feat_file=None):
+    """KID with exactly ``subset_size`` samples per subset (Mimicry's older ``evaluate`` keywords)."""
+    return compute_kid._kid(num_samples, netG, dataset, seed, device, num_subsets, subset_size, batch_size, verbose,
+                            feat_file)
 
 
 def _load(path):
@@ -108,11 +108,7 @@ def evaluate(metric, netG, log_dir, evaluate_range=None, evaluate_step=None, num
             elif metric == "inception_score":
                 score, _ = compute_is.inception_score(netG=netG, seed=seed, device=device, log_dir=log_dir, **kwargs)
             elif "subset_size" in kwargs:
-                args = dict(kwargs)
-                score, _ = compute_kid._kid(
-                    args.pop("num_samples"), netG, args.pop("dataset"), seed, device, args.pop("num_subsets", 10),
-                    args.pop("subset_size"), args.pop("batch_size", 50), args.pop("verbose", True),
-                    args.pop("feat_file", None), **_no_more(args))
+                score, _ = _kid_by_subsets(netG=netG, seed=seed, device=device, **kwargs)
             else:
                 score, _ = compute_kid.kid_score(netG=netG, seed=seed, device=device, log_dir=log_dir, **kwargs)
             scores.append(float(score))
