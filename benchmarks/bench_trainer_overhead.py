@@ -91,7 +91,8 @@ def main(argv=None):
     bare, trainer = statistics.median(rates["bare"]), statistics.median(rates["trainer"])
     print(f"\nthreads={torch.get_num_threads()} width={args.width} steps={args.steps} rounds={args.rounds}")
     print(f"bare PyTorch loop: {bare:.2f} steps/s   Trainer: {trainer:.2f} steps/s   ratio {trainer / bare:.2f}")
-    result = {"environment": environment(), "threads": torch.get_num_threads(), "width": args.width, "steps": args.steps, "rounds": args.rounds,
+    result = {"environment": environment(), "threads": torch.get_num_threads(), "width": args.width,
+              "steps": args.steps, "rounds": args.rounds,
               "bare_steps_per_sec": bare, "trainer_steps_per_sec": trainer, "ratio": trainer / bare}
     if args.results:
         tgz.utils.atomic_write_json(args.results, result)

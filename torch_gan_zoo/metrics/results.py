@@ -1,8 +1,8 @@
 """What a metric returns: a float that also carries how it was computed."""
 __all__ = ["Score"]
 
-_FIELDS = ("metric", "std", "num_real", "num_fake", "real_source", "fake_source", "protocol", "quantize", "weights_sha256",
-           "seed", "fast", "precision", "details")
+_FIELDS = ("metric", "std", "num_real", "num_fake", "real_source", "fake_source", "protocol", "quantize",
+           "weights_sha256", "seed", "fast", "precision", "details")
 
 
 class Score(float):
