@@ -220,7 +220,8 @@ def speed(args):
         folder = save_pngs(fake_images, os.path.join(tmp, "fake"))
         files = sorted(os.path.join(folder, n) for n in os.listdir(folder))
         t0 = time.perf_counter()
-        ref = compute_statistics(ref_images, inception_weights=ours_w, device="cpu", cache=False)  # the cached reference
+        # the cached reference
+        ref = compute_statistics(ref_images, inception_weights=ours_w, device="cpu", cache=False)
         ref_seconds = time.perf_counter() - t0
         print(f"reference statistics of {args.num} images (not timed below): {ref_seconds:.1f} s", flush=True)
         libs = {"ours (fp32)": Ours(ours_w, "fp32")}
@@ -244,8 +245,8 @@ def speed(args):
             value = lib.distance(ref)
             dist = time.perf_counter() - t0
             total = extraction[name] + dist
-            results[name] = {"extraction_s": extraction[name], "distance_s": dist, "total_s": total, "fid": float(value),
-                             "images_per_s": args.num / extraction[name],
+            results[name] = {"extraction_s": extraction[name], "distance_s": dist, "total_s": total,
+                             "fid": float(value), "images_per_s": args.num / extraction[name],
                              "projected_10k_s": total * 10000 / args.num}
             print(f"{name:20s} " + "  ".join(f"{k}={v:.4g}" for k, v in results[name].items()), flush=True)
     base = results["ours (fp32)"]
@@ -256,7 +257,8 @@ def speed(args):
               "weights": os.path.basename(ours_w), "chunk": args.chunk, "reference_seconds": ref_seconds,
               "results": results, "time_ratios": ratios,
               "fid_relative_difference_vs_ours_fp32": {
-                  name: abs(r["fid"] - base["fid"]) / base["fid"] for name, r in results.items() if name != "ours (fp32)"},
+                  name: abs(r["fid"] - base["fid"]) / base["fid"]
+                  for name, r in results.items() if name != "ours (fp32)"},
               "note": "pytorch-fid's FID is of its own protocol (torch bilinear resize) against our TF1 reference: "
                       "its value differs by the protocol (~1.7 %), its time is comparable"}
     if args.full_rank:

@@ -178,7 +178,8 @@ def main(argv=None):
     times = time_alternately(args, device)
     result = {}
     for name, ts in times.items():
-        result[name] = {"ms_per_step_median": 1000 * statistics.median(ts), "ms_per_step_mean": 1000 * statistics.mean(ts)}
+        result[name] = {"ms_per_step_median": 1000 * statistics.median(ts),
+                        "ms_per_step_mean": 1000 * statistics.mean(ts)}
     if args.memory:
         for name in times:
             result[name]["peak_mib"] = peak_memory(args, device, name)

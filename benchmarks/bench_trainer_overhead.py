@@ -27,7 +27,8 @@ from _env import environment  # noqa: E402
 
 def make_data(n=6400):
     g = torch.Generator().manual_seed(0)
-    return torch.utils.data.TensorDataset(torch.rand(n, 1, 28, 28, generator=g) * 2 - 1, torch.zeros(n, dtype=torch.long))
+    images = torch.rand(n, 1, 28, 28, generator=g) * 2 - 1
+    return torch.utils.data.TensorDataset(images, torch.zeros(n, dtype=torch.long))
 
 
 def build(width, seed=0):
@@ -90,7 +91,8 @@ def main(argv=None):
     bare, trainer = statistics.median(rates["bare"]), statistics.median(rates["trainer"])
     print(f"\nthreads={torch.get_num_threads()} width={args.width} steps={args.steps} rounds={args.rounds}")
     print(f"bare PyTorch loop: {bare:.2f} steps/s   Trainer: {trainer:.2f} steps/s   ratio {trainer / bare:.2f}")
-    result = {"environment": environment(), "threads": torch.get_num_threads(), "width": args.width, "steps": args.steps, "rounds": args.rounds,
+    result = {"environment": environment(), "threads": torch.get_num_threads(), "width": args.width,
+              "steps": args.steps, "rounds": args.rounds,
               "bare_steps_per_sec": bare, "trainer_steps_per_sec": trainer, "ratio": trainer / bare}
     if args.results:
         tgz.utils.atomic_write_json(args.results, result)

@@ -112,7 +112,8 @@ def main(argv=None):
 
     t0 = time.perf_counter()
     scores = zoo.evaluate_pretrained(folder, dataset, root=data_root, split="test", num_samples=args.num_samples,
-                                     num_real_samples=args.num_real_samples, inception_weights=args.inception, seed=args.seed, device="cpu", batch_size=EVAL_BATCH)
+                                     num_real_samples=args.num_real_samples, inception_weights=args.inception,
+                                     seed=args.seed, device="cpu", batch_size=EVAL_BATCH)
     fid = zoo.fid_record(scores["fid"])
     print(f"FID {fid.value:.3f} ({fid.num_fake} vs {fid.num_real} {fid.reference}, {fid.protocol}) in "
           f"{time.perf_counter() - t0:.0f} s", flush=True)

@@ -21,7 +21,7 @@ restart from step 0 is exercised every time; the other kills come at random mome
 :func:`run_harness`).
 
     python benchmarks/kill_harness.py --kills 200 --steps 240      # the long version
-    python benchmarks/kill_harness.py --kills 20 --steps 24 --json # what tests/test_kill_harness.py runs
+    python benchmarks/kill_harness.py --kills 20 --steps 24 --json # what tests/training/test_kill_harness.py runs
 """
 import argparse
 import json

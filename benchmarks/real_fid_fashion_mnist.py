@@ -76,8 +76,8 @@ def main():
                           dtype=torch.uint8)
     sets = {"train": train, "test": test, "noise": noise}
 
-    report = {"environment": environment(), "weights": args.weights, "num_images": args.num, "seed": args.seed, "torch_threads": torch.get_num_threads(),
-              "protocols": {}}
+    report = {"environment": environment(), "weights": args.weights, "num_images": args.num, "seed": args.seed,
+              "torch_threads": torch.get_num_threads(), "protocols": {}}
     # The two real-weight files must give the same features (checked on a few images).
     if os.path.isfile(args.torchscript) and os.path.isfile(args.weights):
         a = extract_features(test[:20], inception_weights=args.weights, device="cpu", fast=False)
@@ -103,8 +103,9 @@ def main():
                                              protocol=protocol, batch_size=args.batch_size, progress=True)
             timings[name] = time.time() - t0
             print(f"[{protocol}] {name}: {len(images)} images in {timings[name]:.0f} s", flush=True)
-        fid_train_test = frechet_distance(stats["train"].mu, stats["train"].sigma, stats["test"].mu, stats["test"].sigma)
-        fid_test_noise = frechet_distance(stats["test"].mu, stats["test"].sigma, stats["noise"].mu, stats["noise"].sigma)
+        train, test, noise = stats["train"], stats["test"], stats["noise"]
+        fid_train_test = frechet_distance(train.mu, train.sigma, test.mu, test.sigma)
+        fid_test_noise = frechet_distance(test.mu, test.sigma, noise.mu, noise.sigma)
         report["protocols"][protocol] = {"fid_train_test": fid_train_test, "fid_test_noise": fid_test_noise,
                                          "seconds": timings}
         print(f"[{protocol}] FID(train {args.num}, test {args.num}) = {fid_train_test:.4f}", flush=True)

@@ -28,7 +28,8 @@ def _insert_zoo_table(app, docname, source):
     if docname == "zoo":
         from torch_gan_zoo.zoo.registry import pretrained_table_rst
 
-        source[0] = source[0].replace(".. zoo-pretrained-table", pretrained_table_rst("../torch_gan_zoo/zoo/pretrained"))
+        table = pretrained_table_rst("../torch_gan_zoo/zoo/pretrained")
+        source[0] = source[0].replace(".. zoo-pretrained-table", table)
 
 
 def setup(app):

@@ -10,8 +10,7 @@ from torch_gan_zoo import cli
 from torch_gan_zoo.config.presets import get_preset, list_presets, register_preset
 from torch_gan_zoo.training.recipe import apply_overrides
 from torch_gan_zoo.training.recipe import build_config, build_optimizer
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from helpers.paths import REPO
 
 
 def test_models_lists_registered_models(capsys):

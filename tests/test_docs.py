@@ -2,8 +2,7 @@
 import os
 
 import pytest
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from helpers.paths import REPO
 
 
 @pytest.mark.slow

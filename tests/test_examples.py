@@ -1,8 +1,7 @@
 """The example scripts run (on tiny settings and the built-in data)."""
 import importlib.util
 import os
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from helpers.paths import REPO
 
 
 def _load(name):

@@ -18,7 +18,7 @@ from torch_gan_zoo.training import HyperparameterMismatchError
 from torch_gan_zoo.training.hparams import check_resume
 from torch_gan_zoo.utils import CheckpointError
 
-from test_trainer import make_trainer
+from helpers.training import make_trainer
 
 FEW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -42,7 +42,8 @@ def _tree(root):
 def test_a_snapshot_that_is_not_an_object_is_named(tmp_path_factory, content):
     path = tmp_path_factory.mktemp("run") / "hparams.json"
     path.write_text(json.dumps(content))
-    with pytest.raises(HyperparameterMismatchError, match=re.escape(f"{path} does not hold a JSON object (it holds {json.dumps(content)[:80]})")):
+    expected = f"{path} does not hold a JSON object (it holds {json.dumps(content)[:80]})"
+    with pytest.raises(HyperparameterMismatchError, match=re.escape(expected)):
         check_resume(str(path), CURRENT)
     assert json.loads(path.read_text()) == content
 

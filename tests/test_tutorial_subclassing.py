@@ -12,8 +12,8 @@ import torch
 from torch_gan_zoo import nets
 from torch_gan_zoo.nets import registry
 from torch_gan_zoo.training import MetricLog
+from helpers.paths import REPO
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TUTORIAL = os.path.join(REPO, "docs", "tutorial_subclassing.rst")
 
 

@@ -135,7 +135,8 @@ class ToyConditionalGenerator(nn.Module):
 
 
 class LabelledImages(torch.utils.data.Dataset):
-    """(image, label) items: float (3, 16, 16) in [-1, 1]; class k has mean brightness ~ k (like ToyConditionalGenerator)."""
+    """(image, label) items: float (3, 16, 16) in [-1, 1]; class k has mean brightness ~ k
+    (like ToyConditionalGenerator)."""
 
     def __init__(self, per_class=6, num_classes=3, seed=0):
         g = torch.Generator().manual_seed(seed)

@@ -50,13 +50,16 @@ class ImageTensorDataset(_Described, Dataset):
         if images.dtype != torch.uint8 or images.dim() != 4:
             raise ValueError(f"images must be uint8 (N, C, H, W), got {images.dtype} {tuple(images.shape)}")
         if labels.shape != (images.shape[0],):
-            raise ValueError(f"need one label per image: {images.shape[0]} images, labels of shape {tuple(labels.shape)}")
+            raise ValueError(f"need one label per image: {images.shape[0]} images, "
+                             f"labels of shape {tuple(labels.shape)}")
         self.images = images.contiguous()
         self.labels = labels.long()
         self.name, self.split = name, split
         self.resolution = images.shape[-1]
         self.channels = images.shape[1]
-        self.num_classes = int(num_classes if num_classes is not None else (int(labels.max()) + 1 if len(labels) else 0))
+        if num_classes is None:
+            num_classes = int(labels.max()) + 1 if len(labels) else 0
+        self.num_classes = int(num_classes)
 
     def __len__(self):
         return self.images.shape[0]

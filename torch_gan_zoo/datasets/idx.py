@@ -37,7 +37,8 @@ def read_idx(path: str | os.PathLike[str]) -> torch.Tensor:
     count = int(np.prod(shape)) if shape else 0
     offset = 4 + 4 * ndim
     if len(data) - offset < count * dtype.itemsize:
-        raise ValueError(f"{path} is truncated: expected {count * dtype.itemsize} data bytes, found {len(data) - offset}")
+        raise ValueError(f"{path} is truncated: expected {count * dtype.itemsize} data bytes, "
+                         f"found {len(data) - offset}")
     array = np.frombuffer(data, dtype=dtype, count=count, offset=offset).reshape(shape)
     return torch.from_numpy(array.astype(array.dtype.newbyteorder("="), copy=True))
 

@@ -19,11 +19,13 @@ _SOURCES = {
     "cifar10": "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",
     "cifar100": "https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz",
     "stl10": "https://cs.stanford.edu/~acoates/stl10/stl10_binary.tar.gz",
-    "celeba": "https://mmlab.ie.cuhk.edu.hk/projects/CelebA.html (torchvision layout: ROOT/celeba/img_align_celeba + list files)",
+    "celeba": "https://mmlab.ie.cuhk.edu.hk/projects/CelebA.html "
+              "(torchvision layout: ROOT/celeba/img_align_celeba + list files)",
     "lsun_bedroom": "https://github.com/fyu/lsun (bedroom_train_lmdb / bedroom_val_lmdb; needs the lmdb package)",
     "imagenet": "https://image-net.org (ILSVRC2012 train/val archives + devkit, or ROOT/train/<class>/*.JPEG folders)",
     "mnist": "http://yann.lecun.com/exdb/mnist/ (the four IDX .gz files)",
-    "fashion_mnist": "https://github.com/zalandoresearch/fashion-mnist (the four IDX .gz files; Debian: apt install dataset-fashion-mnist)",
+    "fashion_mnist": "https://github.com/zalandoresearch/fashion-mnist "
+                     "(the four IDX .gz files; Debian: apt install dataset-fashion-mnist)",
 }
 
 # name -> (default resolution, allowed resolutions or None for any, channels, classes)
@@ -121,7 +123,8 @@ def _load_idx_dataset(root, name, split, resolution, download, channels):
     tv_name = {"mnist": "MNIST", "fashion_mnist": "FashionMNIST"}[name]
     dirs = []
     if root:
-        dirs += [root, os.path.join(root, tv_name, "raw"), os.path.join(root, name), os.path.join(root, name.replace("_", "-"))]
+        dirs += [root, os.path.join(root, tv_name, "raw"), os.path.join(root, name),
+                 os.path.join(root, name.replace("_", "-"))]
     dirs = list(dict.fromkeys(dirs + _SYSTEM_DIRS[name]))
     found = find_idx_files(dirs, split)
     if found is None and download and root:
@@ -157,7 +160,10 @@ def _load_cifar(root, name, split, resolution, download):
     import torchvision.datasets as tvd
 
     _check_split(name, split, ("train", "test"))
-    cls, folder, classes = (tvd.CIFAR10, "cifar-10-batches-py", 10) if name == "cifar10" else (tvd.CIFAR100, "cifar-100-python", 100)
+    if name == "cifar10":
+        cls, folder, classes = tvd.CIFAR10, "cifar-10-batches-py", 10
+    else:
+        cls, folder, classes = tvd.CIFAR100, "cifar-100-python", 100
     base = _torchvision(name, root, [os.path.join(root or "", folder)],
                         lambda: cls(root, train=split == "train", download=download))
     images = torch.from_numpy(base.data).permute(0, 3, 1, 2).contiguous()
@@ -242,7 +248,8 @@ class _ImageFiles:
         for dirpath, _, filenames in os.walk(root):
             self.files += [os.path.join(dirpath, f) for f in filenames if f.lower().endswith(_IMAGE_EXTENSIONS)]
         self.files.sort()
-        classes = sorted({os.path.relpath(f, root).split(os.sep)[0] for f in self.files if os.sep in os.path.relpath(f, root)})
+        relative = [os.path.relpath(f, root) for f in self.files]
+        classes = sorted({rel.split(os.sep)[0] for rel in relative if os.sep in rel})
         self.class_to_idx = {c: i for i, c in enumerate(classes)} if len(classes) > 1 else {}
 
     def label(self, path, root):

@@ -39,7 +39,8 @@ Every function takes the same keyword options (:data:`OPTIONS` lists them with t
     Show progress bars.
 ``netG``, ``dataset``
     Aliases of ``fake`` and ``real`` (Mimicry's keyword form:
-    ``compute_fid(num_real_samples=10000, num_fake_samples=10000, netG=netG, dataset='cifar10', device=device, log_dir=...)``).
+    ``compute_fid(num_real_samples=10000, num_fake_samples=10000, netG=netG, dataset='cifar10',
+    device=device, log_dir=...)``).
 """
 from __future__ import annotations
 
@@ -363,7 +364,8 @@ def _intra_class_fid(real, fake, opts, handle):
     score = Score(mean, "fid", **dict(
         _meta(opts, handle, None, None, per_class=per_class, num_classes=fake.num_classes),
         num_real=sum(r for r, _ in sides), num_fake=sum(f for _, f in sides),
-        real_source=f"{per_class[0].real_source} (all classes)", fake_source=f"{per_class[0].fake_source} (all classes)"))
+        real_source=f"{per_class[0].real_source} (all classes)",
+        fake_source=f"{per_class[0].fake_source} (all classes)"))
     if opts.log_dir is not None:
         _record(opts.log_dir, [score])
     return score

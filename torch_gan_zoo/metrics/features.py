@@ -82,7 +82,8 @@ def run_extraction(source, handle, *, protocol: str = "tf1", quantize: bool = Tr
 
     Args:
         source (ImageSource): The images (see :func:`torch_gan_zoo.metrics.inputs.make_source`).
-        handle (InceptionHandle): The network, in its precision (see :func:`torch_gan_zoo.metrics.weights.get_inception`).
+        handle (InceptionHandle): The network, in its precision
+            (see :func:`torch_gan_zoo.metrics.weights.get_inception`).
         protocol (str): Preprocessing protocol (:mod:`torch_gan_zoo.metrics.preprocess`).
         quantize (bool): Quantise float images to uint8 first, as saving them to PNG would.
         batch_size (int): Images per network call.

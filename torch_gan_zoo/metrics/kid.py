@@ -67,6 +67,8 @@ def kernel_inception_distance(features_1: torch.Tensor | np.ndarray, features_2:
     for i in range(subsets):
         xs = x[torch.from_numpy(rng.choice(n1, subset_size, replace=False)).to(device)]
         ys = y[torch.from_numpy(rng.choice(n2, subset_size, replace=False)).to(device)]
-        values[i] = mmd2_unbiased(_poly_kernel(xs, xs, degree, gamma, coef0), _poly_kernel(xs, ys, degree, gamma, coef0),
-                                  _poly_kernel(ys, ys, degree, gamma, coef0)).item()
+        k_xx = _poly_kernel(xs, xs, degree, gamma, coef0)
+        k_xy = _poly_kernel(xs, ys, degree, gamma, coef0)
+        k_yy = _poly_kernel(ys, ys, degree, gamma, coef0)
+        values[i] = mmd2_unbiased(k_xx, k_xy, k_yy).item()
     return float(values.mean()), float(values.std())

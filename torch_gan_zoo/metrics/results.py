@@ -6,8 +6,8 @@ from typing import Any
 
 __all__ = ["Score"]
 
-_FIELDS = ("metric", "std", "num_real", "num_fake", "real_source", "fake_source", "protocol", "quantize", "weights_sha256",
-           "seed", "fast", "precision", "details")
+_FIELDS = ("metric", "std", "num_real", "num_fake", "real_source", "fake_source", "protocol", "quantize",
+           "weights_sha256", "seed", "fast", "precision", "details")
 
 
 class Score(float):

@@ -99,7 +99,8 @@ class StatsCache:
         return stats, pool3
 
     def save(self, key: Any, stats: FIDStatistics, pool3: Any = None) -> str:
-        """Store ``stats`` (and optionally the float32 ``(N, 2048)`` ``pool3`` features) for ``key``; returns the path."""
+        """Store ``stats`` (and optionally the float32 ``(N, 2048)`` ``pool3`` features) for ``key``;
+        returns the path."""
         path = self.path_for(key)
         extra = [] if stats.factor is None else [stats.factor]
         meta = {"key": key, "num_samples": stats.num_samples, "info": stats.meta,

@@ -101,7 +101,8 @@ class DataStream:
             loader.sampler, (RandomSampler, SequentialSampler)
         ):
             if world_size > 1:
-                warnings.warn("the DataLoader's custom sampler is not sharded across ranks", RuntimeWarning, stacklevel=3)
+                warnings.warn("the DataLoader's custom sampler is not sharded across ranks", RuntimeWarning,
+                              stacklevel=3)
             self.exact_resume = False
             return loader
         shuffle = isinstance(loader.sampler, RandomSampler)
@@ -157,8 +158,9 @@ class DataStream:
             try:
                 batch = next(self._iter)
             except StopIteration:
+                size = len(self.dataset) if hasattr(self.dataset, "__len__") else "?"
                 raise ValueError(
-                    f"the training data yields no batch: {len(self.dataset) if hasattr(self.dataset, '__len__') else '?'} "
+                    f"the training data yields no batch: {size} "
                     f"samples for a batch size of {self.batch_size} (drop_last={self.loader.drop_last})"
                 ) from None
         self.batches_in_epoch += 1

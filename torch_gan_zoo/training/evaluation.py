@@ -71,7 +71,8 @@ class Evaluator:
         self.batch_size = batch_size
         self.seed = int(seed)
         self.use_ema = bool(use_ema)
-        self.metric_args = {k: options.pop(k) for k in ("splits", "subsets", "subset_size", "nearest_k") if k in options}
+        metric_keys = ("splits", "subsets", "subset_size", "nearest_k")
+        self.metric_args = {k: options.pop(k) for k in metric_keys if k in options}
         from torch_gan_zoo.metrics.weights import resolve_precision
 
         # the name is checked now; whether it suits the device (fp16 needs CUDA) when evaluating

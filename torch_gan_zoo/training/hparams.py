@@ -108,7 +108,8 @@ def diff_hparams(saved: Mapping[str, Any], current: Mapping[str, Any],
     saved = {**{k: v for k, v in ADDED_KEYS.items() if k in current}, **saved}
     a = _flatten({k: v for k, v in saved.items() if k not in ignore})
     b = _flatten({k: v for k, v in json.loads(json.dumps(current)).items() if k not in ignore})
-    return [(k, a.get(k, missing), b.get(k, missing)) for k in sorted(set(a) | set(b)) if a.get(k, missing) != b.get(k, missing)]
+    return [(k, a.get(k, missing), b.get(k, missing)) for k in sorted(set(a) | set(b))
+            if a.get(k, missing) != b.get(k, missing)]
 
 
 def load_hparams(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -204,7 +204,9 @@ class Logger:
         self.console_window.summary(global_step=global_step, check_finite=False)
         self.last_means = means
         now = time.perf_counter()
-        rate = (global_step - self._last_step) / max(now - self._last_time, 1e-9) if self._last_step is not None else 0.0
+        rate = 0.0
+        if self._last_step is not None:
+            rate = (global_step - self._last_step) / max(now - self._last_time, 1e-9)
         self._last_time, self._last_step = now, global_step
         if not self.enabled:
             return means
@@ -216,7 +218,8 @@ class Logger:
         self.writer.add_scalar("speed/steps_per_sec", rate, global_step)
         parts = " ".join(f"{name} {_fmt(value)}" for name, value in means.items())
         lr_text = " ".join(f"lr_{k} {v:.3g}" for k, v in (lr or {}).items())
-        self.info(f"[step {global_step}/{self.num_steps}] {parts} | {rate:.2f} steps/s over {steps} steps {lr_text}".rstrip())
+        line = f"[step {global_step}/{self.num_steps}] {parts} | {rate:.2f} steps/s over {steps} steps {lr_text}"
+        self.info(line.rstrip())
         return means
 
     def write_metrics(self, global_step: int, results: Mapping[str, Any]) -> None:
@@ -258,7 +261,8 @@ class Logger:
             random_noise = torch.randn(num_random, fixed_noise.shape[1], generator=rng).to(device)
             if fixed_labels is not None:
                 random_labels = torch.randint(0, int(netG.num_classes), (num_random,), generator=rng).to(device)
-                batches = {"fixed_samples": netG(fixed_noise, fixed_labels), "random_samples": netG(random_noise, random_labels)}
+                batches = {"fixed_samples": netG(fixed_noise, fixed_labels),
+                           "random_samples": netG(random_noise, random_labels)}
             else:
                 batches = {"fixed_samples": netG(fixed_noise), "random_samples": netG(random_noise)}
         finally:

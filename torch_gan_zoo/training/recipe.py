@@ -51,7 +51,8 @@ from torch_gan_zoo.utils.rng import seed_everything
 __all__ = ["apply_overrides", "build_config", "build_run_config", "build_optimizer", "build_regularizers",
            "attach_techniques", "build_models", "run_config"]
 
-_OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "rmsprop": torch.optim.RMSprop, "sgd": torch.optim.SGD}
+_OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "rmsprop": torch.optim.RMSprop,
+               "sgd": torch.optim.SGD}
 
 
 def _parse_value(text):

@@ -385,7 +385,8 @@ class Trainer:
         else:
             if self.dist.enabled:
                 warnings.warn(f"the checkpoint's RNG states are from {len(per_rank or [0])} process(es), this run has "
-                              f"{self.dist.world_size}: every rank restores rank 0's state", RuntimeWarning, stacklevel=3)
+                              f"{self.dist.world_size}: every rank restores rank 0's state",
+                              RuntimeWarning, stacklevel=3)
             set_rng_state(state["rng"])
 
     def _make_fixed_inputs(self):
@@ -404,7 +405,8 @@ class Trainer:
             if g_step != d_step:
                 raise CheckpointError(f"netG_ckpt_file is from step {g_step} but netD_ckpt_file from step {d_step}")
             warnings.warn("starting from explicit checkpoint files: RNG states and data position start fresh, "
-                          "so the continuation is not bit-identical to an uninterrupted run", RuntimeWarning, stacklevel=3)
+                          "so the continuation is not bit-identical to an uninterrupted run",
+                          RuntimeWarning, stacklevel=3)
             with warnings.catch_warnings():  # fast-forwarding the schedule without optimiser steps
                 warnings.simplefilter("ignore", UserWarning)
                 for scheduler in self.schedulers.values():
@@ -557,7 +559,8 @@ class Trainer:
         return {"G": self.optG.param_groups[0]["lr"], "D": self.optD.param_groups[0]["lr"]}
 
     def _train_one_step(self):
-        batches = [self._to_device(self.data.next()) for _ in range(self.n_dis)]  # fetch first: a step never half-happens
+        # fetch first: a step never half-happens
+        batches = [self._to_device(self.data.next()) for _ in range(self.n_dis)]
         log_data = MetricLog()
         kwargs = dict(device=self.device, global_step=self.global_step, amp_dtype=self.amp_dtype)
         for batch in batches:

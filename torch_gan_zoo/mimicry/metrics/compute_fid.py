@@ -21,7 +21,7 @@ def fid_score(num_real_samples, num_fake_samples, netG, dataset, seed=0, device=
     Returns:
         Score: the FID (a float) with its protocol and sample counts.
     """
-    opts = _options.options(device=device, batch_size=batch_size, verbose=verbose, seed=seed)
+    opts = _options.options(device=device, batch_size=batch_size, verbose=verbose, seed=seed, metric="fid")
     real = _options.real_source(dataset)
     if stats_file is not None:
         if not os.path.exists(stats_file):

@@ -13,5 +13,6 @@ def inception_score(num_samples, netG, device=None, batch_size=50, splits=10, lo
         tuple: ``(mean, std)``; ``mean`` is a :class:`~torch_gan_zoo.metrics.Score` with its protocol.
     """
     score = api.compute_is(netG, splits=splits, num_samples=num_samples,
-                           **_options.options(device=device, batch_size=batch_size, seed=seed))
+                           **_options.options(device=device, batch_size=batch_size, seed=seed,
+                                                  metric="inception_score"))
     return score, float(getattr(score, "std", 0.0) or 0.0)

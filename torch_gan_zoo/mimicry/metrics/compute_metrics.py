@@ -33,6 +33,34 @@ def _output_file(metric, log_dir, kwargs):
     raise ValueError(f"Invalid metric {metric} selected. Choose from {sorted(_NAMES)}.")
 
 
+def _legacy_keywords(metric, kwargs):
+    """Keywords of Mimicry's published examples that its last release no longer takes: ``dataset_name``
+    (now ``dataset``) and, for KID, ``num_subsets`` with ``subset_size`` (``num_samples`` is then
+    ``num_subsets * subset_size`` and each subset has ``subset_size`` samples)."""
+    kwargs = dict(kwargs)
+    if "dataset_name" in kwargs:
+        if "dataset" in kwargs:
+            raise ValueError("give the real images either as dataset= or as dataset_name=, not both")
+        kwargs["dataset"] = kwargs.pop("dataset_name")
+    if "subset_size" in kwargs:
+        if metric != "kid":
+            raise ValueError(f"subset_size is a KID argument, not one of {metric!r}")
+        size = kwargs["subset_size"]
+        if not isinstance(size, int) or isinstance(size, bool) or size < 2:
+            raise ValueError(f"subset_size must be an int >= 2, got {size!r}")
+        kwargs.setdefault("num_samples", kwargs.get("num_subsets", 10) * size)
+        if kwargs["num_samples"] < size:
+            raise ValueError(f"num_samples={kwargs['num_samples']} is below subset_size={size}")
+    return kwargs
+
+
+def _kid_by_subsets(netG, seed, device, num_samples, dataset, subset_size, num_subsets=10, batch_size=50,
+                    verbose=True, feat_file=None):
+    """KID with exactly ``subset_size`` samples per subset (Mimicry's older ``evaluate`` keywords)."""
+    return compute_kid._kid(num_samples, netG, dataset, seed, device, num_subsets, subset_size, batch_size, verbose,
+                            feat_file)
+
+
 def _load(path):
     return {int(k): v for k, v in common.load_from_json(path).items()} if os.path.exists(path) else {}
 
@@ -44,7 +72,9 @@ def evaluate(metric, netG, log_dir, evaluate_range=None, evaluate_step=None, num
     ``evaluate_range`` (start, end, step), ``num_runs`` times with seeds from ``start_seed``.
 
     ``kwargs`` go to :func:`fid_score` / :func:`kid_score` / :func:`inception_score` (``dataset``,
-    ``num_real_samples``, ``num_fake_samples``, ``num_samples``, ``stats_file``, ...).
+    ``num_real_samples``, ``num_fake_samples``, ``num_samples``, ``stats_file``, ``feat_file``, ...).
+    The keywords of Mimicry's older examples are accepted too: ``dataset_name`` for ``dataset``, and
+    for KID ``num_subsets`` with ``subset_size`` (``num_samples`` defaults to their product).
 
     Returns:
         dict: ``{step: [score per seed]}`` (already computed steps are skipped unless ``overwrite``).
@@ -54,6 +84,7 @@ def evaluate(metric, netG, log_dir, evaluate_range=None, evaluate_step=None, num
     if evaluate_range and (not isinstance(evaluate_range, tuple) or len(evaluate_range) != 3
                            or not all(isinstance(x, int) for x in evaluate_range)):
         raise ValueError("evaluate_range must be a tuple of ints (start, end, step).")
+    kwargs = _legacy_keywords(metric, kwargs)
     output_file = _output_file(metric, log_dir, kwargs)
     protocol_file = output_file[: -len(".json")] + "_protocol.json"
     ckpt_dir = os.path.join(log_dir, "checkpoints", "netG")
@@ -76,6 +107,8 @@ def evaluate(metric, netG, log_dir, evaluate_range=None, evaluate_step=None, num
                 score = compute_fid.fid_score(netG=netG, seed=seed, device=device, log_dir=log_dir, **kwargs)
             elif metric == "inception_score":
                 score, _ = compute_is.inception_score(netG=netG, seed=seed, device=device, log_dir=log_dir, **kwargs)
+            elif "subset_size" in kwargs:
+                score, _ = _kid_by_subsets(netG=netG, seed=seed, device=device, **kwargs)
             else:
                 score, _ = compute_kid.kid_score(netG=netG, seed=seed, device=device, log_dir=log_dir, **kwargs)
             scores.append(float(score))

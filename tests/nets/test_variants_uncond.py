@@ -198,12 +198,12 @@ def test_ssgan_discriminator_and_generator_add_their_weighted_rotation_losses():
 def test_infonce_matches_a_hand_computation():
     torch.manual_seed(0)
     local, glob = torch.randn(3, 4, 2, 2), torch.randn(3, 4)
-    l = local.flatten(2)
+    flat = local.flatten(2)  # (N, C, H*W)
     total = 0.0
     for i in range(3):
         for p in range(4):
-            positive = torch.exp(glob[i] @ l[i, :, p])
-            negatives = sum(torch.exp(glob[i] @ l[j, :, q]) for j in range(3) if j != i for q in range(4))
+            positive = torch.exp(glob[i] @ flat[i, :, p])
+            negatives = sum(torch.exp(glob[i] @ flat[j, :, q]) for j in range(3) if j != i for q in range(4))
             total += -torch.log(positive / (positive + negatives))
     assert infonce_loss(local, glob).item() == pytest.approx((total / 12).item(), rel=1e-5)
     assert infonce_loss(local[:1], glob[:1]).item() == 0

@@ -9,28 +9,13 @@ import time
 
 import pytest
 import torch
-from torch.utils.data import DataLoader
 
-from torch_gan_zoo import nets
 from torch_gan_zoo.datasets import ShapesDataset
 from torch_gan_zoo.training import HyperparameterMismatchError, NonFiniteLossError, Trainer
 from torch_gan_zoo.utils import CheckpointError, seed_everything
 
-from helpers.training import adam_pair, state_equal
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def make_trainer(log_dir, num_steps, seed=0, model="dcgan", n_dis=2, lr=2e-4, batch_size=8, data=None, **kwargs):
-    """Build tiny models (seeded) and a Trainer over 64 shapes images."""
-    seed_everything(seed)
-    netG, netD = nets.create_model(model, 32, ngf=16, ndf=16)
-    optG, optD = adam_pair(netG, netD, lr=lr)
-    data = data if data is not None else DataLoader(ShapesDataset(num_images=64), batch_size=batch_size, shuffle=True)
-    options = dict(n_dis=n_dis, log_dir=str(log_dir), seed=seed, lr_decay="linear", log_steps=2, vis_steps=3,
-                   save_steps=3, progress=False)
-    options.update(kwargs)
-    return Trainer(netD, netG, optD, optG, data, num_steps, **options)
+from helpers.training import adam_pair, make_trainer, state_equal
+from helpers.paths import REPO, TESTS
 
 
 def snapshot(trainer):
@@ -139,7 +124,8 @@ def test_mismatched_hyperparameters_are_refused_without_touching_the_run(tmp_pat
     with pytest.raises(HyperparameterMismatchError) as err:
         make_trainer(tmp_path, num_steps=5, lr=1e-4, batch_size=4, n_dis=1).train()
     message = str(err.value)
-    for key in ("batch_size: saved 8, now 4", "n_dis: saved 2, now 1", "optD.param_groups.0.lr", "optG.param_groups.0.lr"):
+    for key in ("batch_size: saved 8, now 4", "n_dis: saved 2, now 1",
+                "optD.param_groups.0.lr", "optG.param_groups.0.lr"):
         assert key in message
     assert "num_steps: saved" not in message
     assert _tree(tmp_path) == before
@@ -229,7 +215,8 @@ def test_explicit_checkpoint_files_and_their_errors(tmp_path):
     source = make_trainer(tmp_path / "src", num_steps=3)
     paths = source.train()["checkpoint"]
     with pytest.warns(RuntimeWarning, match="not bit-identical"):
-        trainer = make_trainer(tmp_path / "dst", num_steps=4, netG_ckpt_file=paths["netG"], netD_ckpt_file=paths["netD"])
+        trainer = make_trainer(tmp_path / "dst", num_steps=4,
+                               netG_ckpt_file=paths["netG"], netD_ckpt_file=paths["netD"])
         assert trainer.train()["global_step"] == 4
     assert trainer.optG.param_groups[0]["lr"] == pytest.approx(0.0)
     with pytest.raises(ValueError, match="both netG_ckpt_file and netD_ckpt_file"):
@@ -298,7 +285,7 @@ def test_fp16_amp_makes_one_grad_scaler_per_optimizer(tmp_path):
 SIGINT_SCRIPT = textwrap.dedent("""
     import sys
     sys.path.insert(0, {tests!r})
-    from test_trainer import make_trainer
+    from helpers.training import make_trainer
     trainer = make_trainer({log_dir!r}, num_steps=100000, log_steps=1, save_steps=100000, progress=True)
     try:
         trainer.train()
@@ -310,7 +297,7 @@ SIGINT_SCRIPT = textwrap.dedent("""
 
 def test_ctrl_c_saves_a_usable_checkpoint(tmp_path):
     log_dir = tmp_path / "run"
-    script = SIGINT_SCRIPT.format(tests=os.path.join(REPO, "tests"), log_dir=str(log_dir))
+    script = SIGINT_SCRIPT.format(tests=TESTS, log_dir=str(log_dir))
     env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                             text=True)

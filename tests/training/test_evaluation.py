@@ -10,8 +10,8 @@ from torch_gan_zoo.training import Evaluator
 from torch_gan_zoo.training.distributed import DistributedContext
 
 from helpers.metrics import random_inception_file, smooth_images, tiny_torchscript_file
-from test_distributed import run_worker
-from test_trainer import make_trainer
+from helpers.distributed import run_worker
+from helpers.training import make_trainer
 
 CPU = DistributedContext(device=torch.device("cpu"))
 

@@ -9,8 +9,7 @@ import torch
 from torch_gan_zoo import hub, nets, zoo
 from torch_gan_zoo.zoo import registry
 from torch_gan_zoo.zoo.pretrained import CONFIG_NAME, WEIGHTS_NAME
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from helpers.paths import REPO
 
 
 def tiny_models(name="dcgan", seed=0, **kwargs):

@@ -68,9 +68,11 @@ def _fake_mnist(folder, n=6, gz=True):
     os.makedirs(folder, exist_ok=True)
     rng = np.random.default_rng(0)
     suffix = ".gz" if gz else ""
-    for split, prefix in (("train", "train"), ("test", "t10k")):
-        _write_idx(os.path.join(folder, f"{prefix}-images-idx3-ubyte{suffix}"), rng.integers(0, 256, (n, 28, 28), dtype=np.uint8), gz)
-        _write_idx(os.path.join(folder, f"{prefix}-labels-idx1-ubyte{suffix}"), rng.integers(0, 10, (n,), dtype=np.uint8), gz)
+    for prefix in ("train", "t10k"):  # the train and test splits
+        images = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
+        _write_idx(os.path.join(folder, f"{prefix}-images-idx3-ubyte{suffix}"), images, gz)
+        labels = rng.integers(0, 10, (n,), dtype=np.uint8)
+        _write_idx(os.path.join(folder, f"{prefix}-labels-idx1-ubyte{suffix}"), labels, gz)
 
 
 def test_mnist_from_a_folder_of_idx_files(tmp_path):

@@ -127,7 +127,9 @@ def test_lecam_anchors_and_value_follow_the_formula():
     real, fake = torch.tensor([[1.0], [3.0]]), torch.tensor([[-1.0], [0.0]])
     value = reg(None, output_real=real, output_fake=fake, global_step=0)  # first update: anchors = means
     assert reg.ema_real.item() == pytest.approx(2.0) and reg.ema_fake.item() == pytest.approx(-0.5)
-    expected = 0.5 * (((real.flatten() + 0.5).clamp(min=0) ** 2).mean() + ((2.0 - fake.flatten()).clamp(min=0) ** 2).mean())
+    real_term = ((real.flatten() + 0.5).clamp(min=0) ** 2).mean()
+    fake_term = ((2.0 - fake.flatten()).clamp(min=0) ** 2).mean()
+    expected = 0.5 * (real_term + fake_term)
     assert value.item() == pytest.approx(expected.item())
     reg(None, output_real=real + 2, output_fake=fake, global_step=1)  # before `start`: decay 0
     assert reg.ema_real.item() == pytest.approx(4.0)
@@ -140,8 +142,8 @@ def test_lecam_anchors_and_value_follow_the_formula():
         == pytest.approx((25 + 0) / 2 + (25 + 0) / 2)
     # ... but are with one_sided=False (the paper's equation)
     two_sided = LeCamRegularizer(weight=1.0, start=0, one_sided=False)
-    assert two_sided(None, output_real=torch.tensor([[-5.0], [5.0]]), output_fake=torch.tensor([[5.0], [-5.0]])).item() \
-        == pytest.approx(50.0)
+    penalty = two_sided(None, output_real=torch.tensor([[-5.0], [5.0]]), output_fake=torch.tensor([[5.0], [-5.0]]))
+    assert penalty.item() == pytest.approx(50.0)
     with pytest.raises(ValueError, match="decay"):
         LeCamRegularizer(decay=1.0)
 

@@ -18,6 +18,7 @@ from torch_gan_zoo.config import (
 )
 from torch_gan_zoo.config.run import cli_flags, config_keys, key_table, resolve_key
 from torch_gan_zoo.training.recipe import build_config, build_run_config
+from helpers.paths import REPO
 
 OLD_FLAT = {  # the example of training/recipe.py's docstring before the typed configuration
     "model": "sngan", "resolution": 32, "dataset": "cifar10", "data_root": "./data", "num_steps": 100000,
@@ -199,7 +200,7 @@ def test_the_key_table_in_the_docs_is_the_one_the_dataclasses_give():
 
     from torch_gan_zoo.config.run import key_table_rst
 
-    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "training.rst")
+    path = os.path.join(REPO, "docs", "training.rst")
     text = open(path, encoding="utf-8").read()
     table = text.split(".. key-table-start")[1].split(".. key-table-end")[0].strip()
     assert table == key_table_rst(), ("docs/training.rst's key table is out of date: paste "

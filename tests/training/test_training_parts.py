@@ -287,5 +287,6 @@ def test_linear_decay_can_start_late():
 def test_snapshots_without_keys_added_later_read_as_their_defaults():
     current = {"lr_decay": "linear", "lr_decay_start": 0, "seed": 0}
     assert diff_hparams({"lr_decay": "linear", "seed": 0}, current) == []
-    assert diff_hparams({"lr_decay": "linear", "seed": 0}, dict(current, lr_decay_start=5)) == [("lr_decay_start", 0, 5)]
+    later_start = dict(current, lr_decay_start=5)
+    assert diff_hparams({"lr_decay": "linear", "seed": 0}, later_start) == [("lr_decay_start", 0, 5)]
     assert diff_hparams({"lr_decay": "linear", "lr_decay_start": 3, "seed": 0}, current) == [("lr_decay_start", 3, 0)]

@@ -10,7 +10,12 @@ import torchvision
 from PIL import Image
 
 from torch_gan_zoo.metrics import preprocess
-from torch_gan_zoo.metrics.preprocess import quantize_to_uint8, resolve_protocol, tf1_bilinear_resize, to_inception_input
+from torch_gan_zoo.metrics.preprocess import (
+    quantize_to_uint8,
+    resolve_protocol,
+    tf1_bilinear_resize,
+    to_inception_input,
+)
 
 
 def _png_roundtrip(x):

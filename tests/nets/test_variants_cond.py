@@ -10,7 +10,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from torch_gan_zoo import nets
-from torch_gan_zoo.losses import conditional_contrastive_loss, data_to_data_cross_entropy_loss, orthogonal_regularization
+from torch_gan_zoo.losses import (conditional_contrastive_loss, data_to_data_cross_entropy_loss,
+                                  orthogonal_regularization)
 from torch_gan_zoo.modules import (
     BigGANGBlock,
     ConditionalBatchNorm2d,
@@ -615,7 +616,8 @@ def test_cli_trains_a_conditional_variant_with_its_preset_and_samples_from_it(tm
             "--set", "trainer_kwargs.progress=false", *widths]
     assert cli.main(argv) == 0
     hparams = json.loads((log_dir / "hparams.json").read_text())
-    assert hparams["netD"]["class"].endswith("ReACGANDiscriminator32") and hparams["netD"]["kwargs"]["cond_lambda"] == 0.5
+    assert hparams["netD"]["class"].endswith("ReACGANDiscriminator32")
+    assert hparams["netD"]["kwargs"]["cond_lambda"] == 0.5
     assert hparams["ema"] == {"decay": 0.9999, "start_step": 1000}
     out = tmp_path / "samples.png"
     ckpt = log_dir / "checkpoints" / "netG_ema" / "netG_ema_1_steps.pth"

@@ -6,8 +6,7 @@ import json
 import os
 import subprocess
 import sys
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from helpers.paths import REPO
 
 
 def test_killed_and_resumed_run_ends_bit_identical_with_no_stray_files():

@@ -1,31 +1,12 @@
 """DistributedDataParallel on CPU with gloo: 2 processes started by torchrun, as users launch them."""
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 import torch
 
 from torch_gan_zoo.training.distributed import DistributedContext, init_distributed, is_launched_distributed
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORKER = os.path.join(REPO, "tests", "ddp_worker.py")
-
-
-def run_worker(mode, log_dir, out, steps, nproc):
-    os.makedirs(out, exist_ok=True)
-    env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""), OMP_NUM_THREADS="1")
-    for key in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"):
-        env.pop(key, None)
-    if nproc == 1:
-        cmd = [sys.executable, WORKER, mode, str(log_dir), str(out), str(steps)]
-    else:
-        cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}", WORKER,
-               mode, str(log_dir), str(out), str(steps)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return [torch.load(os.path.join(out, f"rank{r}.pt"), weights_only=True) for r in range(nproc)]
+from helpers.distributed import run_worker
 
 
 def _same(a, b, exact=True, atol=0.0):

@@ -93,7 +93,7 @@ def test_enumeration_found_the_tree():
 def test_every_public_name_is_mirrored_with_its_signature(module_name):
     ours = importlib.import_module(module_name.replace("torch_mimicry", "torch_gan_zoo.mimicry", 1))
     problems = []
-    for name, (kind, params, methods) in _public_defs(module_name).items():
+    for name, (_, params, methods) in _public_defs(module_name).items():
         if _skipped(f"{module_name}.{name}"):
             continue
         if not hasattr(ours, name):

@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from torch_gan_zoo import cli
+from helpers.paths import FIXTURES
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 TINY = ["--resolution", "32", "--dataset", "shapes", "--batch-size", "4", "--n-dis", "1", "--seed", "0",
         "--set", "model_kwargs.ngf=8", "--set", "model_kwargs.ndf=8", "--set", "dataset_kwargs.num_images=16",
         "--set", "trainer_kwargs.progress=false", "--set", "trainer_kwargs.vis_steps=100"]
@@ -148,7 +148,7 @@ def test_checkpoints_without_hparams_json_are_checked_against_their_own_record(t
 
 def test_old_checkpoints_without_a_record_and_without_hparams_json_are_refused(tmp_path, capsys):
     run = tmp_path / "old"
-    shutil.copytree(os.path.join(HERE, "fixtures", "old_cli_run"), run)
+    shutil.copytree(os.path.join(FIXTURES, "old_cli_run"), run)
     os.remove(run / "hparams.json")
     assert train(run, "--set", "optG.lr=1", steps=2) == 2
     assert "holds checkpoints (newest: step 1) but no hparams.json" in capsys.readouterr().err
@@ -157,7 +157,7 @@ def test_old_checkpoints_without_a_record_and_without_hparams_json_are_refused(t
 
 def test_an_old_run_directory_still_resumes(tmp_path):
     run = tmp_path / "old"
-    shutil.copytree(os.path.join(HERE, "fixtures", "old_cli_run"), run)
+    shutil.copytree(os.path.join(FIXTURES, "old_cli_run"), run)
     old = json.loads((run / "hparams.json").read_text())
     assert "run_config" not in old and "history" not in old  # written before the typed configuration
     assert train(run, steps=2) == 0

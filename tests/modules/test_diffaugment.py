@@ -83,7 +83,8 @@ def test_cutout_zeroes_one_square_of_half_the_size_and_nothing_else():
         zero = (y[i] == 0).all(0)
         rows, cols = zero.any(1).nonzero().flatten(), zero.any(0).nonzero().flatten()
         assert 4 <= len(rows) <= 8 and 4 <= len(cols) <= 8  # an 8x8 square, clipped by at most half
-        assert torch.equal(rows, torch.arange(rows[0], rows[-1] + 1)) and torch.equal(cols, torch.arange(cols[0], cols[-1] + 1))
+        assert torch.equal(rows, torch.arange(rows[0], rows[-1] + 1))
+        assert torch.equal(cols, torch.arange(cols[0], cols[-1] + 1))
         assert int(zero.sum()) == len(rows) * len(cols)  # a rectangle
         assert torch.equal(y[i][:, ~zero], x[i][:, ~zero])
 

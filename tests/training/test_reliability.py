@@ -21,10 +21,8 @@ from torch_gan_zoo.training.run_lock import LOCK_FILE_NAME, RunLock, RunLockedEr
 from torch_gan_zoo.utils import CheckpointError, DiskFullError, atomic_write, atomic_write_bytes, save_torch_file
 from torch_gan_zoo.utils import io as tgz_io
 
-from test_trainer import make_trainer
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TESTS = os.path.join(REPO, "tests")
+from helpers.training import make_trainer
+from helpers.paths import REPO, TESTS
 
 
 def _files(root):
@@ -96,7 +94,7 @@ def test_registered_models_rebuild_without_being_allowed(tiny_pair, tmp_path):
 # ------------------------------------------------------------------ defect 4: one run per log_dir
 _HOLDER = textwrap.dedent("""
     import sys, time
-    from test_trainer import make_trainer
+    from helpers.training import make_trainer
     trainer = make_trainer(sys.argv[1], num_steps=10 ** 6, save_steps=10 ** 6, log_steps=10 ** 6, vis_steps=10 ** 6)
     trainer.train()
 """)

@@ -19,8 +19,8 @@ from torch_gan_zoo import cli, hub, nets, zoo
 from torch_gan_zoo.utils.io import CheckpointError
 from torch_gan_zoo.zoo import registry
 from torch_gan_zoo.zoo.pretrained import WEIGHTS_NAME
+from helpers.paths import REPO
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _CODES = {torch.float32: "F32", torch.int64: "I64", torch.float16: "F16"}
 
 

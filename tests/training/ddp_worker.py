@@ -1,6 +1,6 @@
-"""Worker script for tests/test_distributed.py, started by torchrun (or directly for 1 process).
+"""Worker script for tests/training/test_distributed.py, started by torchrun (or directly for 1 process).
 
-    python -m torch.distributed.run --standalone --nproc_per_node 2 tests/ddp_worker.py MODE LOG_DIR OUT STEPS
+    python -m torch.distributed.run --standalone --nproc_per_node 2 tests/training/ddp_worker.py MODE LOG_DIR OUT STEPS
 """
 import os
 import sys
@@ -9,13 +9,11 @@ import torch
 import torch.nn as nn
 from torch.utils.data import TensorDataset
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from torch_gan_zoo import losses as tgz_losses  # noqa: E402
-from torch_gan_zoo import nets  # noqa: E402
-from torch_gan_zoo.nets import BaseGenerator  # noqa: E402
-from torch_gan_zoo.training import Trainer  # noqa: E402
-from torch_gan_zoo.utils import seed_everything  # noqa: E402
+from torch_gan_zoo import losses as tgz_losses
+from torch_gan_zoo import nets
+from torch_gan_zoo.nets import BaseGenerator
+from torch_gan_zoo.training import Trainer
+from torch_gan_zoo.utils import seed_everything
 
 GLOBAL_BATCH = 8
 
