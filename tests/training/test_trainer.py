@@ -237,9 +237,10 @@ def test_resuming_a_finished_run_and_a_run_beyond_num_steps(tmp_path):
 def test_incomplete_checkpoints_are_ignored_with_a_warning(tmp_path):
     trainer = make_trainer(tmp_path, num_steps=2)
     os.makedirs(trainer.checkpoints.directory("netG"))
-    trainer.netG.save_checkpoint(trainer.checkpoints.directory("netG"), 5)
-    with pytest.warns(RuntimeWarning, match="incomplete checkpoints of step 5"):
+    stray = trainer.netG.save_checkpoint(trainer.checkpoints.directory("netG"), 5)
+    with pytest.warns(RuntimeWarning, match="holds only incomplete checkpoints; starting from step 0"):
         assert trainer.train()["global_step"] == 2
+    assert os.path.exists(stray)  # not this run's file (no hparams.json when it was found): never deleted
 
 
 def test_constructor_validates_its_arguments(tmp_path, tiny_pair):
