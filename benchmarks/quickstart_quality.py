@@ -32,6 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 import torch_gan_zoo as tgz
+from torch_gan_zoo import zoo
 from torch_gan_zoo.datasets.shapes import ShapesDataset
 from torch_gan_zoo.utils.io import atomic_write
 
@@ -113,10 +114,10 @@ def fid(args):
         score = tgz.metrics.compute_fid(real, fake, **options)
     else:
         with tempfile.TemporaryDirectory() as folder:  # the generator exactly as the zoo export writes it
-            out = tgz.zoo.export_run(args.log_dir, os.path.join(folder, "pretrained"))
+            out = zoo.export_run(args.log_dir, os.path.join(folder, "pretrained"))
             with open(os.path.join(out, "config.json"), encoding="utf-8") as f:
                 source = json.load(f).get("export", {}).get("source", "unknown")
-            netG = tgz.zoo.load(out).eval()
+            netG = zoo.load(out).eval()
         score = tgz.metrics.compute_fid(real, netG, num_fake_samples=num, **options)
     record = {"fid": round(float(score), 3), "num_fake": num, "num_real": num,
               "real": f"shapes test split (first {num} images)", "fake": source,

@@ -16,16 +16,16 @@ from torch_gan_zoo.zoo.export import STANDING_STATS
 def test_shapes_quickstart_recipe_is_the_measured_one():
     # docs/quickstart.rst and benchmarks/results/quickstart.json report this recipe: change them together.
     assert cli.QUICKSTART["shapes"] == {
-        "model": "dcgan", "resolution": 32, "model_kwargs": {"ngf": 64, "ndf": 64},
-        "num_steps": 1500, "batch_size": 64, "lr_decay": "linear", "lr_decay_start": 750,
-        "trainer_kwargs": {"ema_decay": 0.999, "ema_start": 200}}
+        "model": "dcgan", "resolution": 32, "model_kwargs": {"ngf": 128, "ndf": 128},
+        "num_steps": 1500, "batch_size": 64, "lr_decay": None, "trainer_kwargs": {}}
 
 
 def test_quickstart_trains_with_the_recipe_and_writes_the_ema_grid(tmp_path, capsys):
     log_dir = tmp_path / "qs"
     argv = ["quickstart", "--steps", "2", "--batch-size", "8", "--log-dir", str(log_dir),
             "--set", "model_kwargs.ngf=16", "--set", "model_kwargs.ndf=16", "--set", "dataset_kwargs.num_images=32",
-            "--set", "trainer_kwargs.progress=false"]
+            "--set", "trainer_kwargs.progress=false", "--set", "trainer.ema_decay=0.999", "--set", "trainer.ema_start=200",
+            "--set", "lr_decay=linear", "--set", "lr_decay_start=750"]
     assert cli.main(argv) == 0
     out = capsys.readouterr().out
     grid = log_dir / "images" / cli.QUICKSTART_GRID
@@ -33,10 +33,22 @@ def test_quickstart_trains_with_the_recipe_and_writes_the_ema_grid(tmp_path, cap
     config = json.loads((log_dir / "config.json").read_text())
     assert config["trainer"]["ema_decay"] == 0.999 and config["trainer"]["ema_start"] == 200
     assert config["schedule"]["lr_decay"] == "linear" and config["schedule"]["lr_decay_start"] == 750
-    assert config["model"]["kwargs"] == {"ngf": 16, "ndf": 16}  # --set still overrides the table
+    assert config["model"]["kwargs"] == {"ngf": 16, "ndf": 16}  # --set overrides the table
+    assert config["schedule"]["num_steps"] == 2 and config["trainer"]["batch_size"] == 8
     assert (log_dir / "checkpoints" / "netG_ema").is_dir()
     with Image.open(grid) as image:  # 64 fixed-noise samples of 32 px in an 8 x 8 grid with 2 px padding
         assert image.size == (8 * 34 + 2, 8 * 34 + 2)
+
+
+def test_default_quickstart_grid_without_ema_comes_from_the_generator(tmp_path, capsys):
+    log_dir = tmp_path / "qs"
+    assert cli.main(["quickstart", "--steps", "1", "--batch-size", "4", "--log-dir", str(log_dir),
+                     "--set", "model_kwargs.ngf=16", "--set", "model_kwargs.ndf=16",
+                     "--set", "dataset_kwargs.num_images=16", "--set", "trainer_kwargs.progress=false"]) == 0
+    config = json.loads((log_dir / "config.json").read_text())
+    assert config["trainer"]["ema_decay"] is None and config["schedule"]["lr_decay"] is None
+    assert config["schedule"]["num_steps"] == 1
+    assert (log_dir / "images" / cli.QUICKSTART_GRID).is_file() and "final grid:" in capsys.readouterr().out
 
 
 def test_other_quickstart_datasets_keep_their_own_recipe():

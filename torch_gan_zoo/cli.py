@@ -18,13 +18,12 @@ import sys
 
 __all__ = ["main", "build_parser"]
 
-#: The quickstart recipes (flat run-configuration keys; flags and --set override them). ``shapes``: a narrow
-#: DCGAN trained for many cheap steps, a late linear LR decay and an EMA generator whose samples (standing
-#: batch-norm statistics) make the final grid; see docs/quickstart.rst and benchmarks/quickstart_quality.py.
+#: The quickstart recipes (flat run-configuration keys; flags and --set override them). An ``ema_decay`` in
+#: ``trainer_kwargs`` makes the final grid come from the EMA generator (standing batch-norm statistics).
+#: Measured in benchmarks/quickstart_quality.py; see docs/quickstart.rst.
 QUICKSTART = {
-    "shapes": {"model": "dcgan", "resolution": 32, "model_kwargs": {"ngf": 64, "ndf": 64},
-               "num_steps": 1500, "batch_size": 64, "lr_decay": "linear", "lr_decay_start": 750,
-               "trainer_kwargs": {"ema_decay": 0.999, "ema_start": 200}},
+    "shapes": {"model": "dcgan", "resolution": 32, "model_kwargs": {"ngf": 128, "ndf": 128},
+               "num_steps": 1500, "batch_size": 64, "lr_decay": None, "trainer_kwargs": {}},
     "fashion_mnist": {"model": "dcgan", "resolution": 28, "model_kwargs": {"ngf": 64, "ndf": 64},
                       "num_steps": 1500, "batch_size": 64, "lr_decay": None, "trainer_kwargs": {}},
 }
