@@ -23,10 +23,18 @@ import sys
 
 __all__ = ["main", "build_parser"]
 
+#: The quickstart recipes (flat run-configuration keys; flags and --set override them). An ``ema_decay`` in
+#: ``trainer_kwargs`` makes the final grid come from the EMA generator (standing batch-norm statistics).
+#: Measured in benchmarks/quickstart_quality.py; see docs/quickstart.rst.
 QUICKSTART = {
-    "shapes": {"model": "dcgan", "resolution": 32, "model_kwargs": {"ngf": 128, "ndf": 128}},
-    "fashion_mnist": {"model": "dcgan", "resolution": 28, "model_kwargs": {"ngf": 64, "ndf": 64}},
+    "shapes": {"model": "dcgan", "resolution": 32, "model_kwargs": {"ngf": 128, "ndf": 128},
+               "num_steps": 1500, "batch_size": 64, "lr_decay": None, "trainer_kwargs": {}},
+    "fashion_mnist": {"model": "dcgan", "resolution": 28, "model_kwargs": {"ngf": 64, "ndf": 64},
+                      "num_steps": 1500, "batch_size": 64, "lr_decay": None, "trainer_kwargs": {}},
 }
+
+#: File (under ``log_dir/images``) of the quickstart's final grid: the EMA generator's samples of the fixed noise.
+QUICKSTART_GRID = "quickstart_final.png"
 
 # Settings whose flags quickstart offers (train offers every flag of the run configuration).
 _QUICKSTART_KEYS = ("data.root", "schedule.num_steps", "trainer.batch_size", "logging.log_dir", "trainer.seed",
@@ -79,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     quick.add_argument("--dataset", choices=sorted(QUICKSTART), default="shapes")
     _add_config_flags(quick, keys=_QUICKSTART_KEYS, helps={
         "data.root": "Fashion-MNIST folder (default: the usual system locations)",
-        "schedule.num_steps": "generator steps (default 1500)", "trainer.batch_size": "batch size (default 64)",
+        "schedule.num_steps": f"generator steps (default {QUICKSTART['shapes']['num_steps']} on shapes)",
+        "trainer.batch_size": "batch size (default 64)",
         "trainer.seed": "seed (default 0)"})
 
     sub.add_parser("models", help="list registered models and their presets",
@@ -108,8 +117,9 @@ def _read_config_file(path):
     return config
 
 
-def _train(args, layers):
-    """Resolve the configuration (``layers`` < flags < --set), train, and print where things went."""
+def _train(args, layers, result=None):
+    """Resolve the configuration (``layers`` < flags < --set), train, and print where things went; the
+    run's result (:func:`~torch_gan_zoo.training.recipe.run_config`) is copied into ``result`` if given."""
     from torch_gan_zoo.config.run import merge, parse_override, to_nested
     from torch_gan_zoo.training.recipe import build_run_config, run_config
 
@@ -124,13 +134,15 @@ def _train(args, layers):
         run.logging.log_dir = os.path.join("log", f"{run.model.name.replace(':', '_').replace(',', '_')}_"
                                                   f"{run.data.dataset}")
     typed_model = getattr(args, "cfg:model.name", None)
-    result = run_config(run, allow_import=typed_model is not None and typed_model == run.model.name,
-                        allow_changes=args.allow_changes)
-    log_dir = result["log_dir"]
-    print(f"\nDone: {result['global_step']} steps.")
+    run_result = run_config(run, allow_import=typed_model is not None and typed_model == run.model.name,
+                            allow_changes=args.allow_changes)
+    if result is not None:
+        result.update(run_result)
+    log_dir = run_result["log_dir"]
+    print(f"\nDone: {run_result['global_step']} steps.")
     print(f"  samples:      {os.path.join(log_dir, 'images')}")
     print(f"  tensorboard:  tensorboard --logdir {os.path.join(log_dir, 'tensorboard')}")
-    print(f"  checkpoint:   {result['checkpoint']['netG']}")
+    print(f"  checkpoint:   {run_result['checkpoint']['netG']}")
     print(f"  hparams:      {os.path.join(log_dir, 'hparams.json')}")
     print(f"  config:       {os.path.join(log_dir, 'config.json')} (re-run: torch-gan-zoo train --config it)")
     return 0
@@ -142,11 +154,44 @@ def _cmd_train(args):
 
 def _cmd_quickstart(args):
     setup = QUICKSTART[args.dataset]
-    defaults = {**setup, "model_kwargs": dict(setup["model_kwargs"]), "dataset": args.dataset, "lr_decay": None,
-                "num_steps": 1500, "batch_size": 64, "seed": 0,
-                "log_dir": os.path.join("log", f"quickstart_{args.dataset}"),
-                "trainer_kwargs": {"log_steps": 50, "vis_steps": 500, "save_steps": 500}}
-    return _train(args, [defaults])
+    defaults = {**json.loads(json.dumps(setup)), "dataset": args.dataset, "seed": 0,
+                "log_dir": os.path.join("log", f"quickstart_{args.dataset}")}
+    defaults["trainer_kwargs"] = {"log_steps": 50, "vis_steps": 500, "save_steps": 500, **defaults["trainer_kwargs"]}
+    result = {}
+    code = _train(args, [defaults], result=result)
+    grid = _write_quickstart_grid(result["trainer"])
+    if grid:
+        print(f"  final grid:   {grid}")
+    return code
+
+
+def _write_quickstart_grid(trainer):
+    """Write the run's final grid (``log_dir/images/quickstart_final.png``) from the fixed noise: the EMA
+    generator with standing batch-norm statistics (the zoo export's settings) when the run keeps an EMA, else the generator. Returns
+    the path (``None`` on a non-main process)."""
+    import copy
+
+    import torch
+
+    from torch_gan_zoo.training.ema import standing_stats
+    from torch_gan_zoo.utils.io import atomic_save_image
+    from torch_gan_zoo.zoo.export import STANDING_STATS
+
+    if not trainer.dist.is_main:
+        return None
+    netG = copy.deepcopy(trainer.netG if trainer.ema is None else trainer.ema.shadow)
+    if hasattr(netG, "set_call_wrapper"):
+        netG.set_call_wrapper(None)
+    if trainer.ema is not None:
+        standing_stats(netG, **STANDING_STATS)
+    netG.eval()
+    with torch.no_grad():
+        images = netG(trainer.fixed_noise).float().cpu().clamp(-1, 1)
+    path = os.path.join(trainer.log_dir, "images", QUICKSTART_GRID)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    atomic_save_image(images, path, nrow=max(1, round(images.shape[0] ** 0.5)), normalize=True,
+                      value_range=(-1, 1), padding=2)
+    return path
 
 
 def _cmd_models(_args):

@@ -1,0 +1,147 @@
+"""How good and how fast is ``torch-gan-zoo quickstart`` on ``shapes``? (issue 12)
+
+Three steps, each adding its numbers to ``benchmarks/results/quickstart.json``:
+
+    # train: runs the quickstart in a child process, records its wall and CPU time (getrusage)
+    python benchmarks/quickstart_quality.py train --which after  --log-dir /work/runs/qs_after  --threads 2
+    python benchmarks/quickstart_quality.py train --which before --log-dir /work/runs/qs_before --threads 2
+    # fid: 2,000 samples of the run's generator (the EMA one with standing batch-norm statistics when the
+    # run kept one, as the final grid) vs 2,000 shapes test images, real Inception
+    python benchmarks/quickstart_quality.py fid --which after  --log-dir /work/runs/qs_after
+    python benchmarks/quickstart_quality.py fid --which before --log-dir /work/runs/qs_before
+    python benchmarks/quickstart_quality.py fid --which floor   # 2,000 shapes train vs 2,000 test images
+
+``--which before`` trains the quickstart of before issue 12 (DCGAN ngf=ndf=128, 1,500 steps, no LR decay,
+no EMA) by overriding today's table; ``after`` is today's default. The machine may be shared: the record
+holds the wall time, the process CPU time and the load average, and an honest idle estimate must be
+read from the CPU time (on one thread, CPU time ~ idle wall time).
+"""
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+import torch
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+import torch_gan_zoo as tgz
+from torch_gan_zoo import zoo
+from torch_gan_zoo.datasets.shapes import ShapesDataset
+from torch_gan_zoo.utils.io import atomic_write
+
+INCEPTION = os.path.join(os.environ.get("TGZ_ASSETS", os.path.expanduser("~/.cache/tgz-assets")),
+                         "inception-2015-12-05-pool3.pt")
+RESULTS = os.path.join(ROOT, "benchmarks", "results", "quickstart.json")
+NUM_IMAGES = 2000
+
+#: The quickstart of before issue 12, as overrides of today's table.
+BEFORE = ["--set", "model_kwargs.ngf=128", "--set", "model_kwargs.ndf=128", "--set", "lr_decay=none",
+          "--set", "lr_decay_start=0", "--set", "trainer_kwargs.ema_decay=null", "--set", "trainer_kwargs.ema_start=0",
+          "--steps", "1500", "--batch-size", "64"]
+
+
+def machine():
+    """torch version, CPU model, cores, commit and load average: what the numbers depend on."""
+    cpu = platform.processor()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                                check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = None
+    return {"torch": torch.__version__, "cpu": cpu, "cpu_count": os.cpu_count(), "commit": commit,
+            "loadavg_1_5_15": list(os.getloadavg()), "python": platform.python_version()}
+
+
+def update_results(key, record, path=RESULTS):
+    """Merge ``record`` under ``key`` into the results file ``path`` (written atomically)."""
+    results = {}
+    if os.path.isfile(path):
+        with open(path, encoding="utf-8") as f:
+            results = json.load(f)
+    results.setdefault(key, {}).update(record)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with atomic_write(path, "w") as f:
+        json.dump(results, f, indent=2, sort_keys=True)
+        f.write("\n")
+    print(json.dumps({key: results[key]}, indent=2))
+
+
+def train(args):
+    """Run the quickstart as a child process; record wall time, CPU time and steps."""
+    command = [sys.executable, "-m", "torch_gan_zoo.cli", "quickstart", "--log-dir", args.log_dir,
+               "--set", "trainer_kwargs.progress=false"] + (BEFORE if args.which == "before" else [])
+    env = {**os.environ, "OMP_NUM_THREADS": str(args.threads), "MKL_NUM_THREADS": str(args.threads),
+           "PYTHONPATH": ROOT + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    start_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    info = machine()
+    start = time.perf_counter()
+    subprocess.run(command, env=env, check=True)
+    wall = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with open(os.path.join(args.log_dir, "config.json"), encoding="utf-8") as f:
+        config = json.load(f)
+    cpu = (usage.ru_utime - start_usage.ru_utime) + (usage.ru_stime - start_usage.ru_stime)
+    update_results(args.which, {
+        "command": " ".join(command[1:]), "threads": args.threads, "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 1), "steps": config["schedule"]["num_steps"], "config": config,
+        "machine_at_start": info, "loadavg_at_end": list(os.getloadavg()),
+        "note": "wall time on a shared machine; cpu_s is the process CPU time (user + system)"}, args.out)
+
+
+def fid(args):
+    """FID of 2,000 samples (or 2,000 train images: the floor) vs 2,000 shapes test images."""
+    if not os.path.isfile(INCEPTION):
+        raise SystemExit(f"the real Inception weights are missing: {INCEPTION}")
+    torch.set_num_threads(args.threads)
+    num = args.num
+    real = ShapesDataset(split="test").images[:num]
+    options = {"inception_weights": INCEPTION, "device": "cpu", "seed": 0, "batch_size": 100, "cache": False}
+    start, cpu_start = time.perf_counter(), time.process_time()
+    if args.which == "floor":
+        fake, source = ShapesDataset(split="train").images[:num], f"shapes train split, first {num} images"
+        score = tgz.metrics.compute_fid(real, fake, **options)
+    else:
+        with tempfile.TemporaryDirectory() as folder:  # the generator exactly as the zoo export writes it
+            out = zoo.export_run(args.log_dir, os.path.join(folder, "pretrained"))
+            with open(os.path.join(out, "config.json"), encoding="utf-8") as f:
+                source = json.load(f).get("export", {}).get("source", "unknown")
+            netG = zoo.load(out).eval()
+        score = tgz.metrics.compute_fid(real, netG, num_fake_samples=num, **options)
+    record = {"fid": round(float(score), 3), "num_fake": num, "num_real": num,
+              "real": f"shapes test split (first {num} images)", "fake": source,
+              "protocol": getattr(score, "protocol", None), "weights": os.path.basename(INCEPTION),
+              "fid_wall_s": round(time.perf_counter() - start, 1),
+              "fid_cpu_s": round(time.process_time() - cpu_start, 1), "fid_machine": machine()}
+    update_results(args.which, {k: v for k, v in record.items() if v is not None}, args.out)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("phase", choices=["train", "fid"])
+    parser.add_argument("--which", choices=["before", "after", "floor"], required=True)
+    parser.add_argument("--log-dir", help="the quickstart run's log folder (train, and fid of before/after)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--num", type=int, default=NUM_IMAGES, help="images per side of the FID (default 2000)")
+    parser.add_argument("--out", default=RESULTS, help="results JSON (default benchmarks/results/quickstart.json)")
+    args = parser.parse_args(argv)
+    if args.which != "floor" and not args.log_dir:
+        parser.error("--log-dir is required for before/after")
+    if args.phase == "train" and args.which == "floor":
+        parser.error("the floor is not trained")
+    return train(args) if args.phase == "train" else fid(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""The quickstart's recipe and its final grid (EMA generator with standing batch-norm statistics)."""
+import copy
+import json
+import types
+
+import numpy as np
+import torch
+from PIL import Image
+
+from torch_gan_zoo import cli, nets
+from torch_gan_zoo.training.distributed import DistributedContext
+from torch_gan_zoo.training.ema import ExponentialMovingAverage, standing_stats
+from torch_gan_zoo.zoo.export import STANDING_STATS
+
+
+def test_shapes_quickstart_recipe_is_the_measured_one():
+    # docs/quickstart.rst and benchmarks/results/quickstart.json report this recipe: change them together.
+    assert cli.QUICKSTART["shapes"] == {
+        "model": "dcgan", "resolution": 32, "model_kwargs": {"ngf": 128, "ndf": 128},
+        "num_steps": 1500, "batch_size": 64, "lr_decay": None, "trainer_kwargs": {}}
+
+
+def test_quickstart_trains_with_the_recipe_and_writes_the_ema_grid(tmp_path, capsys):
+    log_dir = tmp_path / "qs"
+    argv = ["quickstart", "--steps", "2", "--batch-size", "8", "--log-dir", str(log_dir),
+            "--set", "model_kwargs.ngf=16", "--set", "model_kwargs.ndf=16", "--set", "dataset_kwargs.num_images=32",
+            "--set", "trainer_kwargs.progress=false", "--set", "trainer.ema_decay=0.999", "--set", "trainer.ema_start=200",
+            "--set", "lr_decay=linear", "--set", "lr_decay_start=750"]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    grid = log_dir / "images" / cli.QUICKSTART_GRID
+    assert f"final grid:   {grid}" in out and grid.is_file()
+    config = json.loads((log_dir / "config.json").read_text())
+    assert config["trainer"]["ema_decay"] == 0.999 and config["trainer"]["ema_start"] == 200
+    assert config["schedule"]["lr_decay"] == "linear" and config["schedule"]["lr_decay_start"] == 750
+    assert config["model"]["kwargs"] == {"ngf": 16, "ndf": 16}  # --set overrides the table
+    assert config["schedule"]["num_steps"] == 2 and config["trainer"]["batch_size"] == 8
+    assert (log_dir / "checkpoints" / "netG_ema").is_dir()
+    with Image.open(grid) as image:  # 64 fixed-noise samples of 32 px in an 8 x 8 grid with 2 px padding
+        assert image.size == (8 * 34 + 2, 8 * 34 + 2)
+
+
+def test_default_quickstart_grid_without_ema_comes_from_the_generator(tmp_path, capsys):
+    log_dir = tmp_path / "qs"
+    assert cli.main(["quickstart", "--steps", "1", "--batch-size", "4", "--log-dir", str(log_dir),
+                     "--set", "model_kwargs.ngf=16", "--set", "model_kwargs.ndf=16",
+                     "--set", "dataset_kwargs.num_images=16", "--set", "trainer_kwargs.progress=false"]) == 0
+    config = json.loads((log_dir / "config.json").read_text())
+    assert config["trainer"]["ema_decay"] is None and config["schedule"]["lr_decay"] is None
+    assert config["schedule"]["num_steps"] == 1
+    assert (log_dir / "images" / cli.QUICKSTART_GRID).is_file() and "final grid:" in capsys.readouterr().out
+
+
+def test_other_quickstart_datasets_keep_their_own_recipe():
+    fashion = cli.QUICKSTART["fashion_mnist"]
+    assert fashion["resolution"] == 28 and fashion["trainer_kwargs"] == {} and fashion["lr_decay"] is None
+    assert fashion["trainer_kwargs"] is not cli.QUICKSTART["shapes"]["trainer_kwargs"]
+
+
+def _grid_pixels(path):
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"), dtype=np.int16)
+
+
+def test_final_grid_comes_from_the_ema_generator_with_standing_statistics(tmp_path):
+    torch.manual_seed(0)
+    netG, _ = nets.create_model("dcgan", 32, ngf=16, ndf=16)
+    ema = ExponentialMovingAverage(netG, 0.5)
+    with torch.no_grad():  # G moves away from its EMA copy; batch-norm buffers hold stale statistics
+        for p in netG.parameters():
+            p.add_(0.3 * torch.randn_like(p))
+        ema.update(netG, 1)
+    shadow_before = copy.deepcopy(ema.shadow.state_dict())
+    fixed_noise = torch.randn(4, netG.nz)
+    trainer = types.SimpleNamespace(netG=netG, ema=ema, fixed_noise=fixed_noise, log_dir=str(tmp_path),
+                                    dist=DistributedContext(), seed=0)
+    path = cli._write_quickstart_grid(trainer)
+    written = _grid_pixels(path)
+
+    def grid_of(generator):
+        out = tmp_path / "ref.png"
+        with torch.no_grad():
+            images = generator.eval()(fixed_noise).clamp(-1, 1)
+        import torchvision.utils as vutils
+        vutils.save_image(images, out, nrow=2, normalize=True, value_range=(-1, 1), padding=2)
+        return _grid_pixels(out)
+
+    expected = grid_of(standing_stats(copy.deepcopy(ema.shadow), **STANDING_STATS))
+    assert np.abs(written - expected).max() <= 1
+    assert np.abs(written - grid_of(copy.deepcopy(ema.shadow))).max() > 8  # not the stale statistics
+    assert np.abs(written - grid_of(copy.deepcopy(netG))).max() > 8  # not the raw generator
+    for key, value in ema.shadow.state_dict().items():  # the run's EMA copy is left as it was
+        assert torch.equal(value, shadow_before[key]), key
