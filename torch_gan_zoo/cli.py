@@ -167,8 +167,8 @@ def _cmd_quickstart(args):
 
 def _write_quickstart_grid(trainer):
     """Write the run's final grid (``log_dir/images/quickstart_final.png``) from the fixed noise: the EMA
-    generator with standing batch-norm statistics (the zoo export's settings) when the run keeps an EMA, else the generator. Returns
-    the path (``None`` on a non-main process)."""
+    generator with standing batch-norm statistics (the zoo export's settings) when the run keeps an EMA,
+    else the generator. Returns the path (``None`` on a non-main process)."""
     import copy
 
     import torch

@@ -24,7 +24,8 @@ def test_quickstart_trains_with_the_recipe_and_writes_the_ema_grid(tmp_path, cap
     log_dir = tmp_path / "qs"
     argv = ["quickstart", "--steps", "2", "--batch-size", "8", "--log-dir", str(log_dir),
             "--set", "model_kwargs.ngf=16", "--set", "model_kwargs.ndf=16", "--set", "dataset_kwargs.num_images=32",
-            "--set", "trainer_kwargs.progress=false", "--set", "trainer.ema_decay=0.999", "--set", "trainer.ema_start=200",
+            "--set", "trainer_kwargs.progress=false", "--set", "trainer.ema_decay=0.999",
+            "--set", "trainer.ema_start=200",
             "--set", "lr_decay=linear", "--set", "lr_decay_start=750"]
     assert cli.main(argv) == 0
     out = capsys.readouterr().out
