@@ -16,8 +16,6 @@ torch_mimicry = require_mimicry()
 NOT_MIRRORED = {
     "torch_mimicry.datasets.imagenet": "ImageNet download and devkit-parsing internals; load_dataset reads "
                                        "ImageNet folders itself",
-    "torch_mimicry.modules.biggan_resblocks": "used by no Mimicry network",
-    "torch_mimicry.training.distributed_trainer": "the Trainer runs DistributedDataParallel under torchrun",
     "torch_mimicry.training.trainer_backup": "an unused older copy of the Trainer",
     "torch_mimicry.metrics.fid": "TensorFlow-session internals; FID is torch_gan_zoo.metrics",
     "torch_mimicry.metrics.kid": "TensorFlow-session internals; KID is torch_gan_zoo.metrics",
