@@ -100,6 +100,17 @@ PRESETS: dict[str, dict[str, Any]] = {
         "n_dis": 5, "batch_size": 64, "num_steps": 100000, "lr_decay": "linear",
         "model_kwargs": {}, "trainer_kwargs": {},
     },
+    "cdcgan": {
+        "paper": "Mirza & Osindero, 2014 (generator conditioned by concatenating a class embedding to z) and "
+                 "Miyato & Koyama, ICLR 2018 (projection discriminator), on the DCGAN networks; DCGAN's "
+                 "optimisation (Radford et al., ICLR 2016, as in the dcgan preset): ns loss, "
+                 "Adam(2e-4, 0.5, 0.999), n_dis=1, batch 64, 100k steps, linear decay",
+        "loss_type": "ns",
+        "optG": {"name": "adam", "lr": 2e-4, "betas": [0.5, 0.999]},
+        "optD": {"name": "adam", "lr": 2e-4, "betas": [0.5, 0.999]},
+        "n_dis": 1, "batch_size": 64, "num_steps": 100000, "lr_decay": "linear",
+        "model_kwargs": {}, "trainer_kwargs": {},
+    },
     "acgan": {
         "paper": "Odena et al., ICML 2017 (class loss on real and fake images, weight 1); optimisation of "
                  "StudioGAN's CIFAR-10 ACGAN-Mod: hinge, n_dis=5, Adam(2e-4, 0.5, 0.999, eps 1e-6), batch 64, "

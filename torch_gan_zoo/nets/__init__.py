@@ -9,6 +9,7 @@
 from torch_gan_zoo.nets import (
     acgan,
     biggan,
+    cdcgan,
     cgan_pd,
     contragan,
     dcgan,
@@ -42,5 +43,5 @@ __all__ = [
     "GANPair", "create_model", "get_model_classes", "list_models", "model_info",
     "register_generator", "register_discriminator", "register_variant",
     "dcgan", "sngan", "wgan_gp", "lsgan", "ssgan", "infomax_gan", "sagan",
-    "cgan_pd", "acgan", "biggan", "contragan", "reacgan",
+    "cgan_pd", "cdcgan", "acgan", "biggan", "contragan", "reacgan",
 ]

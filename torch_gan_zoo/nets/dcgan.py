@@ -29,7 +29,7 @@ from torch_gan_zoo.nets.table import FROM_TABLE, frozen_table, table_defaults
 PAPER = "Radford et al., Unsupervised Representation Learning with Deep Convolutional GANs, ICLR 2016"
 
 __all__ = ["DCGANGenerator", "DCGANDiscriminator", "DCGANBaseGenerator", "DCGANBaseDiscriminator",
-           "init_dcgan_weights", "PAPER"]
+           "init_dcgan_weights", "dcgan_discriminator_trunk", "PAPER"]
 
 
 def init_dcgan_weights(module: nn.Module) -> None:
@@ -96,37 +96,51 @@ def _radford_generator(nz, ngf, bw, nc):
 
 
 def _infogan_discriminator(ndf, nc, resolution):
-    return nn.Sequential(
-        DownConvBlock(nc, ndf // 2), DownConvBlock(ndf // 2, ndf), nn.Flatten(),
-        nn.Linear(7 * 7 * ndf, 8 * ndf), nn.LeakyReLU(0.1, inplace=True), nn.Linear(8 * ndf, 1),
-    )
+    trunk = [DownConvBlock(nc, ndf // 2), DownConvBlock(ndf // 2, ndf), nn.Flatten(),
+             nn.Linear(7 * 7 * ndf, 8 * ndf), nn.LeakyReLU(0.1, inplace=True)]
+    return trunk, [nn.Linear(8 * ndf, 1)], 8 * ndf
 
 
 def _standard_cnn_discriminator(ndf, nc, resolution):
     c = [ndf // 8, ndf // 4, ndf // 2]
     bottom = resolution // 8
-    return nn.Sequential(
-        DownConvBlock(nc, c[0], 3, 1), DownConvBlock(c[0], c[0]), DownConvBlock(c[0], c[1], 3, 1),
-        DownConvBlock(c[1], c[1]), DownConvBlock(c[1], c[2], 3, 1), DownConvBlock(c[2], c[2]),
-        DownConvBlock(c[2], ndf, 3, 1), nn.Flatten(), nn.Linear(bottom * bottom * ndf, 1),
-    )
+    trunk = [DownConvBlock(nc, c[0], 3, 1), DownConvBlock(c[0], c[0]), DownConvBlock(c[0], c[1], 3, 1),
+             DownConvBlock(c[1], c[1]), DownConvBlock(c[1], c[2], 3, 1), DownConvBlock(c[2], c[2]),
+             DownConvBlock(c[2], ndf, 3, 1), nn.Flatten()]
+    return trunk, [nn.Linear(bottom * bottom * ndf, 1)], bottom * bottom * ndf
 
 
 def _radford_discriminator(ndf, nc, resolution):
-    return nn.Sequential(
-        DownConvBlock(nc, ndf // 8, negative_slope=0.2), DownConvBlock(ndf // 8, ndf // 4, negative_slope=0.2),
-        DownConvBlock(ndf // 4, ndf // 2, negative_slope=0.2), DownConvBlock(ndf // 2, ndf, negative_slope=0.2),
-        nn.Conv2d(ndf, 1, 4, 1, 0), nn.Flatten(),
-    )
+    trunk = [DownConvBlock(nc, ndf // 8, negative_slope=0.2), DownConvBlock(ndf // 8, ndf // 4, negative_slope=0.2),
+             DownConvBlock(ndf // 4, ndf // 2, negative_slope=0.2), DownConvBlock(ndf // 2, ndf, negative_slope=0.2)]
+    # The last conv4x4 covers the whole 4x4 map: a linear map of the flattened trunk output.
+    return trunk, [nn.Conv2d(ndf, 1, 4, 1, 0), nn.Flatten()], 4 * 4 * ndf
 
 
 #: The layer stacks per resolution: ``(generator(nz, ngf, bottom_width, nc), discriminator(ndf, nc, resolution))``.
+#: A discriminator stack returns ``(trunk layers, head layers, F)``: the trunk maps images to features whose
+#: flattened length is F, the head maps those to logits (N, 1); the DCGAN discriminator is the two in sequence.
 STACKS = {
     28: (_infogan_generator, _infogan_discriminator),
     32: (_standard_cnn_generator, _standard_cnn_discriminator),
     48: (_standard_cnn_generator, _standard_cnn_discriminator),
     64: (_radford_generator, _radford_discriminator),
 }
+
+
+def dcgan_discriminator_trunk(ndf: int, nc: int, resolution: int) -> tuple[nn.Sequential, int]:
+    """The DCGAN discriminator of ``resolution`` px without its output layer, and its feature length F:
+    images (N, nc, resolution, resolution) -> features (N, F) (the last hidden activations, flattened).
+
+    Raises:
+        ValueError: No DCGAN stack at ``resolution``.
+    """
+    if resolution not in STACKS:
+        raise ValueError(f"DCGAN has layers for {sorted(STACKS)} px, not {resolution}")
+    trunk, _, features = STACKS[resolution][1](ndf, nc, resolution)
+    if not any(isinstance(layer, nn.Flatten) for layer in trunk):
+        trunk.append(nn.Flatten())
+    return nn.Sequential(*trunk), features
 
 
 def _stack(cls, resolution, role):
@@ -177,7 +191,8 @@ class DCGANDiscriminator(DCGANBaseDiscriminator):
         resolution, sizes = table_defaults(self, resolution, ndf=ndf, nc=nc)
         super().__init__(loss_type=loss_type, **sizes)
         self.resolution = resolution
-        self.main = _stack(type(self), resolution, 1)(self.ndf, self.nc, resolution)
+        trunk, head, _ = _stack(type(self), resolution, 1)(self.ndf, self.nc, resolution)
+        self.main = nn.Sequential(*trunk, *head)
         self.apply(init_dcgan_weights)
 
 __all__.extend(register_builtin_variant(__name__, "dcgan", DCGANGenerator, DCGANDiscriminator, PAPER))
