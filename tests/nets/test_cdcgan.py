@@ -1,0 +1,224 @@
+"""cDCGAN: the class-conditional DCGAN (input-concatenation generator, projection discriminator on the DCGAN
+trunk), its registration, preset and benchmark recipe, training through run_config and the CLI, and the zoo."""
+import gzip
+import struct
+
+import numpy as np
+import pytest
+import torch
+import torch.nn as nn
+
+from torch_gan_zoo import cli, nets, zoo
+from torch_gan_zoo.config.presets import get_preset
+from torch_gan_zoo.nets.cdcgan import CDCGANDiscriminator, CDCGANGenerator
+from torch_gan_zoo.nets.dcgan import STACKS, dcgan_discriminator_trunk
+from torch_gan_zoo.training.recipe import build_config, run_config
+from helpers.paths import REPO
+from helpers.training import state_equal
+
+RESOLUTIONS = (28, 32, 48, 64)
+
+
+def make(resolution=28, seed=0, num_classes=4, **kwargs):
+    torch.manual_seed(seed)
+    return nets.create_model("cdcgan", resolution, num_classes=num_classes, **{"ngf": 16, "ndf": 16, **kwargs})
+
+
+def noise(netG, n=4, seed=1):
+    return torch.randn(n, netG.nz, generator=torch.Generator().manual_seed(seed))
+
+
+# ------------------------------------------------------------------------------------------ registry, preset
+def test_registered_at_every_dcgan_resolution_with_its_papers_and_dcgan_optimisation():
+    assert nets.list_models("cdcgan") == [("cdcgan", r) for r in RESOLUTIONS] and set(RESOLUTIONS) == set(STACKS)
+    paper = nets.model_info("cdcgan", 28)["paper"]
+    assert "Mirza & Osindero" in paper and "Miyato & Koyama" in paper
+    preset, dcgan = get_preset("cdcgan"), get_preset("dcgan")
+    assert "Mirza & Osindero" in preset["paper"] and "Miyato & Koyama" in preset["paper"]
+    for key in ("loss_type", "optG", "optD", "n_dis", "batch_size"):
+        assert preset[key] == dcgan[key], key
+    netG, netD = nets.create_model("cdcgan", 28)  # table defaults: DCGAN's 28 px sizes, 10 classes, grayscale
+    assert (netG.nz, netG.ngf, netG.nc, netG.num_classes, netG.emb_dim) == (62, 128, 1, 10, 16)
+    assert (netD.ndf, netD.nc, netD.num_classes) == (128, 1, 10)
+    assert isinstance(netG, nets.BaseConditionalGenerator) and isinstance(netD, nets.BaseConditionalDiscriminator)
+
+
+def test_benchmark_recipe_builds_a_ten_class_fashion_mnist_config(monkeypatch):
+    import importlib.util
+
+    monkeypatch.syspath_prepend(f"{REPO}/benchmarks")  # the script imports its sibling _env
+    spec = importlib.util.spec_from_file_location("fmnist_benchmark", f"{REPO}/benchmarks/fashion_mnist.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    recipe = dict(module.MODELS["cdcgan_64"])
+    assert recipe.pop("time_limit") == 3300 and recipe["model_kwargs"] == {"ngf": 64, "ndf": 64}
+    config = build_config(recipe.pop("model"), config=recipe)
+    assert config["model"] == "cdcgan" and config["resolution"] == 28 and config["num_steps"] == 20000
+    assert config["lr_decay"] == "linear" and config["lr_decay_start"] == 10000 and config["loss_type"] == "ns"
+
+
+# --------------------------------------------------------------------------------------------- the networks
+@pytest.mark.parametrize("resolution", RESOLUTIONS)
+def test_shapes_range_and_trunk_at_every_resolution(resolution):
+    netG, netD = make(resolution)
+    nc = 1 if resolution == 28 else 3
+    netG.eval()
+    y = torch.tensor([0, 1, 2, 3])
+    images = netG(noise(netG), y)
+    assert images.shape == (4, nc, resolution, resolution) and images.min() >= -1 and images.max() <= 1
+    features = netD.features(images)
+    assert features.dim() == 2 and features.shape[0] == 4 and features.shape[1] == netD.head.linear.in_features
+    assert netD(images, y).shape == (4, 1) and netD.discriminate(images, y).shape == (4, 1)
+    assert not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in netD.modules())
+    assert netG.resolution == netD.resolution == resolution and netG.model_name == "cdcgan"
+
+
+@pytest.mark.parametrize("resolution", RESOLUTIONS)
+def test_dcgan_discriminator_is_the_shared_trunk_then_a_linear_head(resolution):
+    torch.manual_seed(0)
+    netD = nets.create_model("dcgan", resolution, ngf=16, ndf=16).netD
+    trunk_layers, head_layers, features = STACKS[resolution][1](16, netD.nc, resolution)
+    k = len(trunk_layers)
+    assert len(netD.main) == k + len(head_layers)
+    x = torch.rand(3, netD.nc, resolution, resolution) * 2 - 1
+    hidden = netD.main[:k](x)
+    assert hidden.flatten(1).shape == (3, features) and torch.equal(netD.main[k:](hidden), netD(x))
+    output_layer = netD.main[k]  # a linear map of the flattened features (the 64 px conv covers the 4x4 map)
+    linear = hidden.flatten(1) @ output_layer.weight.reshape(1, -1).T + output_layer.bias
+    assert torch.allclose(linear, netD(x), atol=1e-5)
+    trunk, trunk_features = dcgan_discriminator_trunk(16, netD.nc, resolution)
+    assert trunk_features == features and trunk(x).shape == (3, features)
+
+
+def test_the_label_changes_the_image():
+    netG, _ = make()
+    netG.eval()
+    z = noise(netG, 1).repeat(4, 1)  # one noise vector, four classes
+    images = netG(z, torch.tensor([0, 1, 2, 3]))
+    scale = images.abs().max()  # small at DCGAN's N(0, 0.02) initialisation
+    assert scale > 0
+    for a in range(4):
+        for b in range(a + 1, 4):
+            assert (images[a] - images[b]).abs().max() > 0.01 * scale
+    assert torch.equal(netG(z, torch.tensor([2, 2, 2, 2])), images[2:3].expand(4, -1, -1, -1))
+
+
+def test_the_projection_term_depends_on_the_label():
+    _, netD = make()
+    x = (torch.rand(1, 1, 28, 28) * 2 - 1).repeat(4, 1, 1, 1)
+    y = torch.tensor([0, 1, 2, 3])
+    logits = netD(x, y)
+    assert logits.shape == (4, 1) and logits.unique().numel() == 4
+    phi = netD.features(x)
+    projection = (netD.head.embed(y) * phi).sum(dim=1, keepdim=True)
+    assert torch.allclose(logits - netD.head.linear(phi), projection, atol=1e-6)
+    assert projection.abs().max() > 0
+    with torch.no_grad():
+        netD.head.embed.weight.zero_()  # without the projection, every class scores the same
+    assert netD(x, y).unique().numel() == 1
+
+
+@pytest.mark.parametrize("bad,match", [
+    (torch.tensor([0, 1, 2, 4]), r"lie in \[0, 4\), got range \[0, 4\]"),
+    (torch.tensor([-1, 1, 2, 3]), r"lie in \[0, 4\)"),
+    (torch.tensor([0, 1, 2]), r"shape \(3,\) for 4 inputs"),
+    (torch.tensor([[0, 1, 2, 3]]), r"shape \(1, 4\) for 4 inputs"),
+    (torch.tensor([0.0, 1.0, 2.0, 3.0]), "integer tensor"),
+    ([0, 1, 2, 3], "integer tensor"),
+])
+def test_bad_labels_get_a_clear_error(bad, match):
+    netG, netD = make()
+    with pytest.raises(ValueError, match=match):
+        netG(noise(netG), bad)
+    with pytest.raises(ValueError, match=match):
+        netD(torch.zeros(4, 1, 28, 28), bad)
+
+
+def test_bad_requests_get_a_clear_error():
+    netG, _ = make()
+    with pytest.raises(ValueError, match=r"lie in \[0, 4\)"):
+        netG.generate_images(2, c=4)
+    with pytest.raises(ValueError, match="3 class labels for 2 images"):
+        netG.generate_images(2, c=[0, 1, 2])
+    with pytest.raises(ValueError, match=r"noise of shape \(N, 62\)"):
+        netG(torch.zeros(2, 61), torch.tensor([0, 1]))
+    with pytest.raises(ValueError, match="emb_dim must be an int >= 1"):
+        CDCGANGenerator(emb_dim=0, resolution=28)
+    with pytest.raises(ValueError, match="num_classes must be an int >= 1"):
+        CDCGANDiscriminator(num_classes=0, resolution=28)
+    with pytest.raises(ValueError, match="no 40px version"):
+        nets.create_model("cdcgan", 40)
+
+
+def test_generate_images_of_a_class():
+    netG, _ = make()
+    netG.eval()
+    torch.manual_seed(3)
+    images, labels = netG.generate_images_with_labels(5, c=2)
+    torch.manual_seed(3)
+    assert torch.equal(labels, torch.full((5,), 2)) and torch.equal(images, netG(netG.sample_latent(5), labels))
+
+
+# ------------------------------------------------------------------------------------------------- training
+def _train(log_dir, dataset="shapes", data_root=None, steps=3):
+    config = build_config("cdcgan", dataset=dataset, data_root=data_root, resolution=28, num_steps=steps,
+                          batch_size=4, seed=0, log_dir=str(log_dir), device="cpu",
+                          model_kwargs={"ngf": 8, "ndf": 8},
+                          dataset_kwargs={"num_images": 16} if dataset == "shapes" else {},
+                          trainer_kwargs={"progress": False, "vis_steps": 100, "log_steps": 1})
+    return run_config(config)
+
+
+def test_a_few_steps_train_deterministically_with_the_datasets_classes(tmp_path):
+    first, second = _train(tmp_path / "a"), _train(tmp_path / "b")
+    netG, netD = first["trainer"].netG, first["trainer"].netD
+    assert first["global_step"] == 3 and netG.num_classes == netD.num_classes == 5  # shapes has 5 classes
+    assert netG.nc == 3  # shapes is RGB, brought to 28 px
+    initial = make(28, num_classes=5, ngf=8, ndf=8, nc=3)[0].state_dict()
+    assert not state_equal(initial, netG.state_dict())  # it trained
+    for a, b in ((netG, second["trainer"].netG), (netD, second["trainer"].netD)):
+        assert state_equal(a.state_dict(), b.state_dict())
+        assert all(torch.isfinite(v).all() for v in a.state_dict().values() if v.is_floating_point())
+
+
+def _write_idx(path, array):
+    header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
+    with gzip.open(path, "wb") as f:
+        f.write(header + array.astype(np.uint8).tobytes())
+
+
+def _fake_fashion_mnist(folder, n=12):
+    rng = np.random.default_rng(1)
+    for split in ("train", "t10k"):
+        _write_idx(folder / f"{split}-images-idx3-ubyte.gz", rng.integers(0, 256, (n, 28, 28)))
+        _write_idx(folder / f"{split}-labels-idx1-ubyte.gz", np.arange(n) % 10)
+
+
+def test_cli_trains_on_fashion_mnist_and_samples_a_class(tmp_path, capsys):
+    data = tmp_path / "fashion-mnist"
+    data.mkdir()
+    _fake_fashion_mnist(data)
+    log_dir = tmp_path / "run"
+    assert cli.main(["train", "--model", "cdcgan", "--dataset", "fashion_mnist", "--data-root", str(data),
+                     "--resolution", "28", "--steps", "2", "--batch-size", "4", "--seed", "0",
+                     "--log-dir", str(log_dir), "--set", "model_kwargs.ngf=8", "--set", "model_kwargs.ndf=8"]) == 0
+    checkpoint = log_dir / "checkpoints" / "netG" / "netG_2_steps.pth"
+    out = tmp_path / "class3.png"
+    assert cli.main(["sample", "--checkpoint", str(checkpoint), "--out", str(out), "--num", "4", "--class", "3"]) == 0
+    assert out.exists()
+    assert cli.main(["sample", "--checkpoint", str(checkpoint), "--out", str(out), "--class", "10"]) == 2
+    assert "lie in [0, 10)" in capsys.readouterr().err
+
+
+def test_zoo_round_trip_keeps_outputs_and_classes(tmp_path):
+    netG, _ = make(num_classes=10, ngf=8, ndf=8)
+    folder = zoo.save_pretrained(netG, tmp_path / "cdcgan", samples=False)
+    loaded = zoo.load(folder)
+    assert type(loaded) is type(netG) and loaded.num_classes == 10 and loaded.emb_dim == netG.emb_dim
+    z, y = noise(netG, 6), torch.tensor([0, 3, 9, 9, 1, 5])
+    with torch.no_grad():
+        assert torch.equal(loaded.eval()(z, y), netG.eval()(z, y))
+        torch.manual_seed(4)
+        images = loaded.generate_images(3, c=7)
+        torch.manual_seed(4)
+        assert torch.equal(images, netG(netG.sample_latent(3), torch.full((3,), 7)))
