@@ -42,7 +42,7 @@ NUM_CLASSES = 10
 EMBEDDING_DIM = {28: 16, 32: 32, 48: 32, 64: 64}
 
 
-def check_class_labels(model: nn.Module, labels: torch.Tensor, num_images: int) -> None:
+def _check_class_labels(model: nn.Module, labels: torch.Tensor, num_images: int) -> None:
     """Raise a ``ValueError`` naming the problem unless ``labels`` is an integer tensor (num_images,) with
     values in ``[0, model.num_classes)``."""
     name = type(model).__name__
@@ -95,7 +95,7 @@ class CDCGANGenerator(AuxiliaryLossGenerator):
         """Images (N, nc, H, W) in [-1, 1] of classes ``y`` (N,) long from noise ``z`` (N, nz)."""
         if z.dim() != 2 or z.shape[1] != self.nz:
             raise ValueError(f"{type(self).__name__} expects noise of shape (N, {self.nz}), got {tuple(z.shape)}")
-        check_class_labels(self, y, z.shape[0])
+        _check_class_labels(self, y, z.shape[0])
         return self.main(torch.cat([z, self.embed(y).to(z.dtype)], dim=1))
 
 
@@ -130,7 +130,7 @@ class CDCGANDiscriminator(BaseConditionalDiscriminator):
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Logits (N, 1) of images ``x`` (N, nc, H, W) for classes ``y`` (N,) long."""
-        check_class_labels(self, y, x.shape[0])
+        _check_class_labels(self, y, x.shape[0])
         return self.head(self.trunk(x), y)
 
 
