@@ -1,6 +1,7 @@
 """cDCGAN: the class-conditional DCGAN (input-concatenation generator, projection discriminator on the DCGAN
 trunk), its registration, preset and benchmark recipe, training through run_config and the CLI, and the zoo."""
 import gzip
+import math
 import struct
 
 import numpy as np
@@ -12,6 +13,7 @@ from torch_gan_zoo import cli, nets, zoo
 from torch_gan_zoo.config.presets import get_preset
 from torch_gan_zoo.nets.cdcgan import CDCGANDiscriminator, CDCGANGenerator
 from torch_gan_zoo.nets.dcgan import STACKS, dcgan_discriminator_trunk
+from torch_gan_zoo.training import MetricLog
 from torch_gan_zoo.training.recipe import build_config, run_config
 from helpers.paths import REPO
 from helpers.training import state_equal
@@ -160,6 +162,53 @@ def test_generate_images_of_a_class():
 
 
 # ------------------------------------------------------------------------------------------------- training
+def _batch(n=4, num_classes=4, seed=2):
+    rng = torch.Generator().manual_seed(seed)
+    return torch.rand(n, 1, 28, 28, generator=rng) * 2 - 1, torch.randint(0, num_classes, (n,), generator=rng)
+
+
+def _params(net):
+    return {k: v.detach().clone() for k, v in net.named_parameters()}
+
+
+def test_train_steps_change_only_their_own_network_and_the_class_embeddings_learn():
+    netG, netD = make()
+    optG, optD = (torch.optim.Adam(n.parameters(), 1e-2, betas=(0.5, 0.999)) for n in (netG, netD))
+    g0, d0 = _params(netG), _params(netD)
+    log = MetricLog()
+    netD.train_step(_batch(), netG, optD, log)
+    assert all(torch.equal(g0[k], v) for k, v in netG.named_parameters())
+    d1 = _params(netD)
+    assert not torch.equal(d0["head.embed.weight"], d1["head.embed.weight"])  # the projection is trained
+    netG.train_step(_batch(), netD, optG, log)
+    assert all(torch.equal(d1[k], v) for k, v in netD.named_parameters())
+    assert not torch.equal(g0["embed.weight"], netG.embed.weight)
+    assert set(log.means()) == {"errD", "D(x)", "D(G(z))", "errG"}
+    assert all(math.isfinite(v) for v in log.means().values())
+
+
+def test_train_steps_under_bf16_autocast():
+    netG, netD = make()
+    optG, optD = torch.optim.Adam(netG.parameters(), 1e-3), torch.optim.Adam(netD.parameters(), 1e-3)
+    log = MetricLog()
+    netD.train_step(_batch(), netG, optD, log, amp_dtype=torch.bfloat16)
+    netG.train_step(_batch(), netD, optG, log, amp_dtype=torch.bfloat16)
+    assert all(math.isfinite(v) for v in log.means().values())
+
+
+def test_checkpoints_rebuild_both_networks(tmp_path):
+    netG, netD = make()
+    images, labels = _batch()
+    netD.train_step((images, labels), netG, torch.optim.Adam(netD.parameters()), MetricLog())
+    for net, tag in ((netG, "g"), (netD, "d")):
+        rebuilt = nets.BaseModel.from_checkpoint(net.save_checkpoint(str(tmp_path / tag), 3))
+        assert type(rebuilt) is type(net) and rebuilt.num_classes == 4
+        net.eval()
+        rebuilt.eval()
+        x = noise(net) if tag == "g" else images
+        assert torch.equal(rebuilt(x, labels), net(x, labels))
+
+
 def _train(log_dir, dataset="shapes", data_root=None, steps=3):
     config = build_config("cdcgan", dataset=dataset, data_root=data_root, resolution=28, num_steps=steps,
                           batch_size=4, seed=0, log_dir=str(log_dir), device="cpu",
@@ -179,6 +228,9 @@ def test_a_few_steps_train_deterministically_with_the_datasets_classes(tmp_path)
     for a, b in ((netG, second["trainer"].netG), (netD, second["trainer"].netD)):
         assert state_equal(a.state_dict(), b.state_dict())
         assert all(torch.isfinite(v).all() for v in a.state_dict().values() if v.is_floating_point())
+    assert "errG" in first["metrics"] and all(math.isfinite(v) for v in first["metrics"].values())
+    resumed = _train(tmp_path / "a", steps=4)  # the same run resumes from its checkpoint and extends
+    assert resumed["global_step"] == 4
 
 
 def _write_idx(path, array):
