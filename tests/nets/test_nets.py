@@ -144,6 +144,42 @@ def test_from_checkpoint_refuses_non_model_classes(tiny_pair, tmp_path):
         BaseModel.from_checkpoint(str(tmp_path / "forged2.pth"))
 
 
+def test_one_trust_rule_resolves_recorded_class_paths_without_importing(tmp_path, monkeypatch):
+    from torch_gan_zoo.nets.registry import trusted_class
+
+    old = nets.dcgan.DCGANGenerator28
+    assert trusted_class("torch_gan_zoo.nets.dcgan.dcgan_28.DCGANGenerator28") is old  # an earlier release's path
+    assert trusted_class("torch_gan_zoo.nets.dcgan.DCGANGenerator28") is old  # a re-export of a registered class
+    assert trusted_class("torch_gan_zoo.nets.sngan.SNGANGenerator") is nets.sngan.SNGANGenerator  # the library's
+    for refused in ("torch_gan_zoo.nets.basemodel.BaseModel", "torch_gan_zoo.nets.dcgan.torch",
+                    "torch_gan_zoo.no_such_module.X", "collections.OrderedDict", "DCGANGenerator28"):
+        assert trusted_class(refused) is None, refused
+    marker = tmp_path / "ran"
+    (tmp_path / "gan_helpers_trust_test.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\nfrom torch_gan_zoo.nets.sngan import SNGANGenerator as G\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert trusted_class("gan_helpers_trust_test.G") is None
+    assert not marker.exists() and "gan_helpers_trust_test" not in sys.modules
+    # an alias path resolves only through a module that is already loaded: none is imported for it
+    monkeypatch.delitem(sys.modules, "torch_gan_zoo.nets.dcgan")
+    assert trusted_class("torch_gan_zoo.nets.dcgan.DCGANGenerator28") is None
+    assert "torch_gan_zoo.nets.dcgan" not in sys.modules
+
+
+def test_trusted_classes_include_a_callers_own_classes_only_when_allowed():
+    from torch_gan_zoo.nets.registry import trusted_class
+
+    class OwnGenerator(nets.BaseGenerator):
+        def forward(self, z):
+            return z
+
+    path = f"{OwnGenerator.__module__}.{OwnGenerator.__qualname__}"
+    assert trusted_class(path) is None
+    assert trusted_class(path, allowed_classes=[OwnGenerator]) is OwnGenerator
+    with pytest.raises(TypeError, match="allowed_classes must hold BaseModel subclasses, got <class 'dict'>"):
+        trusted_class(path, allowed_classes=[dict])
+
+
 @pytest.mark.parametrize("name,resolution", [("dcgan", 28), ("dcgan", 32), ("sngan", 32)])
 def test_train_steps_change_only_their_own_network(tiny_pair, name, resolution):
     netG, netD = tiny_pair(name, resolution)

@@ -56,40 +56,6 @@ def jsonable(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} value {value!r} cannot be stored as JSON")
 
 
-def _loaded_subclasses(base):
-    """Every subclass of ``base`` that is already defined in this process (nothing is imported)."""
-    found, stack = [], [base]
-    while stack:
-        for sub in stack.pop().__subclasses__():
-            if sub not in found:
-                found.append(sub)
-                stack.append(sub)
-    return found
-
-
-def _trusted_model_class(name, allowed_classes, ckpt_file):
-    """The class called ``name`` ('package.module.QualName') among the trusted, already-loaded
-    classes: registered models, the library's own BaseModel subclasses and ``allowed_classes``."""
-    allowed = list(allowed_classes or ())
-    for cls in allowed:
-        if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
-            raise TypeError(f"allowed_classes must hold BaseModel subclasses, got {cls!r}")
-    import torch_gan_zoo.nets  # noqa: F401  (our own package: registers the library's variants)
-    from torch_gan_zoo.nets.registry import _REGISTRY
-
-    trusted = allowed + [cls for entry in _REGISTRY.values() for role, cls in entry.items() if role != "paper"]
-    trusted += [c for c in _loaded_subclasses(BaseModel) if c.__module__.split(".")[0] == "torch_gan_zoo"]
-    for cls in trusted:
-        if f"{cls.__module__}.{cls.__qualname__}" == name:
-            return cls
-    raise CheckpointError(
-        f"{ckpt_file} names the model class {name!r}, which is not a registered torch_gan_zoo model, not part of "
-        f"the library and not in allowed_classes, so it is not rebuilt (a checkpoint never chooses which code is "
-        f"imported). If you trust this file, import the class yourself and pass allowed_classes=[TheClass], or "
-        f"build the model and call restore_checkpoint."
-    )
-
-
 def _network_name(class_path, model):
     """The class name in ``class_path`` without a suffix of ``model``'s resolution: ``SNGANGenerator32``
     (a fixed-resolution alias) and ``SNGANGenerator`` at 32 px name the same network."""
@@ -289,8 +255,9 @@ class BaseModel(nn.Module):
         The checkpoint names its model class, but a file never chooses what code runs: nothing is
         imported because of it. The class is looked up among classes that are already loaded and
         trusted: the models of the registry (:func:`~torch_gan_zoo.nets.create_model`), the
-        library's own :class:`BaseModel` subclasses, and ``allowed_classes``. It is constructed
-        with the recorded arguments and given the saved weights.
+        library's own :class:`BaseModel` subclasses, and ``allowed_classes``
+        (:func:`~torch_gan_zoo.nets.registry.trusted_class`). It is constructed with the recorded
+        arguments and given the saved weights.
 
         Args:
             ckpt_file (str): A file written by :meth:`save_checkpoint`.
@@ -314,7 +281,16 @@ class BaseModel(nn.Module):
                 f"{ckpt_file}: constructor arguments {config['unserialisable']} were not stored; "
                 "build the model yourself and use restore_checkpoint"
             )
-        cls = _trusted_model_class(config["class"], allowed_classes, ckpt_file)
+        from torch_gan_zoo.nets.registry import trusted_class  # the registry imports this module
+
+        cls = trusted_class(config["class"], allowed_classes)
+        if cls is None:
+            raise CheckpointError(
+                f"{ckpt_file} names the model class {config['class']!r}, which is not a registered torch_gan_zoo "
+                "model, not part of the library and not in allowed_classes, so it is not rebuilt (a checkpoint "
+                "never chooses which code is imported). If you trust this file, import the class yourself and "
+                "pass allowed_classes=[TheClass], or build the model and call restore_checkpoint."
+            )
         recorded = config.get("kwargs") or {}
         if not isinstance(recorded, dict):
             raise CheckpointError(f"{ckpt_file}: the recorded constructor arguments are not a mapping")
