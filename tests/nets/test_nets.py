@@ -5,6 +5,7 @@ import pytest
 import torch
 import torch.nn as nn
 from helpers.training import adam_pair
+from helpers.values import assert_refuses_bad_ints
 
 from torch_gan_zoo import nets
 from torch_gan_zoo.nets import BaseConditionalDiscriminator, BaseConditionalGenerator, BaseModel
@@ -321,10 +322,8 @@ def test_class_label_validation():
         class_labels(3, 2, 3, "cpu")
     with pytest.raises(ValueError, match="got 2 class labels for 3 images"):
         class_labels([0, 1], 3, 3, "cpu")
-    with pytest.raises(ValueError, match="num_classes"):
-        TinyCondG(num_classes=0)
-    with pytest.raises(ValueError, match="num_classes"):
-        TinyCondD(num_classes=0)
+    for cls in (TinyCondG, TinyCondD, nets.cgan_pd.CGANPDGenerator32, nets.acgan.ACGANDiscriminator32):
+        assert_refuses_bad_ints(lambda v, cls=cls: cls(num_classes=v), "num_classes")
 
 
 # ---------------------------------------------------------------- networks from a table
