@@ -40,13 +40,9 @@ GANPair = namedtuple("GANPair", ["netG", "netD"])
 _REGISTRY = {}
 
 
-def _entry(name: str, resolution: int) -> dict:
-    return _REGISTRY.setdefault((name, int(resolution)), {"paper": None})
-
-
 def _register(role, name, resolution, paper):
     def decorator(cls):
-        entry = _entry(name, resolution)
+        entry = _REGISTRY.setdefault((name, int(resolution)), {"paper": None})
         if role in entry and entry[role] is not cls:
             raise ValueError(f"{role} of ({name!r}, {resolution}) is already registered as {entry[role].__name__}")
         entry[role] = cls
@@ -277,18 +273,12 @@ def create_model(name: str, resolution: int | None = None, g_kwargs: dict | None
         return load_as_model(pretrained, name, resolution, g_kwargs or d_kwargs or kwargs)
     G, D = get_model_classes(name, resolution)
     g_names, d_names = _accepted(G), _accepted(D)
-    g_kw, d_kw = dict(g_kwargs or {}), dict(d_kwargs or {})
-    unknown = []
-    for key, value in kwargs.items():
-        if key not in g_names and key not in d_names:
-            unknown.append(key)
-        if key in g_names:
-            g_kw.setdefault(key, value)
-        if key in d_names:
-            d_kw.setdefault(key, value)
+    unknown = [key for key in kwargs if key not in g_names | d_names]
     if unknown:
         raise TypeError(
             f"{name}: unexpected argument(s) {unknown}; generator accepts {sorted(g_names)}, "
             f"discriminator accepts {sorted(d_names)}"
         )
+    g_kw = {**{k: v for k, v in kwargs.items() if k in g_names}, **(g_kwargs or {})}
+    d_kw = {**{k: v for k, v in kwargs.items() if k in d_names}, **(d_kwargs or {})}
     return GANPair(G(**g_kw), D(**d_kw))

@@ -32,6 +32,7 @@ __all__ = [
     "atomic_write",
     "atomic_write_bytes",
     "atomic_write_json",
+    "jsonable",
     "atomic_save_image",
     "fsync_dir",
     "is_temp_file",
@@ -192,6 +193,27 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` (bytes) to ``path`` atomically (see :func:`atomic_write`)."""
     with atomic_write(path, "wb") as f:
         f.write(data)
+
+
+def jsonable(value: Any) -> Any:
+    """Convert ``value`` to plain JSON types (tuples become lists, dtypes and devices strings).
+
+    Raises:
+        TypeError: ``value`` cannot be represented faithfully in JSON.
+    """
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (torch.dtype, torch.device)):
+        return str(value)
+    if hasattr(value, "to_config"):
+        return jsonable(value.to_config())
+    raise TypeError(f"{type(value).__name__} value {value!r} cannot be stored as JSON")
 
 
 def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> None:
