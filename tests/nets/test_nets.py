@@ -167,6 +167,27 @@ def test_one_trust_rule_resolves_recorded_class_paths_without_importing(tmp_path
     assert "torch_gan_zoo.nets.dcgan" not in sys.modules
 
 
+def test_the_resnet_discriminators_are_one_class_with_their_own_defaults():
+    from torch_gan_zoo.nets.backbones import ResNetDiscriminator
+
+    x = torch.randn(2, 3, 32, 32)
+    for variant, options in ((nets.sngan.SNGANDiscriminator(ndf=16, resolution=32), {}),
+                             (nets.sagan.SAGANDiscriminator(ndf=16, resolution=32), {"attention_after": 2}),
+                             (nets.lsgan.LSGANDiscriminator(ndf=16, resolution=32),
+                              {"spectral_norm": False, "pooling": "mean"}),
+                             (nets.wgan_gp.WGANGPDiscriminator(ndf=16, gp_weight=0, resolution=32),
+                              {"spectral_norm": False, "pooling": "mean"})):
+        torch.manual_seed(0)
+        variant = type(variant)(**variant.hparams()["kwargs"])
+        torch.manual_seed(0)
+        shared = ResNetDiscriminator(ndf=16, loss_type=variant.loss_type, resolution=32, **options)
+        assert isinstance(variant, ResNetDiscriminator) and variant.state_dict().keys() == shared.state_dict().keys()
+        for key, value in shared.state_dict().items():
+            assert torch.equal(value, variant.state_dict()[key]), (type(variant).__name__, key)
+        assert torch.equal(variant.eval()(x), shared.eval()(x))
+    assert "ResNetDiscriminator" not in nets.model_info("sngan_32")["discriminator"]  # checkpoints name the variant
+
+
 def test_trusted_classes_include_a_callers_own_classes_only_when_allowed():
     from torch_gan_zoo.nets.registry import trusted_class
 

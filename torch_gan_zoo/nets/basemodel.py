@@ -166,14 +166,7 @@ class BaseModel(nn.Module):
         """
         if not ckpt_file:
             raise CheckpointError("no checkpoint file given")
-        ckpt = load_torch_file(ckpt_file)
-        if not isinstance(ckpt, dict) or "model_state_dict" not in ckpt or "global_step" not in ckpt:
-            keys = sorted(ckpt) if isinstance(ckpt, dict) else type(ckpt).__name__
-            raise CheckpointError(
-                f"{ckpt_file} is not a model checkpoint: expected keys 'model_state_dict' and "
-                f"'global_step', found {keys}"
-            )
-        return ckpt
+        return load_torch_file(ckpt_file, required_keys=("model_state_dict", "global_step"), what="model checkpoint")
 
     def restore_checkpoint(self, ckpt_file: str | os.PathLike[str], optimizer: torch.optim.Optimizer | None = None,
                            strict: bool = True) -> int:

@@ -11,7 +11,7 @@ state dicts and plain Python values, never arbitrary pickled objects.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
 import contextlib
@@ -272,27 +272,36 @@ def torch_payload_bytes(obj: Any) -> int:
     return total
 
 
-def load_torch_file(path: str | os.PathLike[str], map_location: str | torch.device | None = "cpu") -> Any:
+def load_torch_file(path: str | os.PathLike[str], map_location: str | torch.device | None = "cpu",
+                    required_keys: Sequence[str] = (), what: str = "checkpoint") -> Any:
     """Load a file written by :func:`save_torch_file` with ``torch.load(weights_only=True)``.
 
     Args:
         path (str or os.PathLike): The file.
         map_location: Passed to ``torch.load``; defaults to CPU so that GPU checkpoints load anywhere.
+        required_keys: Keys the stored object must have (then it must be a dict), e.g.
+            ``('model_state_dict', 'global_step')``.
+        what: What the file should be, for the error message (``'model checkpoint'``).
 
     Returns:
         The stored object (dicts, lists, tensors, numbers, strings).
 
     Raises:
         CheckpointError: The file is missing, truncated, corrupt, or holds objects that are not
-            allowed under ``weights_only`` loading (arbitrary pickled classes).
+            allowed under ``weights_only`` loading (arbitrary pickled classes), or lacks a required key.
     """
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise CheckpointError(f"checkpoint file not found: {path}")
     try:
-        return torch.load(path, map_location=map_location, weights_only=True)
+        obj = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as exc:  # torch raises RuntimeError, UnpicklingError, EOFError, ...
         raise CheckpointError(
             f"could not load checkpoint {path}: the file is corrupt, truncated, or holds objects "
             f"other than tensors and plain values ({type(exc).__name__}: {exc})"
         ) from exc
+    if required_keys and not (isinstance(obj, dict) and all(key in obj for key in required_keys)):
+        found = sorted(obj) if isinstance(obj, dict) else type(obj).__name__
+        raise CheckpointError(f"{path} is not a {what}: expected keys {' and '.join(map(repr, required_keys))}, "
+                              f"found {found}")
+    return obj
