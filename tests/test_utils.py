@@ -17,6 +17,7 @@ from torch_gan_zoo.utils import (
     seed_everything,
     set_rng_state,
 )
+from helpers.values import assert_refuses_bad_ints
 
 
 def test_atomic_write_replaces_whole_file_and_leaves_no_temp(tmp_path):
@@ -72,7 +73,29 @@ def test_rng_state_round_trip_through_weights_only_file(tmp_path):
     assert (random.random(), np.random.rand(), torch.rand(1).item()) == expected
 
 
-@pytest.mark.parametrize("bad", [-1, 1.5, "3", True])
-def test_seed_everything_rejects_bad_seeds(bad):
-    with pytest.raises(ValueError):
-        seed_everything(bad)
+def test_load_torch_file_checks_required_keys(tmp_path):
+    path = str(tmp_path / "ckpt.pth")
+    save_torch_file({"model_state_dict": {}, "global_step": 3, "extra": 1}, path)
+    assert load_torch_file(path, required_keys=("model_state_dict", "global_step"))["global_step"] == 3
+    with pytest.raises(CheckpointError, match=r"is not a model checkpoint: expected keys 'model_state_dict' and "
+                                              r"'missing', found \['extra', 'global_step', 'model_state_dict'\]"):
+        load_torch_file(path, required_keys=("model_state_dict", "missing"), what="model checkpoint")
+    save_torch_file([1, 2], path)
+    assert load_torch_file(path) == [1, 2]
+    with pytest.raises(CheckpointError, match="is not a checkpoint: expected keys 'a', found list"):
+        load_torch_file(path, required_keys=("a",))
+
+
+def test_jsonable_converts_to_plain_json_values_and_keeps_its_old_import_path():
+    from torch_gan_zoo.nets.basemodel import jsonable as old_path
+    from torch_gan_zoo.utils.io import jsonable
+
+    assert old_path is jsonable
+    assert jsonable({1: (torch.float32, torch.device("cpu")), "x": [float("inf"), None, True]}) == {
+        "1": ["torch.float32", "cpu"], "x": ["inf", None, True]}
+    with pytest.raises(TypeError, match="object value .* cannot be stored as JSON"):
+        jsonable(object())
+
+
+def test_seed_everything_rejects_bad_seeds_naming_them():
+    assert_refuses_bad_ints(seed_everything, "seed", positive=False)

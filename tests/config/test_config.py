@@ -17,8 +17,10 @@ from torch_gan_zoo.config import (
     list_presets,
 )
 from torch_gan_zoo.config.run import cli_flags, config_keys, key_table, resolve_key
+from torch_gan_zoo.config.validation import check_non_negative_int
 from torch_gan_zoo.training.recipe import build_config, build_run_config
 from helpers.paths import REPO
+from helpers.values import assert_refuses_bad_ints
 
 OLD_FLAT = {  # the example of training/recipe.py's docstring before the typed configuration
     "model": "sngan", "resolution": 32, "dataset": "cifar10", "data_root": "./data", "num_steps": 100000,
@@ -150,6 +152,12 @@ def test_check_positive_int():
     for bad in (0, -1, 1.5, True, "2", None):
         with pytest.raises(ValueError, match=f"n must be a positive int, got {bad!r}"):
             check_positive_int("n", bad)
+    assert_refuses_bad_ints(lambda v: check_positive_int("n", v, allow_none=True), "n", or_none=True)
+    assert check_non_negative_int("n", 0) == 0 and check_non_negative_int("n", None, allow_none=True) is None
+    assert_refuses_bad_ints(lambda v: check_non_negative_int("n", v), "n", positive=False,
+                            bad=(-1, 1.5, True, "3", None))
+    assert_refuses_bad_ints(lambda v: check_non_negative_int("n", v, allow_none=True), "n", positive=False,
+                            or_none=True)
 
 
 JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers(-10, 10**6) | st.floats(allow_nan=False)

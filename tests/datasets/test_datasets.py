@@ -18,6 +18,7 @@ from torch_gan_zoo.datasets import (
 )
 from torch_gan_zoo.datasets.base import ImageTensorDataset, resize_uint8
 from torch_gan_zoo.datasets.idx import read_idx
+from helpers.values import assert_refuses_bad_ints
 
 
 def test_shapes_are_deterministic_labelled_and_in_range():
@@ -50,8 +51,7 @@ def test_shapes_rejects_bad_arguments():
         render_shapes(2, split="valid")
     with pytest.raises(ValueError, match="resolution"):
         render_shapes(2, resolution=4)
-    with pytest.raises(ValueError, match="num_images"):
-        ShapesDataset(num_images=0)
+    assert_refuses_bad_ints(lambda v: ShapesDataset(num_images=v), "num_images")
     assert len(load_dataset(None, "shapes", split="test", resolution=16, num_images=8)) == 8
     assert len(ShapesDataset(split="test", num_images=None, resolution=8)) == 2000
 

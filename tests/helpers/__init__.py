@@ -10,4 +10,5 @@ module never imports another test module: what two of them share lives here.
 - :mod:`helpers.distributed`: ``run_worker`` (``tests/training/ddp_worker.py`` in 1 or 2 processes).
 - :mod:`helpers.metrics`: tiny and random-weight Inception files, smooth test images.
 - :mod:`helpers.mimicry_stub`: importing torch-mimicry on torch 2.
+- :mod:`helpers.values`: bad integer arguments and ``assert_refuses_bad_ints``.
 """

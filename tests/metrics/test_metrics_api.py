@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from helpers.metrics import smooth_images
+from helpers.values import assert_refuses_bad_ints
 from torch_gan_zoo.metrics import (
     OPTIONS,
     Score,
@@ -141,8 +142,7 @@ def test_metric_functions_check_their_arguments():
     same = kernel_inception_distance(x, x.clone(), subsets=5, subset_size=10)
     diff = kernel_inception_distance(x, y, subsets=5, subset_size=10)
     assert abs(same[0]) < diff[0]
-    with pytest.raises(ValueError, match="subsets must be a positive int"):
-        kernel_inception_distance(x, y, subsets=0, subset_size=10)
+    assert_refuses_bad_ints(lambda v: kernel_inception_distance(x, y, subsets=v, subset_size=10), "KID subsets")
     with pytest.raises(ValueError, match="subset_size must be an int >= 2"):
         kernel_inception_distance(x, y, subset_size=1)
     with pytest.raises(ValueError, match="shapes \\(N1, d\\) and \\(N2, d\\)"):
@@ -151,8 +151,7 @@ def test_metric_functions_check_their_arguments():
     assert values["precision"] == 1 and values["recall"] == 1 and values["coverage"] == 1
     with pytest.raises(ValueError, match="more than 3 samples"):
         prdc(x[:3], y, nearest_k=3)
-    with pytest.raises(ValueError, match="nearest_k must be a positive int"):
-        prdc(x, y, nearest_k=0)
+    assert_refuses_bad_ints(lambda v: prdc(x, y, nearest_k=v), "nearest_k")
     with pytest.raises(ValueError, match="shapes"):
         prdc(x, y[:, :2])
 

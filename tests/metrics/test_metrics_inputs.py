@@ -28,6 +28,7 @@ from torch_gan_zoo.metrics import (
     quantize_to_uint8,
 )
 from torch_gan_zoo.metrics.inputs import DEFAULT_NUM_GENERATED, make_source
+from helpers.values import assert_refuses_bad_ints
 
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
@@ -298,10 +299,10 @@ def test_bad_generators_and_arguments_are_named(tiny, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="holds no image files"):
         compute_fid(str(tmp_path / "empty"), real, inception_weights=tiny, device="cpu")
-    with pytest.raises(ValueError, match="batch_size must be a positive int"):
-        compute_fid(real, real, batch_size=0, inception_weights=tiny, device="cpu")
-    with pytest.raises(ValueError, match="seed must be a non-negative int"):
-        compute_fid(real, real, seed=-1, inception_weights=tiny)
+    assert_refuses_bad_ints(lambda v: compute_fid(real, real, batch_size=v, inception_weights=tiny, device="cpu"),
+                            "batch_size")
+    assert_refuses_bad_ints(lambda v: compute_fid(real, real, seed=v, inception_weights=tiny), "seed", positive=False,
+                            or_none=True)
     with pytest.raises(TypeError, match="unexpected keyword arguments \\['num_sample'\\]"):
         compute_fid(real, real, num_sample=4)
     with pytest.raises(ValueError, match="KID subset_size=100 is larger than the number of samples"):

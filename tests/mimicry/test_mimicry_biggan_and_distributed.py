@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from helpers.mimicry_stub import require_mimicry
+from helpers.values import assert_refuses_bad_ints
 
 require_mimicry()
 
@@ -168,8 +169,7 @@ def test_distributed_trainer_checks_its_arguments(tmp_path):
     netG, netD = mmc.nets.sngan.SNGANGenerator32(ngf=8), mmc.nets.sngan.SNGANDiscriminator32(ndf=8)
     opts = dict(optD=torch.optim.Adam(netD.parameters()), optG=torch.optim.Adam(netG.parameters()))
     args = dict(netD=netD, netG=netG, dataloader=_fake_loader(), num_steps=1, log_dir=str(tmp_path), **opts)
-    with pytest.raises(ValueError, match="n_gpus"):
-        DistributedTrainer(n_gpus=0, **args)
+    assert_refuses_bad_ints(lambda v: DistributedTrainer(n_gpus=v, **args), "n_gpus")
     with pytest.raises(TypeError, match="save_every"):
         DistributedTrainer(n_gpus=1, save_every=3, **args)
     with pytest.warns(RuntimeWarning, match="save_when_end"):

@@ -5,6 +5,7 @@ import pytest
 import torch
 import torch.nn as nn
 from helpers.training import adam_pair
+from helpers.values import assert_refuses_bad_ints
 
 from torch_gan_zoo import nets
 from torch_gan_zoo.nets import BaseConditionalDiscriminator, BaseConditionalGenerator, BaseModel
@@ -142,6 +143,63 @@ def test_from_checkpoint_refuses_non_model_classes(tiny_pair, tmp_path):
     torch.save(ckpt, tmp_path / "forged2.pth")
     with pytest.raises(CheckpointError, match="not a registered"):
         BaseModel.from_checkpoint(str(tmp_path / "forged2.pth"))
+
+
+def test_one_trust_rule_resolves_recorded_class_paths_without_importing(tmp_path, monkeypatch):
+    from torch_gan_zoo.nets.registry import trusted_class
+
+    old = nets.dcgan.DCGANGenerator28
+    assert trusted_class("torch_gan_zoo.nets.dcgan.dcgan_28.DCGANGenerator28") is old  # an earlier release's path
+    assert trusted_class("torch_gan_zoo.nets.dcgan.DCGANGenerator28") is old  # a re-export of a registered class
+    assert trusted_class("torch_gan_zoo.nets.sngan.SNGANGenerator") is nets.sngan.SNGANGenerator  # the library's
+    for refused in ("torch_gan_zoo.nets.basemodel.BaseModel", "torch_gan_zoo.nets.dcgan.torch",
+                    "torch_gan_zoo.no_such_module.X", "collections.OrderedDict", "DCGANGenerator28"):
+        assert trusted_class(refused) is None, refused
+    marker = tmp_path / "ran"
+    (tmp_path / "gan_helpers_trust_test.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\nfrom torch_gan_zoo.nets.sngan import SNGANGenerator as G\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert trusted_class("gan_helpers_trust_test.G") is None
+    assert not marker.exists() and "gan_helpers_trust_test" not in sys.modules
+    # an alias path resolves only through a module that is already loaded: none is imported for it
+    monkeypatch.delitem(sys.modules, "torch_gan_zoo.nets.dcgan")
+    assert trusted_class("torch_gan_zoo.nets.dcgan.DCGANGenerator28") is None
+    assert "torch_gan_zoo.nets.dcgan" not in sys.modules
+
+
+def test_the_resnet_discriminators_are_one_class_with_their_own_defaults():
+    from torch_gan_zoo.nets.backbones import ResNetDiscriminator
+
+    x = torch.randn(2, 3, 32, 32)
+    for variant, options in ((nets.sngan.SNGANDiscriminator(ndf=16, resolution=32), {}),
+                             (nets.sagan.SAGANDiscriminator(ndf=16, resolution=32), {"attention_after": 2}),
+                             (nets.lsgan.LSGANDiscriminator(ndf=16, resolution=32),
+                              {"spectral_norm": False, "pooling": "mean"}),
+                             (nets.wgan_gp.WGANGPDiscriminator(ndf=16, gp_weight=0, resolution=32),
+                              {"spectral_norm": False, "pooling": "mean"})):
+        torch.manual_seed(0)
+        variant = type(variant)(**variant.hparams()["kwargs"])
+        torch.manual_seed(0)
+        shared = ResNetDiscriminator(ndf=16, loss_type=variant.loss_type, resolution=32, **options)
+        assert isinstance(variant, ResNetDiscriminator) and variant.state_dict().keys() == shared.state_dict().keys()
+        for key, value in shared.state_dict().items():
+            assert torch.equal(value, variant.state_dict()[key]), (type(variant).__name__, key)
+        assert torch.equal(variant.eval()(x), shared.eval()(x))
+    assert "ResNetDiscriminator" not in nets.model_info("sngan_32")["discriminator"]  # checkpoints name the variant
+
+
+def test_trusted_classes_include_a_callers_own_classes_only_when_allowed():
+    from torch_gan_zoo.nets.registry import trusted_class
+
+    class OwnGenerator(nets.BaseGenerator):
+        def forward(self, z):
+            return z
+
+    path = f"{OwnGenerator.__module__}.{OwnGenerator.__qualname__}"
+    assert trusted_class(path) is None
+    assert trusted_class(path, allowed_classes=[OwnGenerator]) is OwnGenerator
+    with pytest.raises(TypeError, match="allowed_classes must hold BaseModel subclasses, got <class 'dict'>"):
+        trusted_class(path, allowed_classes=[dict])
 
 
 @pytest.mark.parametrize("name,resolution", [("dcgan", 28), ("dcgan", 32), ("sngan", 32)])
@@ -285,10 +343,8 @@ def test_class_label_validation():
         class_labels(3, 2, 3, "cpu")
     with pytest.raises(ValueError, match="got 2 class labels for 3 images"):
         class_labels([0, 1], 3, 3, "cpu")
-    with pytest.raises(ValueError, match="num_classes"):
-        TinyCondG(num_classes=0)
-    with pytest.raises(ValueError, match="num_classes"):
-        TinyCondD(num_classes=0)
+    for cls in (TinyCondG, TinyCondD, nets.cgan_pd.CGANPDGenerator32, nets.acgan.ACGANDiscriminator32):
+        assert_refuses_bad_ints(lambda v, cls=cls: cls(num_classes=v), "num_classes")
 
 
 # ---------------------------------------------------------------- networks from a table

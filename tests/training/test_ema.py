@@ -2,6 +2,7 @@ import pytest
 import torch
 
 from torch_gan_zoo.training.ema import ExponentialMovingAverage
+from helpers.values import assert_refuses_bad_ints
 
 
 def test_ema_update_equals_its_formula(tiny_pair):
@@ -37,8 +38,7 @@ def test_ema_state_round_trip_and_validation(tiny_pair):
         assert torch.equal(a, b)
     with pytest.raises(ValueError, match="decay"):
         ExponentialMovingAverage(netG, decay=1.0)
-    with pytest.raises(ValueError, match="start_step"):
-        ExponentialMovingAverage(netG, start_step=-1)
+    assert_refuses_bad_ints(lambda v: ExponentialMovingAverage(netG, start_step=v), "EMA start_step", positive=False)
     with pytest.raises(ValueError, match="no longer match"):
         ema.update(torch.nn.Linear(2, 2), step=0)
 

@@ -12,6 +12,7 @@ from torch_gan_zoo.training.distributed import DistributedContext
 from helpers.metrics import random_inception_file, smooth_images, tiny_torchscript_file
 from helpers.distributed import run_worker
 from helpers.training import make_trainer
+from helpers.values import assert_refuses_bad_ints
 
 CPU = DistributedContext(device=torch.device("cpu"))
 
@@ -60,6 +61,9 @@ def test_evaluator_validates_its_arguments():
         Evaluator("cifar10", every=0)
     with pytest.raises(ValueError, match="num_samples must be >= 2"):
         Evaluator("cifar10", num_samples=1)
+    for name in ("every", "num_samples", "batch_size"):
+        assert_refuses_bad_ints(lambda v, name=name: Evaluator("cifar10", **{name: v}), name)
+    assert_refuses_bad_ints(lambda v: Evaluator("cifar10", num_real_samples=v), "num_real_samples", or_none=True)
     config = Evaluator("cifar10", root="/data", num_samples=100, subsets=10).to_config()
     assert config["real"] == "cifar10" and config["options"] == {"root": "/data"} and config["subsets"] == 10
 

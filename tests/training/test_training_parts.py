@@ -9,6 +9,7 @@ from torch.utils.data import DataLoader, Dataset, TensorDataset
 from torch_gan_zoo.training import (
     CheckpointManager,
     DataStream,
+    Logger,
     MetricLog,
     MetricWindow,
     NonFiniteLossError,
@@ -26,6 +27,7 @@ from torch_gan_zoo.training.hparams import (
 from torch_gan_zoo.utils import CheckpointError
 
 from helpers.training import adam_pair
+from helpers.values import assert_refuses_bad_ints
 
 
 # ---------------------------------------------------------------------- metrics
@@ -273,9 +275,7 @@ def test_linear_decay_can_start_late():
         scheduler.step()
         lrs.append(opt.param_groups[0]["lr"])
     assert lrs == pytest.approx([1.0, 1.0, 0.75, 0.5, 0.25, 0.0])
-    for bad in (-1, 2.5, True):
-        with pytest.raises(ValueError, match="lr_decay_start must be a non-negative int"):
-            make_lr_scheduler(opt, "linear", 6, start=bad)
+    assert_refuses_bad_ints(lambda v: make_lr_scheduler(opt, "linear", 6, start=v), "lr_decay_start", positive=False)
     opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
     late = make_lr_scheduler(opt, "linear", 3, start=3)  # decay never begins within this run
     for _ in range(3):
@@ -290,3 +290,11 @@ def test_snapshots_without_keys_added_later_read_as_their_defaults():
     later_start = dict(current, lr_decay_start=5)
     assert diff_hparams({"lr_decay": "linear", "seed": 0}, later_start) == [("lr_decay_start", 0, 5)]
     assert diff_hparams({"lr_decay": "linear", "lr_decay_start": 3, "seed": 0}, current) == [("lr_decay_start", 3, 0)]
+
+
+def test_checkpoint_manager_and_logger_refuse_bad_step_counts_naming_them(tmp_path):
+    assert_refuses_bad_ints(lambda v: CheckpointManager(str(tmp_path), keep_last=v), "keep_last", or_none=True)
+    assert CheckpointManager(str(tmp_path), keep_last=None).keep_last is None
+    for name in ("print_steps", "log_steps", "vis_steps"):
+        assert_refuses_bad_ints(lambda v, name=name: Logger(str(tmp_path), 3, progress=False, **{name: v}), name)
+    assert not os.listdir(tmp_path)  # refused before anything was written

@@ -1,8 +1,9 @@
 """Type checking of configuration values: one place that says what a valid value is.
 
 Every value of a :class:`~torch_gan_zoo.config.RunConfig` passes :func:`coerce` exactly once; a wrong value
-raises :class:`ConfigError` naming the key, the value and the expected type. :func:`check_positive_int` is
-the one positive-integer check the Trainer and the configuration share.
+raises :class:`ConfigError` naming the key, the value and the expected type. :func:`check_positive_int` and
+:func:`check_non_negative_int` are the one integer-argument check every constructor and function of the library
+shares (the packages that import nothing of ours, ``modules`` and ``losses``, excepted).
 """
 from __future__ import annotations
 
@@ -31,21 +32,23 @@ def check_positive_int(name: str, value: Any, allow_none: bool = False) -> Optio
     """Return ``value`` if it is an int >= 1 (or ``None`` when ``allow_none``).
 
     Raises:
-        ValueError: Otherwise, as ``"<name> must be a positive int, got <value>"`` (no float is truncated).
+        ValueError: Otherwise, as ``"<name> must be a positive int, got <value>"`` (``"... int or None, ..."``
+            with ``allow_none``); no float is truncated, no bool or string taken for an int.
     """
-    if allow_none and value is None:
-        return None
-    if not _is_int(value) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
+    return _check_int(name, value, 1, "a positive int", allow_none)
 
 
 def check_non_negative_int(name: str, value: Any, allow_none: bool = False) -> Optional[int]:
-    """Return ``value`` if it is an int >= 0 (or ``None`` when ``allow_none``); else raise ``ValueError``."""
+    """Return ``value`` if it is an int >= 0 (or ``None`` when ``allow_none``); else raise ``ValueError``
+    as :func:`check_positive_int` does (``"<name> must be a non-negative int, got <value>"``)."""
+    return _check_int(name, value, 0, "a non-negative int", allow_none)
+
+
+def _check_int(name: str, value: Any, minimum: int, expected: str, allow_none: bool) -> Optional[int]:
     if allow_none and value is None:
         return None
-    if not _is_int(value) or value < 0:
-        raise ValueError(f"{name} must be a non-negative int, got {value!r}")
+    if not _is_int(value) or value < minimum:
+        raise ValueError(f"{name} must be {expected}{' or None' if allow_none else ''}, got {value!r}")
     return value
 
 

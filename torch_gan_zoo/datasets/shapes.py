@@ -15,6 +15,7 @@ import functools
 import numpy as np
 import torch
 
+from torch_gan_zoo.config.validation import check_positive_int
 from torch_gan_zoo.datasets.base import ImageTensorDataset
 
 __all__ = ["SHAPE_CLASSES", "ShapesDataset", "render_shapes"]
@@ -116,9 +117,8 @@ class ShapesDataset(ImageTensorDataset):
     def __init__(self, num_images: int | None = None, resolution: int = 32, seed: int = 0,
                  split: str = "train") -> None:
         num_images = num_images if num_images is not None else (10000 if split == "train" else 2000)
-        if num_images < 1:
-            raise ValueError(f"num_images must be >= 1, got {num_images}")
-        images, labels = _cached(int(num_images), int(resolution), int(seed), split)
+        check_positive_int("num_images", num_images)
+        images, labels = _cached(num_images, int(resolution), int(seed), split)
         super().__init__(images, labels, name="shapes", split=split, num_classes=len(SHAPE_CLASSES))
         self.seed = seed
 

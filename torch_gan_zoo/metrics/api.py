@@ -55,6 +55,7 @@ from typing import Any
 
 import torch
 
+from torch_gan_zoo.config.validation import check_non_negative_int
 from torch_gan_zoo.metrics.features import run_extraction
 from torch_gan_zoo.metrics.fid import FIDStatistics, fid_from_statistics
 from torch_gan_zoo.metrics.inception_score import inception_score
@@ -118,8 +119,8 @@ def _parse_options(options, func):
         opts.progress = bool(opts.verbose)
     if opts.seed is None:
         opts.seed = secrets.randbits(31)
-    elif not isinstance(opts.seed, int) or isinstance(opts.seed, bool) or opts.seed < 0:
-        raise ValueError(f"seed must be a non-negative int or None, got {opts.seed!r}")
+    else:
+        check_non_negative_int("seed", opts.seed, allow_none=True)
     if opts.device is None:
         opts.device = "cuda" if torch.cuda.is_available() else "cpu"
     opts.device = torch.device(opts.device)

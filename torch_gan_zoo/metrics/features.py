@@ -12,6 +12,7 @@ import contextlib
 
 import torch
 
+from torch_gan_zoo.config.validation import check_positive_int
 from torch_gan_zoo.metrics.fid import StreamingMoments
 from torch_gan_zoo.metrics.inception import NUM_LOGITS, POOL3_DIM
 from torch_gan_zoo.metrics.preprocess import to_inception_input
@@ -94,8 +95,7 @@ def run_extraction(source, handle, *, protocol: str = "tf1", quantize: bool = Tr
     Returns:
         ExtractedFeatures
     """
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    check_positive_int("batch_size", batch_size)
     if keep_logits and not handle.has_logits:
         raise ValueError(f"the Inception weights {handle.path} have no classifier (logits) layer, so the Inception "
                          f"Score cannot be computed with them (they still serve FID, KID and PRDC); use a state dict "

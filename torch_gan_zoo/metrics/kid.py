@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from torch_gan_zoo.config.validation import check_positive_int
+
 __all__ = ["kernel_inception_distance", "mmd2_unbiased"]
 
 
@@ -53,8 +55,7 @@ def kernel_inception_distance(features_1: torch.Tensor | np.ndarray, features_2:
     n1, n2 = x.shape[0], y.shape[0]
     if not isinstance(subset_size, int) or subset_size < 2:
         raise ValueError(f"KID subset_size must be an int >= 2, got {subset_size!r}")
-    if not isinstance(subsets, int) or subsets < 1:
-        raise ValueError(f"KID subsets must be a positive int, got {subsets!r}")
+    check_positive_int("KID subsets", subsets)
     if n1 < subset_size or n2 < subset_size:
         raise ValueError(f"KID subset_size={subset_size} is larger than the number of samples ({n1} and {n2}); "
                          f"pass a smaller subset_size= or more samples")

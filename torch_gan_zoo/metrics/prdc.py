@@ -18,6 +18,8 @@ import numpy as np
 
 import torch
 
+from torch_gan_zoo.config.validation import check_positive_int
+
 __all__ = ["prdc"]
 
 _CHUNK_ELEMENTS = 1 << 24  # ~128 MB of float64 distances per chunk
@@ -66,8 +68,7 @@ def prdc(real_features: torch.Tensor | np.ndarray, fake_features: torch.Tensor |
     if real.dim() != 2 or fake.dim() != 2 or real.shape[1] != fake.shape[1]:
         raise ValueError(f"expected features of shapes (N1, d) and (N2, d), got {tuple(real.shape)} and "
                          f"{tuple(fake.shape)}")
-    if not isinstance(nearest_k, int) or nearest_k < 1:
-        raise ValueError(f"nearest_k must be a positive int, got {nearest_k!r}")
+    check_positive_int("nearest_k", nearest_k)
     if real.shape[0] <= nearest_k or fake.shape[0] <= nearest_k:
         raise ValueError(f"PRDC with nearest_k={nearest_k} needs more than {nearest_k} samples on each side "
                          f"(real: {real.shape[0]}, fake: {fake.shape[0]})")

@@ -9,7 +9,7 @@ from torch_gan_zoo.modules.layers import SNConv2d, SNEmbedding, SNLinear, maybe_
 from torch_gan_zoo.modules.resblocks import DBlock, DBlockOptimized, GBlock
 from torch_gan_zoo.modules.biggan_blocks import BigGANGBlock, LinearConditionalBatchNorm2d
 from torch_gan_zoo.modules.projection import ProjectionHead
-from torch_gan_zoo.modules.weight_init import orthogonal_init_
+from torch_gan_zoo.modules.weight_init import init_dcgan_weights, init_weight_, orthogonal_init_
 
 __all__ = [
     "ConditionalBatchNorm2d",
@@ -28,5 +28,7 @@ __all__ = [
     "BigGANGBlock",
     "LinearConditionalBatchNorm2d",
     "ProjectionHead",
+    "init_weight_",
+    "init_dcgan_weights",
     "orthogonal_init_",
 ]

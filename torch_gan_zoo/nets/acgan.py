@@ -14,10 +14,10 @@ gives StudioGAN's variant (real images only). Preset: StudioGAN's defaults for A
 from __future__ import annotations
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 from torch_gan_zoo.modules import SNLinear
+from torch_gan_zoo.modules.weight_init import init_weight_
 from torch_gan_zoo.nets.auxiliary import AuxiliaryDiscriminator
 from torch_gan_zoo.nets.backbones import ResNetDiscriminatorBackbone, resnet_discriminator_channels
 from torch_gan_zoo.nets.cgan_pd import CONDITIONAL_DISCRIMINATOR_DEFAULTS, CGANPDGenerator
@@ -62,7 +62,7 @@ class ACGANDiscriminator(AuxiliaryDiscriminator):
         self.l_out = SNLinear(channels[-1], 1)
         self.l_cls = SNLinear(channels[-1], self.num_classes, bias=False)
         for layer in (self.l_out, self.l_cls):
-            nn.init.xavier_uniform_(layer.parametrizations.weight.original, 1.0)
+            init_weight_(layer, 1.0)
 
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None, return_aux: bool = False):
         """Logits (N, 1) of images ``x`` (N, nc, H, W), and class logits (N, num_classes) if ``return_aux``."""

@@ -69,14 +69,13 @@ class AuxiliaryDiscriminator(BaseConditionalDiscriminator):
         and logged unweighted. Arguments and return as in
         :meth:`torch_gan_zoo.nets.BaseDiscriminator.compute_discriminator_losses`."""
         output_real, aux_real = self.discriminate_with_aux(real_images, real_labels)
+        errD_cond = self.compute_aux_loss(aux_real, real_labels)
         if self.aux_loss_on_fakes:
             output_fake, aux_fake = self.discriminate_with_aux(fake_images, fake_labels)
+            errD_cond = errD_cond + self.compute_aux_loss(aux_fake, fake_labels)
         else:
             output_fake = self.discriminate(fake_images, fake_labels)
         errD = self.compute_gan_loss(output_real, output_fake)
-        errD_cond = self.compute_aux_loss(aux_real, real_labels)
-        if self.aux_loss_on_fakes:
-            errD_cond = errD_cond + self.compute_aux_loss(aux_fake, fake_labels)
         terms = {"errD": LossTerm(errD), "errD_cond": LossTerm(errD_cond, self.cond_lambda)}
         return StepLosses(terms, output_real=output_real, output_fake=output_fake)
 

@@ -1,27 +1,31 @@
 """Network trunks shared by several GAN variants (composition, not copy-paste).
 
 The ResNet trunks are those of SNGAN (Miyato et al., 2018), used with different heads and losses
-by WGAN-GP, SSGAN, InfoMax-GAN, cGAN-PD and others. Channel tables per resolution live here once.
+by WGAN-GP, SSGAN, InfoMax-GAN, cGAN-PD and others. Channel tables per resolution live here once, and so
+does :class:`ResNetDiscriminator`, the trunk with a linear head that SNGAN, SAGAN, LSGAN and WGAN-GP share.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import torch
 import torch.nn as nn
-from torch.nn.utils import parametrize
 
 from torch_gan_zoo.modules import DBlock, DBlockOptimized, GBlock, SelfAttention, maybe_spectral_norm
-from torch_gan_zoo.nets.table import frozen_table
+from torch_gan_zoo.modules.weight_init import init_weight_
+from torch_gan_zoo.nets.gan import BaseDiscriminator
+from torch_gan_zoo.nets.table import FROM_TABLE, frozen_table, table_defaults
 
 __all__ = [
     "RESNET_GENERATOR_DEFAULTS",
     "RESNET_DISCRIMINATOR_DEFAULTS",
     "ResNetGeneratorBackbone",
     "ResNetDiscriminatorBackbone",
+    "ResNetDiscriminator",
     "resnet_generator_channels",
     "resnet_discriminator_channels",
-    "init_weight_",
+    "init_weight_",  # now in modules.weight_init, where the other initialisations are
 ]
 
 
@@ -36,15 +40,6 @@ RESNET_GENERATOR_DEFAULTS = frozen_table({
 #: Per-resolution defaults of the SNGAN ResNet discriminator.
 RESNET_DISCRIMINATOR_DEFAULTS = frozen_table({32: {"ndf": 128}, 48: {"ndf": 1024}, 64: {"ndf": 1024},
                                               128: {"ndf": 1024}})
-
-
-def init_weight_(module: nn.Module, gain: float = 1.0) -> None:
-    """Xavier-uniform initialise ``module``'s weight in place, the raw weight if it is spectrally
-    normalised (the parametrisation then rescales it at every forward pass)."""
-    if parametrize.is_parametrized(module, "weight"):
-        nn.init.xavier_uniform_(module.parametrizations.weight.original, gain)
-    else:
-        nn.init.xavier_uniform_(module.weight, gain)
 
 
 def _check_attention_position(attention_after, num_blocks):
@@ -203,3 +198,35 @@ class ResNetDiscriminatorBackbone(nn.Module):
         if self.attention is None:
             return self._pool(self.blocks(x))
         return self.features(x)[1]
+
+
+class ResNetDiscriminator(BaseDiscriminator):
+    """The SNGAN ResNet discriminator trunk and a linear head, Xavier-initialised: images (N, nc, resolution,
+    resolution) -> logits (N, 1). The discriminators of SNGAN, SAGAN, LSGAN and WGAN-GP are this class with
+    their own defaults and options.
+
+    Args:
+        ndf: Width of the last block. nc: Image channels. loss_type: Adversarial loss.
+        resolution: 32, 48, 64 or 128 (default: the class attribute ``resolution``); ``ndf`` left at
+            ``FROM_TABLE`` takes that row of :attr:`resolution_defaults`.
+        spectral_norm: Spectrally normalise the trunk and the head.
+        **trunk_options: Further arguments of :class:`ResNetDiscriminatorBackbone` (``pooling``,
+            ``attention_after``).
+    """
+
+    resolution_defaults = RESNET_DISCRIMINATOR_DEFAULTS
+
+    def __init__(self, ndf: int = FROM_TABLE, nc: int = 3, loss_type: str = "hinge", *, resolution: int | None = None,
+                 spectral_norm: bool = True, **trunk_options: Any):
+        resolution, sizes = table_defaults(self, resolution, ndf=ndf)
+        super().__init__(loss_type=loss_type, **sizes)
+        self.nc, self.resolution = nc, resolution
+        channels, downsample = resnet_discriminator_channels(resolution, self.ndf)
+        self.backbone = ResNetDiscriminatorBackbone(nc, channels, downsample, spectral_norm=spectral_norm,
+                                                    **trunk_options)
+        self.l_out = maybe_spectral_norm(nn.Linear(channels[-1], 1), spectral_norm)
+        init_weight_(self.l_out, 1.0)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits (N, 1) of images ``x`` (N, nc, H, W)."""
+        return self.l_out(self.backbone(x))

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 import contextlib
 import functools
 import inspect
-import math
+import itertools
 import os
 import weakref
 from collections.abc import Iterator
@@ -21,9 +21,9 @@ import torch
 import torch.nn as nn
 
 from torch_gan_zoo._version import __version__
-from torch_gan_zoo.utils.io import CheckpointError, load_torch_file, save_torch_file
+from torch_gan_zoo.utils.io import CheckpointError, jsonable, load_torch_file, save_torch_file
 
-__all__ = ["BaseModel", "checkpoint_name", "jsonable"]
+__all__ = ["BaseModel", "checkpoint_name"]  # jsonable, now in utils.io, stays importable from here
 
 CHECKPOINT_FORMAT = 1
 
@@ -31,63 +31,6 @@ CHECKPOINT_FORMAT = 1
 def checkpoint_name(directory: str, global_step: int) -> str:
     """The file name Mimicry and this library use: ``<basename(directory)>_<step>_steps.pth``."""
     return f"{os.path.basename(os.path.normpath(directory))}_{global_step}_steps.pth"
-
-
-def jsonable(value: Any) -> Any:
-    """Convert ``value`` to plain JSON types (tuples become lists, dtypes and devices strings).
-
-    Raises:
-        TypeError: ``value`` cannot be represented faithfully in JSON.
-    """
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        if math.isfinite(value):
-            return value
-        return str(value)
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (torch.dtype, torch.device)):
-        return str(value)
-    if hasattr(value, "to_config"):
-        return jsonable(value.to_config())
-    raise TypeError(f"{type(value).__name__} value {value!r} cannot be stored as JSON")
-
-
-def _loaded_subclasses(base):
-    """Every subclass of ``base`` that is already defined in this process (nothing is imported)."""
-    found, stack = [], [base]
-    while stack:
-        for sub in stack.pop().__subclasses__():
-            if sub not in found:
-                found.append(sub)
-                stack.append(sub)
-    return found
-
-
-def _trusted_model_class(name, allowed_classes, ckpt_file):
-    """The class called ``name`` ('package.module.QualName') among the trusted, already-loaded
-    classes: registered models, the library's own BaseModel subclasses and ``allowed_classes``."""
-    allowed = list(allowed_classes or ())
-    for cls in allowed:
-        if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
-            raise TypeError(f"allowed_classes must hold BaseModel subclasses, got {cls!r}")
-    import torch_gan_zoo.nets  # noqa: F401  (our own package: registers the library's variants)
-    from torch_gan_zoo.nets.registry import _REGISTRY
-
-    trusted = allowed + [cls for entry in _REGISTRY.values() for role, cls in entry.items() if role != "paper"]
-    trusted += [c for c in _loaded_subclasses(BaseModel) if c.__module__.split(".")[0] == "torch_gan_zoo"]
-    for cls in trusted:
-        if f"{cls.__module__}.{cls.__qualname__}" == name:
-            return cls
-    raise CheckpointError(
-        f"{ckpt_file} names the model class {name!r}, which is not a registered torch_gan_zoo model, not part of "
-        f"the library and not in allowed_classes, so it is not rebuilt (a checkpoint never chooses which code is "
-        f"imported). If you trust this file, import the class yourself and pass allowed_classes=[TheClass], or "
-        f"build the model and call restore_checkpoint."
-    )
 
 
 def _network_name(class_path, model):
@@ -107,9 +50,7 @@ def _recording_init(init):
             bound = signature.bind(self, *args, **kwargs)
             bound.apply_defaults()
             arguments = {}
-            for i, (name, param) in enumerate(signature.parameters.items()):
-                if i == 0:
-                    continue  # self
+            for name, param in list(signature.parameters.items())[1:]:  # without self
                 if param.kind is inspect.Parameter.VAR_KEYWORD:
                     arguments.update(bound.arguments.get(name, {}))
                 elif param.kind is inspect.Parameter.VAR_POSITIONAL:
@@ -149,11 +90,8 @@ class BaseModel(nn.Module):
     @property
     def device(self) -> torch.device:
         """The device of the first parameter (or buffer); CPU for a model without either."""
-        for tensor in self.parameters():
-            return tensor.device
-        for tensor in self.buffers():
-            return tensor.device
-        return torch.device("cpu")
+        tensor = next(itertools.chain(self.parameters(), self.buffers()), None)
+        return torch.device("cpu") if tensor is None else tensor.device
 
     def count_params(self) -> tuple[int, int]:
         """Return ``(total, trainable)`` numbers of parameters (ints)."""
@@ -228,14 +166,7 @@ class BaseModel(nn.Module):
         """
         if not ckpt_file:
             raise CheckpointError("no checkpoint file given")
-        ckpt = load_torch_file(ckpt_file)
-        if not isinstance(ckpt, dict) or "model_state_dict" not in ckpt or "global_step" not in ckpt:
-            keys = sorted(ckpt) if isinstance(ckpt, dict) else type(ckpt).__name__
-            raise CheckpointError(
-                f"{ckpt_file} is not a model checkpoint: expected keys 'model_state_dict' and "
-                f"'global_step', found {keys}"
-            )
-        return ckpt
+        return load_torch_file(ckpt_file, required_keys=("model_state_dict", "global_step"), what="model checkpoint")
 
     def restore_checkpoint(self, ckpt_file: str | os.PathLike[str], optimizer: torch.optim.Optimizer | None = None,
                            strict: bool = True) -> int:
@@ -289,8 +220,9 @@ class BaseModel(nn.Module):
         The checkpoint names its model class, but a file never chooses what code runs: nothing is
         imported because of it. The class is looked up among classes that are already loaded and
         trusted: the models of the registry (:func:`~torch_gan_zoo.nets.create_model`), the
-        library's own :class:`BaseModel` subclasses, and ``allowed_classes``. It is constructed
-        with the recorded arguments and given the saved weights.
+        library's own :class:`BaseModel` subclasses, and ``allowed_classes``
+        (:func:`~torch_gan_zoo.nets.registry.trusted_class`). It is constructed with the recorded
+        arguments and given the saved weights.
 
         Args:
             ckpt_file (str): A file written by :meth:`save_checkpoint`.
@@ -314,7 +246,16 @@ class BaseModel(nn.Module):
                 f"{ckpt_file}: constructor arguments {config['unserialisable']} were not stored; "
                 "build the model yourself and use restore_checkpoint"
             )
-        cls = _trusted_model_class(config["class"], allowed_classes, ckpt_file)
+        from torch_gan_zoo.nets.registry import trusted_class  # the registry imports this module
+
+        cls = trusted_class(config["class"], allowed_classes)
+        if cls is None:
+            raise CheckpointError(
+                f"{ckpt_file} names the model class {config['class']!r}, which is not a registered torch_gan_zoo "
+                "model, not part of the library and not in allowed_classes, so it is not rebuilt (a checkpoint "
+                "never chooses which code is imported). If you trust this file, import the class yourself and "
+                "pass allowed_classes=[TheClass], or build the model and call restore_checkpoint."
+            )
         recorded = config.get("kwargs") or {}
         if not isinstance(recorded, dict):
             raise CheckpointError(f"{ckpt_file}: the recorded constructor arguments are not a mapping")
@@ -350,19 +291,23 @@ class BaseModel(nn.Module):
         return ref() if ref is not None else None
 
     @contextlib.contextmanager
-    def forward_autocast(self, amp_dtype: torch.dtype | None = None) -> Iterator[BaseModel]:
+    def _instance_state(self, **values: Any) -> Iterator[BaseModel]:
+        """Context that sets plain instance attributes (not parameters or submodules) and restores them."""
+        previous = {name: self.__dict__.get(name) for name in values}
+        try:
+            for name, value in values.items():
+                object.__setattr__(self, name, value)
+            yield self
+        finally:
+            for name, value in previous.items():
+                object.__setattr__(self, name, value)
+
+    def forward_autocast(self, amp_dtype: torch.dtype | None = None) -> contextlib.AbstractContextManager[BaseModel]:
         """Context in which every call ``self(...)`` runs its forward pass under autocast in
         ``amp_dtype`` (no-op for ``None``) and is counted in :attr:`forward_calls`. The train steps
         enter it for both networks, so a loss hook cannot forget autocast (the losses it computes from
         the outputs stay outside it), and a step can tell when a hook bypassed ``self(...)``."""
-        previous = self.__dict__.get("_forward_amp_dtype"), self.__dict__.get("_forward_calls")
-        object.__setattr__(self, "_forward_amp_dtype", amp_dtype)
-        object.__setattr__(self, "_forward_calls", 0)
-        try:
-            yield self
-        finally:
-            object.__setattr__(self, "_forward_amp_dtype", previous[0])
-            object.__setattr__(self, "_forward_calls", previous[1])
+        return self._instance_state(_forward_amp_dtype=amp_dtype, _forward_calls=0)
 
     @property
     def forward_calls(self) -> int | None:
@@ -373,31 +318,17 @@ class BaseModel(nn.Module):
         if self.__dict__.get("_forward_calls") is not None:
             object.__setattr__(self, "_forward_calls", self.__dict__["_forward_calls"] + 1)
         amp_dtype = self.__dict__.get("_forward_amp_dtype")
-        if amp_dtype is None:
-            return self._call_through_wrapper(*args, **kwargs)
-        with self.autocast(self.device, amp_dtype):
-            return self._call_through_wrapper(*args, **kwargs)
+        with self.autocast(self.device, amp_dtype) if amp_dtype is not None else contextlib.nullcontext():
+            wrapper = self.call_wrapper
+            if wrapper is None or self.__dict__.get("_inside_wrapper"):
+                return super().__call__(*args, **kwargs)
+            with self.bypass_wrapper():  # the wrapper calls self(...) again: that call runs forward
+                return wrapper(*args, **kwargs)
 
-    def _call_through_wrapper(self, *args, **kwargs):
-        wrapper = self.call_wrapper
-        if wrapper is None or self.__dict__.get("_inside_wrapper", False):
-            return super().__call__(*args, **kwargs)
-        object.__setattr__(self, "_inside_wrapper", True)
-        try:
-            return wrapper(*args, **kwargs)
-        finally:
-            object.__setattr__(self, "_inside_wrapper", False)
-
-    @contextlib.contextmanager
-    def bypass_wrapper(self) -> Iterator[None]:
+    def bypass_wrapper(self) -> contextlib.AbstractContextManager[BaseModel]:
         """Context in which ``self(...)`` skips the installed wrapper: for work only some processes
         do (sample grids on rank 0), which must not enter DDP's collective forward."""
-        previous = self.__dict__.get("_inside_wrapper", False)
-        object.__setattr__(self, "_inside_wrapper", True)
-        try:
-            yield self
-        finally:
-            object.__setattr__(self, "_inside_wrapper", previous)
+        return self._instance_state(_inside_wrapper=True)
 
     @contextlib.contextmanager
     def frozen(self) -> Iterator[None]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import torch
 
+from torch_gan_zoo.config.validation import check_positive_int
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
 
 __all__ = ["BaseConditionalGenerator", "BaseConditionalDiscriminator", "class_labels"]
@@ -17,8 +18,7 @@ __all__ = ["BaseConditionalGenerator", "BaseConditionalDiscriminator", "class_la
 def _check_num_classes(cls, num_classes):
     if num_classes is None:
         raise TypeError(f"{cls.__name__} is class-conditional: it needs num_classes")
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
-        raise ValueError(f"num_classes must be an int >= 1, got {num_classes!r}")
+    check_positive_int("num_classes", num_classes)
 
 
 def class_labels(c: Any, num_images: int, num_classes: int, device: Any,

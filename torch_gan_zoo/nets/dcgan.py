@@ -22,6 +22,7 @@ import torch
 import torch.nn as nn
 
 from torch_gan_zoo.modules import DownConvBlock, UpConvBlock
+from torch_gan_zoo.modules.weight_init import init_dcgan_weights
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
 from torch_gan_zoo.nets.registry import register_builtin_variant
 from torch_gan_zoo.nets.table import FROM_TABLE, frozen_table, table_defaults
@@ -30,17 +31,6 @@ PAPER = "Radford et al., Unsupervised Representation Learning with Deep Convolut
 
 __all__ = ["DCGANGenerator", "DCGANDiscriminator", "DCGANBaseGenerator", "DCGANBaseDiscriminator",
            "init_dcgan_weights", "dcgan_discriminator_trunk", "PAPER"]
-
-
-def init_dcgan_weights(module: nn.Module) -> None:
-    """DCGAN initialisation: conv/linear weights ~ N(0, 0.02), batch-norm scales ~ N(1, 0.02), biases 0."""
-    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
-        nn.init.normal_(module.weight, 0.0, 0.02)
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
-    elif isinstance(module, (nn.BatchNorm2d, nn.BatchNorm1d)):
-        nn.init.normal_(module.weight, 1.0, 0.02)
-        nn.init.zeros_(module.bias)
 
 
 class DCGANBaseGenerator(BaseGenerator):

@@ -71,11 +71,8 @@ def total_loss(terms: dict[str, LossTerm]) -> torch.Tensor:
     in their order; a scalar tensor."""
     if not terms:
         raise ValueError("a train step needs at least one loss term")
-    loss = None
-    for term in terms.values():
-        weighted = term.value if term.weight == 1 else term.weight * term.value
-        loss = weighted if loss is None else loss + weighted
-    return loss
+    weighted = [term.value if term.weight == 1 else term.weight * term.value for term in terms.values()]
+    return sum(weighted[1:], weighted[0])
 
 
 class StepLosses(dict):

@@ -10,21 +10,10 @@ pooling over the last feature map makes them ~20 at 32 px).
 """
 from __future__ import annotations
 
-import torch
-
-import torch.nn as nn
-
-from torch_gan_zoo.modules import maybe_spectral_norm
-from torch_gan_zoo.nets.backbones import (
-    RESNET_DISCRIMINATOR_DEFAULTS,
-    ResNetDiscriminatorBackbone,
-    init_weight_,
-    resnet_discriminator_channels,
-)
-from torch_gan_zoo.nets.gan import BaseDiscriminator
+from torch_gan_zoo.nets.backbones import ResNetDiscriminator
 from torch_gan_zoo.nets.registry import register_builtin_variant
 from torch_gan_zoo.nets.sngan import SNGANGenerator
-from torch_gan_zoo.nets.table import FROM_TABLE, derived_class, table_defaults
+from torch_gan_zoo.nets.table import FROM_TABLE, derived_class
 
 PAPER = "Mao et al., Least Squares Generative Adversarial Networks, ICCV 2017"
 
@@ -36,7 +25,7 @@ LSGANGenerator = derived_class(SNGANGenerator, "LSGANGenerator", {"loss_type": "
     least-squares loss (default ``loss_type='ls'``): z (N, nz) -> images (N, nc, resolution, resolution).""")
 
 
-class LSGANDiscriminator(BaseDiscriminator):
+class LSGANDiscriminator(ResNetDiscriminator):
     """ResNet discriminator (global mean pooling, linear head) trained with the least-squares loss.
 
     Args:
@@ -49,22 +38,10 @@ class LSGANDiscriminator(BaseDiscriminator):
     and 0 on generated images.
     """
 
-    resolution_defaults = RESNET_DISCRIMINATOR_DEFAULTS
-
     def __init__(self, ndf: int = FROM_TABLE, nc: int = 3, loss_type: str = "ls", spectral_norm: bool = False,
                  *, resolution: int | None = None):
-        resolution, sizes = table_defaults(self, resolution, ndf=ndf)
-        super().__init__(loss_type=loss_type, **sizes)
-        self.nc, self.resolution = nc, resolution
-        channels, downsample = resnet_discriminator_channels(resolution, self.ndf)
-        self.backbone = ResNetDiscriminatorBackbone(nc, channels, downsample, spectral_norm=spectral_norm,
-                                                    pooling="mean")
-        self.l_out = maybe_spectral_norm(nn.Linear(channels[-1], 1), spectral_norm)
-        init_weight_(self.l_out, 1.0)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Outputs (N, 1) of images ``x`` (N, nc, H, W)."""
-        return self.l_out(self.backbone(x))
+        super().__init__(ndf=ndf, nc=nc, loss_type=loss_type, resolution=resolution, spectral_norm=spectral_norm,
+                         pooling="mean")
 
 
 LSGANBaseGenerator, LSGANBaseDiscriminator = LSGANGenerator, LSGANDiscriminator  # earlier names

@@ -19,6 +19,7 @@ from collections import namedtuple
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from torch_gan_zoo.nets.basemodel import BaseModel
 from torch_gan_zoo.nets.table import resolution_alias
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "list_models",
     "get_model_classes",
     "model_info",
+    "trusted_class",
 ]
 
 #: What :func:`create_model` returns: the generator and the discriminator.
@@ -38,13 +40,9 @@ GANPair = namedtuple("GANPair", ["netG", "netD"])
 _REGISTRY = {}
 
 
-def _entry(name: str, resolution: int) -> dict:
-    return _REGISTRY.setdefault((name, int(resolution)), {"paper": None})
-
-
 def _register(role, name, resolution, paper):
     def decorator(cls):
-        entry = _entry(name, resolution)
+        entry = _REGISTRY.setdefault((name, int(resolution)), {"paper": None})
         if role in entry and entry[role] is not cls:
             raise ValueError(f"{role} of ({name!r}, {resolution}) is already registered as {entry[role].__name__}")
         entry[role] = cls
@@ -126,6 +124,50 @@ def register_builtin_variant(package: str, name: str, generator: type, discrimin
         setattr(parent, alias_name, alias)
     sys.modules.setdefault(f"{package}.base", parent)
     return list(aliases)
+
+
+def _loaded_subclasses(base):
+    """Every subclass of ``base`` that is already defined in this process (nothing is imported)."""
+    found, stack = [], [base]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in found:
+                found.append(sub)
+                stack.append(sub)
+    return found
+
+
+def trusted_class(path: str, allowed_classes: Iterable[type] = ()) -> type | None:
+    """The class that a checkpoint or configuration records as ``path`` (``'package.module.QualName'``),
+    if it may be rebuilt: the one rule every loader of recorded class paths follows.
+
+    A file never chooses which code is imported, so ``path`` is only looked up among classes already
+    loaded in this process and trusted: the registered models, the library's own :class:`BaseModel`
+    subclasses, and ``allowed_classes`` (the caller's own classes). It matches a class's own path, or
+    an attribute of an already loaded ``torch_gan_zoo`` module that is one of those classes (a
+    re-export such as ``torch_gan_zoo.nets.dcgan.DCGANGenerator32``).
+
+    Returns:
+        The class, or ``None`` when ``path`` names no trusted class.
+
+    Raises:
+        TypeError: ``allowed_classes`` holds something that is not a :class:`BaseModel` subclass.
+    """
+    allowed = list(allowed_classes or ())
+    for cls in allowed:
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
+            raise TypeError(f"allowed_classes must hold BaseModel subclasses, got {cls!r}")
+    trusted = allowed + [cls for entry in _REGISTRY.values() for role, cls in entry.items() if role != "paper"]
+    trusted += [c for c in _loaded_subclasses(BaseModel) if c.__module__.partition(".")[0] == "torch_gan_zoo"]
+    for cls in trusted:
+        if f"{cls.__module__}.{cls.__qualname__}" == path:
+            return cls
+    module_name, _, name = str(path).rpartition(".")
+    if module_name.partition(".")[0] == "torch_gan_zoo":
+        found = getattr(sys.modules.get(module_name), name, None)
+        if any(found is cls for cls in trusted):
+            return found
+    return None
 
 
 def _complete():
@@ -231,18 +273,12 @@ def create_model(name: str, resolution: int | None = None, g_kwargs: dict | None
         return load_as_model(pretrained, name, resolution, g_kwargs or d_kwargs or kwargs)
     G, D = get_model_classes(name, resolution)
     g_names, d_names = _accepted(G), _accepted(D)
-    g_kw, d_kw = dict(g_kwargs or {}), dict(d_kwargs or {})
-    unknown = []
-    for key, value in kwargs.items():
-        if key not in g_names and key not in d_names:
-            unknown.append(key)
-        if key in g_names:
-            g_kw.setdefault(key, value)
-        if key in d_names:
-            d_kw.setdefault(key, value)
+    unknown = [key for key in kwargs if key not in g_names | d_names]
     if unknown:
         raise TypeError(
             f"{name}: unexpected argument(s) {unknown}; generator accepts {sorted(g_names)}, "
             f"discriminator accepts {sorted(d_names)}"
         )
+    g_kw = {**{k: v for k, v in kwargs.items() if k in g_names}, **(g_kwargs or {})}
+    d_kw = {**{k: v for k, v in kwargs.items() if k in d_names}, **(d_kwargs or {})}
     return GANPair(G(**g_kw), D(**d_kw))

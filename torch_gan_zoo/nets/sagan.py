@@ -13,17 +13,13 @@ from __future__ import annotations
 
 import torch
 
-from torch_gan_zoo.modules import SNLinear
 from torch_gan_zoo.nets.backbones import (
-    RESNET_DISCRIMINATOR_DEFAULTS,
     RESNET_GENERATOR_DEFAULTS,
-    ResNetDiscriminatorBackbone,
+    ResNetDiscriminator,
     ResNetGeneratorBackbone,
-    init_weight_,
-    resnet_discriminator_channels,
     resnet_generator_channels,
 )
-from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
+from torch_gan_zoo.nets.gan import BaseGenerator
 from torch_gan_zoo.nets.registry import register_builtin_variant
 from torch_gan_zoo.nets.table import FROM_TABLE, table_defaults, with_columns
 
@@ -63,7 +59,7 @@ class SAGANGenerator(BaseGenerator):
         return self.backbone(z)
 
 
-class SAGANDiscriminator(BaseDiscriminator):
+class SAGANDiscriminator(ResNetDiscriminator):
     """Spectrally normalised ResNet discriminator with a self-attention block and a linear head.
 
     Args:
@@ -75,22 +71,9 @@ class SAGANDiscriminator(BaseDiscriminator):
     ``forward(x)``: images (N, nc, resolution, resolution) -> logits (N, 1).
     """
 
-    resolution_defaults = RESNET_DISCRIMINATOR_DEFAULTS
-
     def __init__(self, ndf: int = FROM_TABLE, nc: int = 3, loss_type: str = "hinge", attention_after: int = 2,
                  *, resolution: int | None = None):
-        resolution, sizes = table_defaults(self, resolution, ndf=ndf)
-        super().__init__(loss_type=loss_type, **sizes)
-        self.nc, self.resolution = nc, resolution
-        channels, downsample = resnet_discriminator_channels(resolution, self.ndf)
-        self.backbone = ResNetDiscriminatorBackbone(nc, channels, downsample, spectral_norm=True,
-                                                    attention_after=attention_after)
-        self.l_out = SNLinear(channels[-1], 1)
-        init_weight_(self.l_out, 1.0)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Logits (N, 1) of images ``x`` (N, nc, H, W)."""
-        return self.l_out(self.backbone(x))
+        super().__init__(ndf=ndf, nc=nc, loss_type=loss_type, resolution=resolution, attention_after=attention_after)
 
 
 SAGANBaseGenerator, SAGANBaseDiscriminator = SAGANGenerator, SAGANDiscriminator  # earlier names

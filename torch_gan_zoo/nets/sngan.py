@@ -9,18 +9,14 @@ from the base classes.
 from __future__ import annotations
 
 import torch
-import torch.nn as nn
 
-from torch_gan_zoo.modules import SNLinear
 from torch_gan_zoo.nets.backbones import (
-    RESNET_DISCRIMINATOR_DEFAULTS,
     RESNET_GENERATOR_DEFAULTS,
-    ResNetDiscriminatorBackbone,
+    ResNetDiscriminator,
     ResNetGeneratorBackbone,
-    resnet_discriminator_channels,
     resnet_generator_channels,
 )
-from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
+from torch_gan_zoo.nets.gan import BaseGenerator
 from torch_gan_zoo.nets.registry import register_builtin_variant
 from torch_gan_zoo.nets.table import FROM_TABLE, table_defaults
 
@@ -54,7 +50,7 @@ class SNGANGenerator(BaseGenerator):
         return self.backbone(z)
 
 
-class SNGANDiscriminator(BaseDiscriminator):
+class SNGANDiscriminator(ResNetDiscriminator):
     """SNGAN ResNet discriminator: spectrally normalised blocks, ReLU, global sum pooling, linear.
 
     Args:
@@ -64,20 +60,8 @@ class SNGANDiscriminator(BaseDiscriminator):
     ``forward(x)``: images (N, nc, resolution, resolution) -> logits (N, 1).
     """
 
-    resolution_defaults = RESNET_DISCRIMINATOR_DEFAULTS
-
     def __init__(self, ndf: int = FROM_TABLE, nc: int = 3, loss_type: str = "hinge", *, resolution: int | None = None):
-        resolution, sizes = table_defaults(self, resolution, ndf=ndf)
-        super().__init__(loss_type=loss_type, **sizes)
-        self.nc, self.resolution = nc, resolution
-        channels, downsample = resnet_discriminator_channels(resolution, self.ndf)
-        self.backbone = ResNetDiscriminatorBackbone(nc, channels, downsample, spectral_norm=True)
-        self.l_out = SNLinear(channels[-1], 1)
-        nn.init.xavier_uniform_(self.l_out.parametrizations.weight.original, 1.0)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Logits (N, 1) of images ``x`` (N, nc, H, W)."""
-        return self.l_out(self.backbone(x))
+        super().__init__(ndf=ndf, nc=nc, loss_type=loss_type, resolution=resolution)
 
 
 #: Earlier names of the two classes (subclasses written for them keep working).

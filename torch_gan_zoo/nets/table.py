@@ -39,11 +39,8 @@ def frozen_table(rows: Mapping[int, Mapping[str, Any]]) -> Mapping[int, Mapping[
 def with_columns(table: Mapping[int, Mapping[str, Any]], **columns: Any) -> Mapping[int, Mapping[str, Any]]:
     """A new frozen table: ``table``'s rows plus one entry per column, given as ``{resolution: value}``
     or as one value for every resolution."""
-    def value(column, res):
-        return column[res] if isinstance(column, Mapping) else column
-
-    return frozen_table({res: {**row, **{key: value(column, res) for key, column in columns.items()}}
-                         for res, row in table.items()})
+    return frozen_table({res: {**row, **{key: column[res] if isinstance(column, Mapping) else column
+                                         for key, column in columns.items()}} for res, row in table.items()})
 
 
 def table_defaults(model: Any, resolution: int | None, **values: Any) -> tuple[int, dict[str, Any]]:

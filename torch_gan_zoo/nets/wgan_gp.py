@@ -9,21 +9,11 @@ before its single optimiser step.
 """
 from __future__ import annotations
 
-import torch
-
-import torch.nn as nn
-
 from torch_gan_zoo.losses import GradientPenalty
-from torch_gan_zoo.nets.backbones import (
-    RESNET_DISCRIMINATOR_DEFAULTS,
-    ResNetDiscriminatorBackbone,
-    init_weight_,
-    resnet_discriminator_channels,
-)
-from torch_gan_zoo.nets.gan import BaseDiscriminator
+from torch_gan_zoo.nets.backbones import ResNetDiscriminator
 from torch_gan_zoo.nets.registry import register_builtin_variant
 from torch_gan_zoo.nets.sngan import SNGANGenerator
-from torch_gan_zoo.nets.table import FROM_TABLE, derived_class, table_defaults
+from torch_gan_zoo.nets.table import FROM_TABLE, derived_class
 
 PAPER = "Gulrajani et al., Improved Training of Wasserstein GANs, NeurIPS 2017"
 
@@ -36,7 +26,7 @@ WGANGPGenerator = derived_class(SNGANGenerator, "WGANGPGenerator", {"loss_type":
     Wasserstein loss (default ``loss_type='wasserstein'``): z (N, nz) -> images (N, nc, resolution, resolution).""")
 
 
-class WGANGPDiscriminator(BaseDiscriminator):
+class WGANGPDiscriminator(ResNetDiscriminator):
     """WGAN-GP critic: ResNet trunk without normalisation, mean pooling, linear head, gradient penalty.
 
     Args:
@@ -49,24 +39,13 @@ class WGANGPDiscriminator(BaseDiscriminator):
     ``forward(x)``: images (N, nc, resolution, resolution) -> scores (N, 1).
     """
 
-    resolution_defaults = RESNET_DISCRIMINATOR_DEFAULTS
-
     def __init__(self, ndf: int = FROM_TABLE, nc: int = 3, loss_type: str = "wasserstein", gp_weight: float = 10.0,
                  *, resolution: int | None = None):
-        resolution, sizes = table_defaults(self, resolution, ndf=ndf)
-        super().__init__(loss_type=loss_type, **sizes)
-        self.nc, self.resolution = nc, resolution
+        super().__init__(ndf=ndf, nc=nc, loss_type=loss_type, resolution=resolution, spectral_norm=False,
+                         pooling="mean")
         self.gp_weight = gp_weight
-        channels, downsample = resnet_discriminator_channels(resolution, self.ndf)
-        self.backbone = ResNetDiscriminatorBackbone(nc, channels, downsample, spectral_norm=False, pooling="mean")
-        self.l_out = nn.Linear(channels[-1], 1)
-        init_weight_(self.l_out, 1.0)
         if gp_weight > 0:
             self.add_regularizer(GradientPenalty(weight=gp_weight, center=1.0))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Critic scores (N, 1) of images ``x`` (N, nc, H, W)."""
-        return self.l_out(self.backbone(x))
 
 
 WGANGPBaseGenerator, WGANGPBaseDiscriminator = WGANGPGenerator, WGANGPDiscriminator  # earlier names

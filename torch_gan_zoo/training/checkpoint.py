@@ -29,6 +29,7 @@ import os
 import re
 import warnings
 
+from torch_gan_zoo.config.validation import check_positive_int
 from torch_gan_zoo.nets.basemodel import checkpoint_name
 from torch_gan_zoo.utils.io import (
     CheckpointError,
@@ -61,8 +62,7 @@ class CheckpointManager:
     """
 
     def __init__(self, log_dir: str | os.PathLike[str], keep_last: int | None = 5) -> None:
-        if keep_last is not None and keep_last < 1:
-            raise ValueError(f"keep_last must be >= 1 or None, got {keep_last}")
+        check_positive_int("keep_last", keep_last, allow_none=True)
         self.log_dir = os.fspath(log_dir)
         self.root = os.path.join(log_dir, "checkpoints")
         self.keep_last = keep_last

@@ -14,6 +14,8 @@ import copy
 import torch
 import torch.nn as nn
 
+from torch_gan_zoo.config.validation import check_non_negative_int
+
 __all__ = ["ExponentialMovingAverage", "standing_stats"]
 
 
@@ -33,8 +35,7 @@ class ExponentialMovingAverage:
     def __init__(self, model: nn.Module, decay: float = 0.9999, start_step: int = 0) -> None:
         if not 0.0 <= decay < 1.0:
             raise ValueError(f"EMA decay must be in [0, 1), got {decay}")
-        if start_step < 0:
-            raise ValueError(f"EMA start_step must be >= 0, got {start_step}")
+        check_non_negative_int("EMA start_step", start_step)
         self.decay = float(decay)
         self.start_step = int(start_step)
         self.shadow = copy.deepcopy(model)

@@ -19,6 +19,7 @@ import os
 
 import torch
 
+from torch_gan_zoo.config.validation import check_positive_int
 from torch_gan_zoo.utils.io import atomic_write
 
 if TYPE_CHECKING:
@@ -59,8 +60,8 @@ class Evaluator:
         if unknown or not metrics:
             raise ValueError(f"unknown evaluation metric(s) {unknown}; choose from {EVALUATION_METRICS}")
         for name, value in (("every", every), ("num_samples", num_samples), ("batch_size", batch_size)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
+            check_positive_int(name, value)
+        check_positive_int("num_real_samples", num_real_samples, allow_none=True)
         if num_samples < 2:
             raise ValueError(f"num_samples must be >= 2, got {num_samples}")
         self.real = real

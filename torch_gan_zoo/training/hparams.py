@@ -20,7 +20,7 @@ import re
 import torch
 
 from torch_gan_zoo._version import __version__
-from torch_gan_zoo.nets.basemodel import jsonable
+from torch_gan_zoo.utils.io import jsonable
 
 __all__ = [
     "HyperparameterMismatchError",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 import torch.nn as nn
+from torch_gan_zoo.config.validation import check_positive_int
 from torch_gan_zoo.training.metric_log import MetricLog
 
 import logging
@@ -83,8 +84,7 @@ class Logger:
                  vis_steps: int = 500, enabled: bool = True, progress: bool = True, flush_secs: float = 30,
                  reduce: Callable[[dict[str, float]], dict[str, float]] | None = None) -> None:
         for name, value in (("print_steps", print_steps), ("log_steps", log_steps), ("vis_steps", vis_steps)):
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
+            check_positive_int(name, value)
         self.log_dir = log_dir
         self.num_steps = num_steps
         self.print_steps = print_steps

@@ -3,6 +3,8 @@
 from __future__ import annotations
 import torch
 
+from torch_gan_zoo.config.validation import check_non_negative_int
+
 __all__ = ["LR_DECAYS", "make_lr_scheduler"]
 
 #: Valid values of the Trainer's ``lr_decay``.
@@ -25,8 +27,7 @@ def make_lr_scheduler(optimizer: torch.optim.Optimizer, lr_decay: str | None, nu
     Raises:
         ValueError: Unknown ``lr_decay``, or ``start`` not a non-negative int.
     """
-    if isinstance(start, bool) or not isinstance(start, int) or start < 0:
-        raise ValueError(f"lr_decay_start must be a non-negative int, got {start!r}")
+    check_non_negative_int("lr_decay_start", start)
     if lr_decay in (None, "none"):
         return None
     if lr_decay == "linear":

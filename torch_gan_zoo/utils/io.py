@@ -11,7 +11,7 @@ state dicts and plain Python values, never arbitrary pickled objects.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
 import contextlib
@@ -32,6 +32,7 @@ __all__ = [
     "atomic_write",
     "atomic_write_bytes",
     "atomic_write_json",
+    "jsonable",
     "atomic_save_image",
     "fsync_dir",
     "is_temp_file",
@@ -194,6 +195,27 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         f.write(data)
 
 
+def jsonable(value: Any) -> Any:
+    """Convert ``value`` to plain JSON types (tuples become lists, dtypes and devices strings).
+
+    Raises:
+        TypeError: ``value`` cannot be represented faithfully in JSON.
+    """
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (torch.dtype, torch.device)):
+        return str(value)
+    if hasattr(value, "to_config"):
+        return jsonable(value.to_config())
+    raise TypeError(f"{type(value).__name__} value {value!r} cannot be stored as JSON")
+
+
 def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> None:
     """Write ``obj`` as indented, key-sorted JSON to ``path`` atomically."""
     with atomic_write(path, "w") as f:
@@ -250,27 +272,36 @@ def torch_payload_bytes(obj: Any) -> int:
     return total
 
 
-def load_torch_file(path: str | os.PathLike[str], map_location: str | torch.device | None = "cpu") -> Any:
+def load_torch_file(path: str | os.PathLike[str], map_location: str | torch.device | None = "cpu",
+                    required_keys: Sequence[str] = (), what: str = "checkpoint") -> Any:
     """Load a file written by :func:`save_torch_file` with ``torch.load(weights_only=True)``.
 
     Args:
         path (str or os.PathLike): The file.
         map_location: Passed to ``torch.load``; defaults to CPU so that GPU checkpoints load anywhere.
+        required_keys: Keys the stored object must have (then it must be a dict), e.g.
+            ``('model_state_dict', 'global_step')``.
+        what: What the file should be, for the error message (``'model checkpoint'``).
 
     Returns:
         The stored object (dicts, lists, tensors, numbers, strings).
 
     Raises:
         CheckpointError: The file is missing, truncated, corrupt, or holds objects that are not
-            allowed under ``weights_only`` loading (arbitrary pickled classes).
+            allowed under ``weights_only`` loading (arbitrary pickled classes), or lacks a required key.
     """
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise CheckpointError(f"checkpoint file not found: {path}")
     try:
-        return torch.load(path, map_location=map_location, weights_only=True)
+        obj = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as exc:  # torch raises RuntimeError, UnpicklingError, EOFError, ...
         raise CheckpointError(
             f"could not load checkpoint {path}: the file is corrupt, truncated, or holds objects "
             f"other than tensors and plain values ({type(exc).__name__}: {exc})"
         ) from exc
+    if required_keys and not (isinstance(obj, dict) and all(key in obj for key in required_keys)):
+        found = sorted(obj) if isinstance(obj, dict) else type(obj).__name__
+        raise CheckpointError(f"{path} is not a {what}: expected keys {' and '.join(map(repr, required_keys))}, "
+                              f"found {found}")
+    return obj

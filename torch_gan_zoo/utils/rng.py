@@ -14,6 +14,8 @@ import random
 import numpy as np
 import torch
 
+from torch_gan_zoo.config.validation import check_non_negative_int
+
 __all__ = ["seed_everything", "get_rng_state", "set_rng_state"]
 
 
@@ -25,8 +27,7 @@ def seed_everything(seed: int) -> None:
     Args:
         seed (int): A non-negative integer.
     """
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    check_non_negative_int("seed", seed)
     random.seed(seed)
     np.random.seed(seed % (2**32))
     torch.manual_seed(seed)

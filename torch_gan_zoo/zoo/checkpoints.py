@@ -1,27 +1,22 @@
 """Rebuild a network from a training checkpoint (``.pth``) using registered classes only.
 
 A checkpoint records its class as a dotted path. Importing whatever module a file names would let
-the file run code, so the path is only matched against the classes registered in
-:mod:`torch_gan_zoo.nets`; a path inside the ``torch_gan_zoo`` package itself (e.g. an old class
-name kept as an alias) may be imported, and the class it names must then be a registered class or
-a subclass of one. Checkpoints are read with ``weights_only=True``.
+the file run code, so the path is resolved by the one rule of
+:func:`torch_gan_zoo.nets.registry.trusted_class` (already loaded, trusted classes only, nothing
+imported), and the class must moreover be a registered class or a subclass of one, which gives its
+role, model name and resolution. Checkpoints are read with ``weights_only=True``.
 """
 from __future__ import annotations
-
-import importlib
 
 import torch
 
 from torch_gan_zoo.nets.basemodel import BaseModel
+from torch_gan_zoo.nets.registry import trusted_class
 from torch_gan_zoo.utils.io import CheckpointError
 
 __all__ = ["CHECKPOINT_FORMATS", "import_checkpoint", "load_checkpoint_model", "registered_class"]
 
 _ROLES = {"netG": 0, "netD": 1}
-
-
-def _path(cls):
-    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def registered_class(recorded: str, role: str | None = None, model: str | None = None,
@@ -34,7 +29,8 @@ def registered_class(recorded: str, role: str | None = None, model: str | None =
         model, resolution: Restrict the search to this registered model.
 
     Raises:
-        CheckpointError: The class is not registered (nothing outside ``torch_gan_zoo`` is imported).
+        CheckpointError: The class is not trusted (:func:`~torch_gan_zoo.nets.registry.trusted_class`)
+            or not registered (as ``role``, for ``model`` at ``resolution``).
     """
     from torch_gan_zoo import nets
 
@@ -47,19 +43,11 @@ def registered_class(recorded: str, role: str | None = None, model: str | None =
         except ValueError:
             continue
         registered += [(r, name, res, classes[_ROLES[r]]) for r in roles]
-    for r, name, res, cls in registered:
-        if _path(cls) == recorded:
-            return r, name, res, cls
-    module_name, _, class_name = str(recorded).rpartition(".")
-    if module_name == "torch_gan_zoo" or module_name.startswith("torch_gan_zoo."):
-        try:
-            found = getattr(importlib.import_module(module_name), class_name, None)
-        except ImportError:
-            found = None
-        if isinstance(found, type):
-            for r, name, res, cls in registered:
-                if issubclass(found, cls):
-                    return r, name, res, found
+    found = trusted_class(recorded)
+    matches = [m for m in registered if found is not None and issubclass(found, m[3])]
+    if matches:  # the registered class itself before a class it is a subclass of
+        r, name, res, _ = min(matches, key=lambda m: m[3] is not found)
+        return r, name, res, found
     where = f"model {model!r} at {resolution}px" if model is not None else "the registry"
     what = {"netG": "a generator", "netD": "a discriminator"}.get(role, "a generator or discriminator")
     raise CheckpointError(f"the checkpoint records class {recorded!r}, which is not {what} registered in {where}: "

@@ -187,7 +187,7 @@ def save_pretrained(netG, folder, netD=None, config: Mapping | None = None, card
             raise ValueError(f"netD is registered as {d_name}, netG as {(name, res)}")
         architecture["netD"] = _net_record(netD, "netD")
         tensors.update(_state_tensors(netD, PART_PREFIXES["netD"], dtype))
-    from torch_gan_zoo.nets.basemodel import jsonable
+    from torch_gan_zoo.utils.io import jsonable
 
     full = {
         "format": FORMAT, "format_version": FORMAT_VERSION, "library_version": __version__,

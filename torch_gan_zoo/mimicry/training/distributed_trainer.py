@@ -7,6 +7,7 @@ it trains on one process exactly like :class:`~torch_gan_zoo.mimicry.training.Tr
 """
 import warnings
 
+from torch_gan_zoo.config.validation import check_positive_int
 from torch_gan_zoo.mimicry.training.trainer import Trainer
 
 __all__ = ["DistributedTrainer"]
@@ -29,8 +30,7 @@ class DistributedTrainer(Trainer):
 
     def __init__(self, netD, netG, optD, optG, dataloader, num_steps, n_gpus, log_dir='./log', n_dis=1,
                  netG_ckpt_file=None, netD_ckpt_file=None, lr_decay=None, device=None, **kwargs):
-        if isinstance(n_gpus, bool) or not isinstance(n_gpus, int) or n_gpus < 1:
-            raise ValueError(f"n_gpus must be an int >= 1, got {n_gpus!r}")
+        check_positive_int("n_gpus", n_gpus)
         unknown = sorted(set(kwargs) - set(_KWARG_DEFAULTS) - {"amp"})
         if unknown:
             raise TypeError(f"DistributedTrainer got unexpected keyword arguments {unknown}; it takes "
