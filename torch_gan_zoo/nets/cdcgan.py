@@ -17,6 +17,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
+from torch_gan_zoo.config.validation import check_positive_int
 from torch_gan_zoo.modules.projection import ProjectionHead
 from torch_gan_zoo.nets.auxiliary import AuxiliaryLossGenerator
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator
@@ -80,9 +81,7 @@ class CDCGANGenerator(AuxiliaryLossGenerator):
                  loss_type: str = "ns", *, resolution: int | None = None):
         resolution, sizes = table_defaults(self, resolution, nz=nz, ngf=ngf, bottom_width=bottom_width,
                                            num_classes=num_classes, emb_dim=emb_dim, nc=nc)
-        emb_dim, nc = sizes.pop("emb_dim"), sizes.pop("nc")
-        if isinstance(emb_dim, bool) or not isinstance(emb_dim, int) or emb_dim < 1:
-            raise ValueError(f"emb_dim must be an int >= 1, got {emb_dim!r}")
+        emb_dim, nc = check_positive_int("emb_dim", sizes.pop("emb_dim")), sizes.pop("nc")
         super().__init__(loss_type=loss_type, **sizes)
         self.nc, self.emb_dim, self.resolution = nc, emb_dim, resolution
         self.embed = nn.Embedding(self.num_classes, emb_dim)
