@@ -11,6 +11,10 @@ which is what ``torch-gan-zoo eval`` runs; the printed command reproduces the nu
     python benchmarks/build_zoo_model.py --name shapes_quickstart --config quickstart.json
     # a finished run:
     python benchmarks/build_zoo_model.py --name my_model --run runs/x --command "torch-gan-zoo train ..."
+    # measured from a fresh install instead: export only, run the printed `torch-gan-zoo eval ... --out f.json`
+    # there (on the exported folder), then register the folder with that measurement:
+    python benchmarks/build_zoo_model.py --name my_model --run runs/x --no-eval
+    python benchmarks/build_zoo_model.py --name my_model --folder runs/zoo/models/my_model --fid-json f.json --install
 
 It prints the registry row to add to ``PRETRAINED_MODELS`` in ``torch_gan_zoo/zoo/registry.py``;
 ``--install`` also copies the folder to ``torch_gan_zoo/zoo/pretrained/<name>/`` (package data).
@@ -32,7 +36,9 @@ from torch_gan_zoo import hub, zoo
 from torch_gan_zoo.zoo.pretrained import WEIGHTS_NAME
 
 ASSETS = os.environ.get("TGZ_ASSETS", os.path.expanduser("~/.cache/tgz-assets"))
-INCEPTION = os.path.join(ASSETS, "inception-2015-12-05-pool3.pt")
+# The real weights in the state-dict layout (batch norm folded on load: the fast path); the same function as
+# the TorchScript extractor (get-real-assets.sh checks the two against each other).
+INCEPTION = os.path.join(ASSETS, "pt_inception-2015-12-05-pool3only.pth")
 DATA_ROOTS = {"fashion_mnist": "/usr/share/datasets/fashion-mnist"}
 MAX_SHIPPED_BYTES = 40 * 1024 * 1024
 # Generated images are drawn batch by batch from the seeded RNG, so the batch size is part of the
@@ -62,6 +68,25 @@ def train_config(path, out_dir):
     return config["log_dir"], config["dataset"], config.get("data_root")
 
 
+def fid_from_eval_json(path, folder):
+    """The FID of a ``torch-gan-zoo eval --out`` record, checked to be of ``folder``'s weights.
+
+    Returns:
+        tuple: ``(the score's JSON dict, FIDRecord)``."""
+    with open(path, encoding="utf-8") as f:
+        record = json.load(f)
+    measured = record.get("pretrained")
+    if not measured or not os.path.isdir(measured) or os.path.realpath(measured) != os.path.realpath(folder):
+        sys.exit(f"{path} measured {measured!r}, not the folder {folder}")
+    score = record["metrics"]["fid"]
+    fid = zoo.FIDRecord(value=round(float(score["value"]), 4), num_fake=int(score["num_fake"]),
+                        num_real=int(score["num_real"]), reference=str(score["real_source"]),
+                        protocol=str(score["protocol"]), inception_sha256=str(score["weights_sha256"]),
+                        seed=int(score["seed"]))
+    print(f"FID {fid.value:.3f} ({fid.num_fake} vs {fid.num_real} {fid.reference}, {fid.protocol}) from {path}")
+    return score, fid
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--name", required=True, help="registry name (lower-case identifier)")
@@ -69,6 +94,7 @@ def main(argv=None):
     source.add_argument("--bench", help="a recipe name of benchmarks/fashion_mnist.py")
     source.add_argument("--config", help="a JSON run config (keys of torch-gan-zoo train --config)")
     source.add_argument("--run", help="a finished run's log_dir")
+    source.add_argument("--folder", help="an exported pretrained folder (no training, no export)")
     parser.add_argument("--dataset", help="reference dataset (default: the run's)")
     parser.add_argument("--data-root", help="dataset folder (default: the run's / the usual location)")
     parser.add_argument("--command", help="command that reproduces the weights (default: this invocation)")
@@ -85,6 +111,9 @@ def main(argv=None):
     parser.add_argument("--out-dir", default=os.path.join(REPO, "runs", "zoo"))
     parser.add_argument("--install", action="store_true", help="copy the folder into torch_gan_zoo/zoo/pretrained/")
     parser.add_argument("--overwrite", action="store_true")
+    measured = parser.add_mutually_exclusive_group()
+    measured.add_argument("--no-eval", action="store_true", help="export only; print the eval command to run")
+    measured.add_argument("--fid-json", help="take the FID from this `torch-gan-zoo eval --out` file (of the folder)")
     args = parser.parse_args(argv)
     if not os.path.isfile(args.inception):
         sys.exit(f"the real Inception weights are missing at {args.inception}: run ../shared/tools/get-real-assets.sh")
@@ -97,31 +126,44 @@ def main(argv=None):
         log_dir, dataset0, root0 = train_bench(args.bench, os.path.join(args.out_dir, "runs"), args.seed)
     elif args.config:
         log_dir, dataset0, root0 = train_config(args.config, os.path.join(args.out_dir, "runs"))
-    else:
+    elif args.run:
         log_dir, dataset0, root0 = args.run, None, None
-    folder = os.path.join(args.out_dir, "models", args.name)
-    zoo.export_run(log_dir, folder, dtype=torch.float16 if args.half else None, overwrite=args.overwrite,
-                   include_discriminator=not args.no_discriminator,
-                   card={"name": args.name, "description": args.description, "license": args.license,
-                         "command": command, **({"dataset": dataset} if dataset else {})})
+    else:
+        log_dir, dataset0, root0 = None, None, None
+    folder = args.folder or os.path.join(args.out_dir, "models", args.name)
+    if log_dir is not None:
+        zoo.export_run(log_dir, folder, dtype=torch.float16 if args.half else None, overwrite=args.overwrite,
+                       include_discriminator=not args.no_discriminator,
+                       card={"name": args.name, "description": args.description, "license": args.license,
+                             "command": command, **({"dataset": dataset} if dataset else {})})
     config = zoo.read_config(folder)
     dataset = dataset or dataset0 or config["card"].get("dataset")
     data_root = data_root or root0 or DATA_ROOTS.get(dataset)
     if not dataset:
         sys.exit("the reference dataset is unknown: pass --dataset")
 
-    t0 = time.perf_counter()
-    scores = zoo.evaluate_pretrained(folder, dataset, root=data_root, split="test", num_samples=args.num_samples,
-                                     num_real_samples=args.num_real_samples, inception_weights=args.inception,
-                                     seed=args.seed, device="cpu", batch_size=EVAL_BATCH)
-    fid = zoo.fid_record(scores["fid"])
-    print(f"FID {fid.value:.3f} ({fid.num_fake} vs {fid.num_real} {fid.reference}, {fid.protocol}) in "
-          f"{time.perf_counter() - t0:.0f} s", flush=True)
-    zoo.update_card(folder, fid=fid)
-    eval_cmd = (f"torch-gan-zoo eval --pretrained {args.name} --metrics fid --dataset {dataset}"
+    def eval_command(pretrained):
+        return (f"torch-gan-zoo eval --pretrained {pretrained} --metrics fid --dataset {dataset}"
                 + (f" --data-root {data_root}" if data_root else "") + f" --num-samples {args.num_samples}"
                 + (f" --num-real-samples {args.num_real_samples}" if args.num_real_samples else "")
                 + f" --seed {args.seed} --batch-size {EVAL_BATCH} --inception-weights {args.inception}")
+
+    eval_cmd = eval_command(args.name)
+    if args.no_eval:
+        print(f"exported {folder}; measure it from a fresh install with\n    {eval_command(os.path.abspath(folder))}"
+              f" --out {args.name}_fid.json\nthen register it with --folder {folder} --fid-json {args.name}_fid.json")
+        return
+    if args.fid_json:
+        fid_details, fid = fid_from_eval_json(args.fid_json, folder)
+    else:
+        t0 = time.perf_counter()
+        scores = zoo.evaluate_pretrained(folder, dataset, root=data_root, split="test", num_samples=args.num_samples,
+                                         num_real_samples=args.num_real_samples, inception_weights=args.inception,
+                                         seed=args.seed, device="cpu", batch_size=EVAL_BATCH)
+        fid_details, fid = scores["fid"].as_dict(), zoo.fid_record(scores["fid"])
+        print(f"FID {fid.value:.3f} ({fid.num_fake} vs {fid.num_real} {fid.reference}, {fid.protocol}) in "
+              f"{time.perf_counter() - t0:.0f} s", flush=True)
+    zoo.update_card(folder, fid=fid)
 
     weights = os.path.join(folder, WEIGHTS_NAME)
     netG = zoo.load(folder)
@@ -147,8 +189,7 @@ def main(argv=None):
     print(f"Reproduce the FID from an install:\n    {eval_cmd}")
     results = os.path.join(args.out_dir, "models", f"{args.name}.json")
     with open(results, "w", encoding="utf-8") as f:
-        json.dump({"entry": entry.as_dict(), "fid_details": scores["fid"].as_dict(), "eval_command": eval_cmd}, f,
-                  indent=2)
+        json.dump({"entry": entry.as_dict(), "fid_details": fid_details, "eval_command": eval_cmd}, f, indent=2)
 
 
 if __name__ == "__main__":
