@@ -44,7 +44,7 @@ _QUICKSTART_KEYS = ("data.root", "schedule.num_steps", "trainer.batch_size", "lo
 def _add_config_flags(parser, keys=None, helps=None):
     """Add the run configuration's flags (``--steps``, ``--n-dis``, ...) to ``parser``. Values stay text:
     the configuration type-checks them once, like a ``--set`` value."""
-    from torch_gan_zoo.config.run import cli_flags
+    from torch_gan_zoo.config.run import cli_flags, flag_const
 
     for flag, key, text, switch in cli_flags():
         if keys is not None and key not in keys:
@@ -52,6 +52,9 @@ def _add_config_flags(parser, keys=None, helps=None):
         text = (helps or {}).get(key, text) + f" [{key}]"
         if switch:
             parser.add_argument(flag, dest=f"cfg:{key}", action="store_const", const="true", help=text)
+        elif flag_const(key) is not None:  # --export-pretrained alone, or --export-pretrained FOLDER
+            parser.add_argument(flag, dest=f"cfg:{key}", nargs="?", const=flag_const(key),
+                                metavar=flag.lstrip("-").replace("-", "_").upper(), help=text)
         else:
             parser.add_argument(flag, dest=f"cfg:{key}", metavar=flag.lstrip("-").replace("-", "_").upper(), help=text)
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
@@ -145,6 +148,8 @@ def _train(args, layers, result=None):
     print(f"  checkpoint:   {run_result['checkpoint']['netG']}")
     print(f"  hparams:      {os.path.join(log_dir, 'hparams.json')}")
     print(f"  config:       {os.path.join(log_dir, 'config.json')} (re-run: torch-gan-zoo train --config it)")
+    if run_result.get("pretrained"):
+        print(f"  pretrained:   {run_result['pretrained']} (load: torch_gan_zoo.zoo.load(this folder))")
     return 0
 
 

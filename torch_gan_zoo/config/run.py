@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import os
 import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal, Optional, Union
@@ -27,18 +28,19 @@ from torch_gan_zoo.config.validation import ConfigError, coerce, suggest, type_n
 
 __all__ = [
     "ModelConfig", "DataConfig", "OptimizerConfig", "ScheduleConfig", "TrainerConfig", "LoggingConfig",
-    "CheckpointConfig", "EvaluationConfig", "RunConfig", "FLAT_KEYS", "TRAINER_KWARGS", "resolve_key",
-    "parse_override", "to_nested", "merge", "config_keys", "key_table", "key_table_rst", "cli_flags",
+    "CheckpointConfig", "EvaluationConfig", "RunConfig", "FLAT_KEYS", "TRAINER_KWARGS", "EXPORT_OPTIONS",
+    "resolve_key", "parse_override", "to_nested", "merge", "config_keys", "key_table", "key_table_rst", "cli_flags",
+    "flag_const",
 ]
 
 
 def _field(default: Any = dataclasses.MISSING, *, help: str, minimum: Optional[float] = None,
            factory: Any = dataclasses.MISSING, flag: Optional[str] = None, normalise: Any = None,
-           length: Optional[int] = None, positive: bool = False) -> Any:
+           length: Optional[int] = None, positive: bool = False, flag_const: Optional[str] = None) -> Any:
     """A dataclass field with its help text, bounds (``minimum``; ``positive``: > 0), list ``length``,
-    CLI flag and value normaliser."""
+    CLI flag (``flag_const``: the value the flag means when given without one) and value normaliser."""
     metadata = {"help": help, "minimum": minimum, "flag": flag, "normalise": normalise, "length": length,
-                "positive": positive}
+                "positive": positive, "flag_const": flag_const}
     if factory is not dataclasses.MISSING:
         return field(default_factory=factory, metadata=metadata)
     return field(default=default, metadata=metadata)
@@ -47,6 +49,70 @@ def _field(default: Any = dataclasses.MISSING, *, help: str, minimum: Optional[f
 def _none_string(value: Any) -> Any:
     """``'none'``/``'null'`` (any case) as ``None``: how a command line spells "no value"."""
     return None if isinstance(value, str) and value.lower() in ("none", "null") else value
+
+
+#: Options of ``logging.export_pretrained`` given as a JSON object (keyword arguments of
+#: :func:`torch_gan_zoo.zoo.export_run`), and the keys of its ``stats`` and ``card`` objects.
+EXPORT_OPTIONS: dict[str, Any] = {
+    "out_folder": "folder to write (default: log_dir/pretrained)",
+    "use_ema": "export the EMA generator (default: when the run keeps one)",
+    "stats": ("num_batches", "batch_size", "seed"),
+    "include_discriminator": "also store the discriminator",
+    "dtype": ("float32", "float16", "bfloat16"),
+    "card": ("name", "description", "dataset", "license", "command", "fid"),
+    "overwrite": "replace an existing pretrained folder",
+}
+
+_EXPORT_KEY = "logging.export_pretrained"
+
+
+def _known_keys(key: str, data: dict[str, Any], valid: Any) -> None:
+    """Refuse a key of ``data`` outside ``valid``, naming it with the closest valid one."""
+    for name in data:
+        if name not in valid:
+            dotted = [f"{key}.{v}" for v in valid]
+            raise ConfigError(f"unknown config key {key + '.' + str(name)!r}{suggest(f'{key}.{name}', dotted)}; "
+                              f"valid keys: {', '.join(dotted)}")
+
+
+def _export_spec(value: Any) -> Any:
+    """``logging.export_pretrained`` checked: ``true``/``false`` (also as text, as ``--set`` gives them), a
+    folder, or an object of :data:`EXPORT_OPTIONS` (unknown keys refused with the closest valid name)."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if value is None:
+        return False
+    if isinstance(value, str):
+        if value.strip().lower() in ("true", "false", "none", "null"):
+            return value.strip().lower() == "true"
+        if not value.strip():
+            raise ConfigError(f"{_EXPORT_KEY} must be true, false, a folder or an object of export options, got ''")
+        return value
+    if not isinstance(value, dict):
+        return value  # the type check names the key and what it must be
+    _known_keys(_EXPORT_KEY, value, EXPORT_OPTIONS)
+    value = dict(value)
+    for name in ("use_ema", "include_discriminator", "overwrite"):
+        if name in value:
+            value[name] = coerce(f"{_EXPORT_KEY}.{name}", value[name], Optional[bool] if name == "use_ema" else bool)
+    if "out_folder" in value:
+        folder = value["out_folder"]
+        value["out_folder"] = coerce(f"{_EXPORT_KEY}.out_folder", os.fspath(folder) if isinstance(
+            folder, os.PathLike) else folder, Optional[str])
+    if value.get("stats") is not None:
+        stats = coerce(f"{_EXPORT_KEY}.stats", value["stats"], dict)
+        _known_keys(f"{_EXPORT_KEY}.stats", stats, EXPORT_OPTIONS["stats"])
+        for name, item in stats.items():
+            stats[name] = coerce(f"{_EXPORT_KEY}.stats.{name}", item, int, 0 if name == "seed" else 1)
+        value["stats"] = stats
+    if value.get("dtype") is not None:
+        value["dtype"] = coerce(f"{_EXPORT_KEY}.dtype", str(value["dtype"]).replace("torch.", ""),
+                                Literal[EXPORT_OPTIONS["dtype"]])
+    if value.get("card") is not None:
+        card = coerce(f"{_EXPORT_KEY}.card", value["card"], dict)
+        _known_keys(f"{_EXPORT_KEY}.card", card, EXPORT_OPTIONS["card"])
+        value["card"] = card
+    return value
 
 
 class _Section:
@@ -204,6 +270,11 @@ class LoggingConfig(_Section):
     num_vis_images: int = _field(64, minimum=1, help="images per sample grid")
     progress: bool = _field(True, help="show a progress bar")
     flush_secs: float = _field(30.0, minimum=0, help="TensorBoard flush interval in seconds")
+    export_pretrained: Union[bool, str, dict] = _field(
+        False, flag="--export-pretrained", flag_const="true", normalise=_export_spec,
+        help="at the end, write the evaluated generator (EMA with standing batch-norm statistics, if kept) as a "
+             "pretrained folder: true (log_dir/pretrained), a folder, or an object of zoo.export_run options "
+             "(out_folder, use_ema, stats, include_discriminator, dtype, card, overwrite)")
 
 
 @dataclass
@@ -311,7 +382,7 @@ FLAT_KEYS: dict[str, tuple[str, ...]] = {
 #: Keys of the flat ``trainer_kwargs`` (the Trainer's keyword arguments) -> their nested place.
 TRAINER_KWARGS: dict[str, tuple[str, str]] = {
     **{k: ("logging", k) for k in ("print_steps", "log_steps", "vis_steps", "num_vis_images", "progress",
-                                   "flush_secs")},
+                                   "flush_secs", "export_pretrained")},
     **{k: ("checkpointing", k) for k in ("save_steps", "keep_checkpoints", "netG_ckpt_file", "netD_ckpt_file")},
     **{k: ("trainer", k) for k in ("amp", "amp_dtype", "ema_decay", "ema_start", "distributed", "sync_bn",
                                    "channels_last", "compile", "time_limit")},
@@ -322,7 +393,7 @@ _SECTIONS = {f.name: f.type for f in dataclasses.fields(RunConfig)}
 _SECTION_CLASSES = {name: tp for name, tp in typing.get_type_hints(RunConfig).items()
                     if isinstance(tp, type) and issubclass(tp, _Section)}
 _FREE_DICTS = {("model", "kwargs"), ("data", "kwargs"), ("optG", "kwargs"), ("optD", "kwargs"),
-               ("evaluation", "options"), ("trainer", "compile")}
+               ("evaluation", "options"), ("trainer", "compile"), ("logging", "export_pretrained")}
 
 
 def config_keys() -> list[str]:
@@ -382,6 +453,12 @@ def _accepts_str(tp: Any) -> bool:
     return any(_accepts_str(a) for a in typing.get_args(tp)) if typing.get_origin(tp) in (Union,) else False
 
 
+def _accepts_json(tp: Any, value: Any) -> bool:
+    """Whether a ``Union`` that takes text also takes ``value`` as parsed (``true`` or an object)."""
+    args = typing.get_args(tp) if typing.get_origin(tp) is Union else (tp,)
+    return (isinstance(value, bool) and bool in args) or (isinstance(value, dict) and dict in args)
+
+
 def parse_override(item: str) -> tuple[tuple[str, ...], Any]:
     """``'optD.lr=1e-4'`` as ``(('optD', 'lr'), 0.0001)``: the value parsed as JSON where it is JSON,
     else kept as text; a key whose type is a string keeps the raw text (``model=123`` stays ``'123'``).
@@ -399,7 +476,7 @@ def parse_override(item: str) -> tuple[tuple[str, ...], Any]:
     except json.JSONDecodeError:
         value = text
     tp = _field_type(path)
-    if _accepts_str(tp) and value is not None and not isinstance(value, str):
+    if _accepts_str(tp) and value is not None and not isinstance(value, str) and not _accepts_json(tp, value):
         value = text
     return path, value
 
@@ -484,6 +561,15 @@ def cli_flags() -> list[tuple[str, str, str, bool]]:
             if f.metadata.get("flag"):
                 flags.append((f.metadata["flag"], f"{name}.{f.name}", f.metadata["help"], hints[f.name] is bool))
     return flags
+
+
+def flag_const(key: str) -> Optional[str]:
+    """The value a setting's flag means when given without one (``--export-pretrained`` alone: ``'true'``),
+    or ``None`` when its flag always takes a value (or is a switch)."""
+    head, _, name = key.partition(".")
+    section = _SECTION_CLASSES.get(head)
+    fields = {f.name: f for f in dataclasses.fields(section)} if section else {}
+    return fields[name].metadata.get("flag_const") if name in fields else None
 
 
 def key_table() -> list[tuple[str, str, str, str, str]]:

@@ -16,7 +16,12 @@ import torch.nn as nn
 
 from torch_gan_zoo.config.validation import check_non_negative_int
 
-__all__ = ["ExponentialMovingAverage", "standing_stats"]
+__all__ = ["ExponentialMovingAverage", "standing_stats", "STANDING_STATS"]
+
+#: Standing-statistics settings of the evaluated and exported EMA generator: the in-training
+#: :class:`~torch_gan_zoo.training.Evaluator`, :func:`torch_gan_zoo.zoo.export_run` and the Fashion-MNIST
+#: benchmark's evaluation all re-estimate batch-norm statistics with these (``zoo.STANDING_STATS``).
+STANDING_STATS = {"num_batches": 20, "batch_size": 100, "seed": 0}
 
 
 class ExponentialMovingAverage:

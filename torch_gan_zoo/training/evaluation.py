@@ -143,8 +143,15 @@ class Evaluator:
             self._real_features = extract_features(self.real, **opts).cpu()
 
     # ------------------------------------------------------------------ entry point
-    def evaluate(self, netG: nn.Module, dist: DistributedContext, device: str | torch.device) -> dict[str, Any]:
+    def evaluate(self, netG: nn.Module, dist: DistributedContext, device: str | torch.device, *,
+                 standing_stats: Mapping[str, int] | None = None) -> dict[str, Any]:
         """Compute the metrics of ``netG``; every process of ``dist`` must call it.
+
+        Args:
+            standing_stats: Settings (``num_batches``, ``batch_size``, ``seed``) to score a copy of ``netG``
+                whose batch-norm statistics are re-estimated first (:func:`~torch_gan_zoo.training.ema.standing_stats`),
+                as :func:`torch_gan_zoo.zoo.export_run` does before writing an EMA generator; ``netG`` itself is
+                not changed. ``None``: score ``netG`` as it is. The Trainer passes them for its EMA generator.
 
         Returns:
             dict: ``{'fid': float, 'is': float, 'is_std': float, 'kid': float, 'kid_std': float,
@@ -155,6 +162,8 @@ class Evaluator:
         from torch_gan_zoo.metrics import kernel_inception_distance, prdc
 
         device = torch.device(device)
+        if standing_stats is not None:
+            netG = _with_standing_stats(netG, standing_stats)
         pool3, logits = self._fake_features(netG, dist, device, logits="is" in self.metrics)
         results = {}
         if dist.is_main:
@@ -183,3 +192,17 @@ class Evaluator:
             f.write(previous + json.dumps({"step": global_step, **results}, sort_keys=True) + "\n")
         return path
 
+
+def _with_standing_stats(netG, settings):
+    """A copy of ``netG`` (no call wrapper) with batch-norm statistics re-estimated with ``settings``."""
+    import copy
+
+    from torch_gan_zoo.training.ema import STANDING_STATS, standing_stats
+
+    unknown = sorted(set(settings) - set(STANDING_STATS))
+    if unknown:
+        raise ValueError(f"unknown standing-statistics setting(s) {unknown}; use {sorted(STANDING_STATS)}")
+    copied = copy.deepcopy(netG)
+    if hasattr(copied, "set_call_wrapper"):
+        copied.set_call_wrapper(None)
+    return standing_stats(copied, **{**STANDING_STATS, **dict(settings)})

@@ -31,7 +31,7 @@ from torch_gan_zoo.nets.basemodel import jsonable
 from torch_gan_zoo.training.checkpoint import CheckpointManager
 from torch_gan_zoo.training.data import DataStream
 from torch_gan_zoo.training.distributed import DistributedContext, init_distributed
-from torch_gan_zoo.training.ema import ExponentialMovingAverage
+from torch_gan_zoo.training.ema import STANDING_STATS, ExponentialMovingAverage
 from torch_gan_zoo.training.hparams import (
     HyperparameterMismatchError,
     check_identity,
@@ -202,6 +202,8 @@ class Trainer:
         export_pretrained (bool, str or dict): When the run reaches ``num_steps``, write its generator (the
             EMA one with standing statistics, if kept) as a pretrained folder (``True``: ``log_dir/pretrained``;
             a dict: options of :func:`torch_gan_zoo.zoo.export_run`). Its path is :meth:`train`'s ``'pretrained'``.
+            The run configuration's ``logging.export_pretrained`` (part of ``logging=``; not part of the run's
+            identity, so a resume may change it).
     """
 
     def __init__(self, netD: BaseDiscriminator, netG: BaseGenerator, optD: torch.optim.Optimizer,
@@ -211,7 +213,8 @@ class Trainer:
                  logging: LoggingConfig | None = None, checkpointing: CheckpointConfig | None = None,
                  options: TrainerConfig | None = None, num_workers: int = 0, evaluator: Evaluator | None = None,
                  extra_hparams: Mapping[str, Any] | None = None, run_config: Any = None,
-                 allow_changes: Iterable[str] = (), export_pretrained: bool = False, **keywords: Any) -> None:
+                 allow_changes: Iterable[str] = (), export_pretrained: bool | str | dict | None = None,
+                 **keywords: Any) -> None:
         if not isinstance(netG, BaseGenerator):
             raise TypeError(f"netG must be a torch_gan_zoo BaseGenerator, got {type(netG).__name__}")
         if not isinstance(netD, BaseDiscriminator):
@@ -220,7 +223,7 @@ class Trainer:
         _check_optimizer("optD", optD, netD, "netD")
         self.netD, self.netG, self.optD, self.optG = netD, netG, optD, optG
         positional = {"num_steps": num_steps, "log_dir": log_dir, "n_dis": n_dis, "lr_decay": lr_decay,
-                      "device": device}
+                      "device": device, "export_pretrained": export_pretrained}
         keywords.update({k: v for k, v in positional.items() if v is not None})
         if schedule is None and "num_steps" not in keywords:
             raise TypeError("Trainer needs num_steps (or schedule=ScheduleConfig(num_steps=...))")
@@ -263,7 +266,6 @@ class Trainer:
         self.fixed_labels = None
         self.stop_reason = None
         self._last_saved_step = None
-        self.export_pretrained = export_pretrained
 
     @staticmethod
     def _init_distributed(device, distributed):
@@ -294,6 +296,7 @@ class Trainer:
     sync_bn = property(lambda self: self.options.sync_bn)
     channels_last = property(lambda self: self.options.channels_last)
     compile = property(lambda self: self.options.compile)
+    export_pretrained = property(lambda self: self.logging.export_pretrained)
 
     # ------------------------------------------------------------------ configuration
     def _resolve_amp(self, amp, amp_dtype):
@@ -334,8 +337,9 @@ class Trainer:
             "num_steps": self.num_steps,
             "logging": {"print_steps": self.print_steps, "log_steps": self.log_steps, "vis_steps": self.vis_steps,
                         "save_steps": self.save_steps, "keep_checkpoints": self.keep_checkpoints,
-                        "time_limit": self.time_limit,
-                        "evaluation": None if self.evaluator is None else self.evaluator.to_config()},
+                        "time_limit": self.time_limit, "export_pretrained": self.export_pretrained,
+                        "evaluation": None if self.evaluator is None else {
+                            **self.evaluator.to_config(), **self._evaluated_generator()[1]}},
             "versions": versions(),
             "runtime": {"device": str(self.device), "log_dir": os.path.abspath(self.log_dir),
                         "channels_last": self.channels_last, "compile": self.compile},
@@ -754,14 +758,26 @@ class Trainer:
         """Run the evaluator now (every process must call it under DDP); returns and records the results."""
         if self.evaluator is None:
             raise ValueError("no evaluator: pass Trainer(evaluator=Evaluator(...))")
-        netG = self.ema.shadow if (self.ema is not None and self.evaluator.use_ema) else self.netG
-        results = self.evaluator.evaluate(netG, self.dist, self.device)
+        netG, record = self._evaluated_generator()
+        results = self.evaluator.evaluate(netG, self.dist, self.device, standing_stats=record["standing_stats"])
         if self.dist.is_main:
             self.logger.write_metrics(self.global_step, results)
-            self.evaluator.record(self.log_dir, self.global_step, results)
-        self.last_evaluation = {"step": self.global_step, **results}
+            self.evaluator.record(self.log_dir, self.global_step, {**results, **record})
+        self.last_evaluation = {"step": self.global_step, **results, **record}
         self._last_evaluated_step = self.global_step
         return results
+
+    def _evaluated_generator(self):
+        """``(netG, record)``: the generator the evaluator scores and how (``record``: ``generator`` is
+        ``'ema+standing_stats'`` or ``'netG'``, ``standing_stats`` the settings or ``None``). The EMA generator
+        is scored as it is exported (:func:`torch_gan_zoo.zoo.export_run`): a copy with batch-norm statistics
+        re-estimated with the export's settings (:data:`~torch_gan_zoo.training.ema.STANDING_STATS`, updated
+        by ``export_pretrained``'s ``stats``); the EMA itself is left untouched."""
+        if self.ema is None or not self.evaluator.use_ema:
+            return self.netG, {"generator": "netG", "standing_stats": None}
+        spec = self.export_pretrained
+        stats = (spec.get("stats") if isinstance(spec, dict) else None) or {}
+        return self.ema.shadow, {"generator": "ema+standing_stats", "standing_stats": {**STANDING_STATS, **stats}}
 
     def vis(self) -> dict[str, str]:
         """Write fixed-noise and random sample grids for the current step."""

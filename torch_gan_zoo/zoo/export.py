@@ -12,16 +12,16 @@ import json
 import os
 from collections.abc import Mapping
 
+import torch
+
+from torch_gan_zoo.config.run import EXPORT_OPTIONS
 from torch_gan_zoo.training.checkpoint import CheckpointManager
-from torch_gan_zoo.training.ema import standing_stats
+from torch_gan_zoo.training.ema import STANDING_STATS, standing_stats
 from torch_gan_zoo.utils.io import CheckpointError
 from torch_gan_zoo.zoo.checkpoints import load_checkpoint_model
-from torch_gan_zoo.zoo.pretrained import save_pretrained
+from torch_gan_zoo.zoo.pretrained import WEIGHTS_NAME, read_config, save_pretrained
 
 __all__ = ["STANDING_STATS", "export_run", "export_trainer"]
-
-#: Standing-statistics settings used by the Fashion-MNIST benchmark's evaluation, and by default here.
-STANDING_STATS = {"num_batches": 20, "batch_size": 100, "seed": 0}
 
 
 def _rebuild(path, role, model, resolution):
@@ -110,8 +110,12 @@ def export_trainer(trainer, spec=True) -> str:
 
     Args:
         spec: ``True``: to ``log_dir/pretrained``; a path: to that folder; a dict: keyword arguments
-            of :func:`export_run` (``out_folder``, ``stats``, ``dtype``, ``card``, ...). An earlier
-            export in the folder is replaced (unless the dict says ``overwrite=False``).
+            of :func:`export_run` (``out_folder``, ``stats``, ``dtype`` as a torch dtype or its name such
+            as ``'float16'``, ``card``, ...). An earlier export of the same run in the folder is replaced;
+            another run's export is not (unless the dict says ``overwrite=True``).
+
+    Raises:
+        ValueError: The folder holds another run's export (nothing is changed) or an unknown option.
     """
     if isinstance(spec, dict):
         kwargs = dict(spec)
@@ -121,5 +125,29 @@ def export_trainer(trainer, spec=True) -> str:
         kwargs = {"out_folder": spec}
     else:
         raise TypeError(f"export_pretrained must be True, a folder or a dict of export_run options, got {spec!r}")
-    kwargs.setdefault("overwrite", True)
+    unknown = sorted(set(kwargs) - set(EXPORT_OPTIONS))
+    if unknown:
+        raise ValueError(f"unknown export_pretrained option(s) {unknown}; the options are {list(EXPORT_OPTIONS)}")
+    if isinstance(kwargs.get("dtype"), str):
+        kwargs["dtype"] = getattr(torch, kwargs["dtype"].replace("torch.", ""))
+    if kwargs.get("overwrite") is None:
+        folder = kwargs.get("out_folder") or os.path.join(trainer.log_dir, "pretrained")
+        kwargs["overwrite"] = _earlier_export_of(folder, trainer.log_dir)
     return export_run(trainer.log_dir, step=trainer.global_step, **kwargs)
+
+
+def _earlier_export_of(folder, log_dir):
+    """Whether ``folder`` may be replaced by an export of ``log_dir``: it holds no pretrained model, or one
+    exported from this run. Raises ValueError when it holds another model."""
+    if not os.path.exists(os.path.join(folder, WEIGHTS_NAME)):
+        return True
+    try:
+        source = (read_config(folder).get("export") or {}).get("log_dir")
+    except (OSError, ValueError):
+        source = None
+    if source is not None and os.path.abspath(source) == os.path.abspath(log_dir):
+        return True
+    raise ValueError(f"{folder} already holds a pretrained model that is not an export of {log_dir} "
+                     f"(exported from {source or 'elsewhere'}); nothing was replaced. The run's checkpoints are "
+                     f"saved: export them with `torch-gan-zoo export --run {log_dir} --out OTHER_FOLDER`, or pass "
+                     "export_pretrained={'out_folder': ..., 'overwrite': true}")
