@@ -158,10 +158,16 @@ class Evaluator:
             'precision': ..., 'recall': ..., 'density': ..., 'coverage': ...}`` (those requested), on
             every rank.
         """
+        device = torch.device(device)
+        # Evaluation must not change training: loading the reference images (a cache miss) draws from the
+        # global RNG, so every draw here happens on a forked RNG state.
+        with torch.random.fork_rng(devices=[device.index or 0] if device.type == "cuda" else []):
+            return self._evaluate(netG, dist, device, standing_stats)
+
+    def _evaluate(self, netG, dist, device, standing_stats):
         from torch_gan_zoo.metrics import StreamingMoments, fid_from_statistics, inception_score
         from torch_gan_zoo.metrics import kernel_inception_distance, prdc
 
-        device = torch.device(device)
         if standing_stats is not None:
             netG = _with_standing_stats(netG, standing_stats)
         pool3, logits = self._fake_features(netG, dist, device, logits="is" in self.metrics)
