@@ -103,3 +103,56 @@ def test_two_processes_give_the_same_score_as_one(tmp_path, tiny_weights):
     real = torch.rand(64, 3, 32, 32) * 2 - 1  # the worker's data
     single = Evaluator(real, num_samples=30, batch_size=4, inception_weights=tiny_weights).evaluate(netG, CPU, "cpu")
     assert single["fid"] == pytest.approx(ddp_fid, rel=1e-9, abs=1e-9)
+
+
+def test_the_ema_generator_is_scored_as_exported_and_the_fid_is_the_folders(tmp_path, fresh_home):
+    """The run's FID at the final step is the FID of ``zoo.load(export folder)``: the Evaluator scores a copy
+    of the EMA generator with standing statistics (the export's settings), and leaves the EMA untouched."""
+    from torch_gan_zoo import zoo
+    from helpers.training import state_equal
+
+    weights = random_inception_file(str(tmp_path), seed=0)
+    real = smooth_images(10, seed=1)
+    settings = dict(num_samples=8, batch_size=4, seed=5, inception_weights=weights)
+    stats = {"num_batches": 2, "batch_size": 8, "seed": 1}
+    trainer = make_trainer(tmp_path / "run", num_steps=2, ema_decay=0.5, evaluator=Evaluator(real, every=100,
+                           **settings), export_pretrained={"stats": stats, "include_discriminator": False})
+    result = trainer.train()
+    line = json.loads((tmp_path / "run" / "metrics.jsonl").read_text().splitlines()[-1])
+    assert line["step"] == 2 and line["generator"] == "ema+standing_stats" and line["standing_stats"] == stats
+    assert result["evaluation"] == line
+    hparams = json.loads((tmp_path / "run" / "hparams.json").read_text())
+    assert hparams["logging"]["evaluation"]["generator"] == "ema+standing_stats"
+
+    loaded = zoo.load(result["pretrained"])
+    fresh = Evaluator(real, **settings)
+    assert fresh.evaluate(loaded, CPU, "cpu")["fid"] == line["fid"]
+    images = _generated(fresh, loaded)
+    assert float(metrics.compute_fid(real, images, inception_weights=weights, device="cpu")) == pytest.approx(
+        line["fid"], rel=1e-9)
+
+    shadow = {k: v.clone() for k, v in trainer.netG_ema.state_dict().items()}
+    assert trainer.evaluate()["fid"] == line["fid"]  # again: the same score, and the EMA is untouched
+    assert state_equal(trainer.netG_ema.state_dict(), shadow)
+    assert fresh.evaluate(trainer.netG_ema, CPU, "cpu")["fid"] != line["fid"]  # without standing statistics
+    assert fresh.evaluate(trainer.netG_ema, CPU, "cpu", standing_stats=stats)["fid"] == line["fid"]
+    with pytest.raises(ValueError, match="unknown standing-statistics"):
+        fresh.evaluate(trainer.netG_ema, CPU, "cpu", standing_stats={"batches": 2})
+
+
+def test_evaluating_leaves_training_bit_identical(tmp_path, tiny_weights, fresh_home):
+    """Scoring every step (reference statistics computed afresh, EMA copies re-estimated) changes nothing
+    that training computes: the same weights, EMA and optimiser states as a run without evaluation."""
+    from helpers.training import state_equal
+
+    evaluator = Evaluator("shapes", every=1, num_samples=8, num_real_samples=12, batch_size=4,
+                          inception_weights=tiny_weights)  # a dataset name: loading it draws random numbers
+    runs = [make_trainer(tmp_path / name, num_steps=3, ema_decay=0.5, evaluator=e)
+            for name, e in (("scored", evaluator), ("plain", None))]
+    for trainer in runs:
+        trainer.train()
+    scored, plain = runs
+    assert scored.last_evaluation["generator"] == "ema+standing_stats"
+    for part in ("netG", "netD", "netG_ema"):
+        assert state_equal(getattr(scored, part).state_dict(), getattr(plain, part).state_dict()), part
+    assert state_equal(scored.optG.state_dict()["state"][0], plain.optG.state_dict()["state"][0])
