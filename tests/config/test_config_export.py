@@ -25,7 +25,8 @@ TINY = ["--model", "dcgan", "--resolution", "32", "--dataset", "shapes", "--batc
 def evaluation_flags(weights):
     return ["--set", 'evaluation.metrics=["fid"]', "--set", "evaluation.num_samples=12", "--set",
             "evaluation.batch_size=6", "--set", "evaluation.num_real_samples=16", "--set", "evaluation.every=2",
-            "--set", "evaluation.real=shapes", "--set", "evaluation.options=" + json.dumps({"inception_weights": weights})]
+            "--set", "evaluation.real=shapes",
+            "--set", "evaluation.options=" + json.dumps({"inception_weights": weights})]
 
 
 def test_cli_export_is_the_evaluated_generator_and_config_json_re_runs_it(tmp_path, tiny, capsys):
@@ -92,7 +93,8 @@ def test_another_runs_export_is_not_replaced(tmp_path, capsys):
 @pytest.mark.parametrize("override, message", [
     ('logging.export_pretrained={"stat": {}}', "'logging.export_pretrained.stat'; did you mean "
                                                "'logging.export_pretrained.stats'"),
-    ('logging.export_pretrained={"stats": {"num_batch": 2}}', "did you mean 'logging.export_pretrained.stats.num_batches'"),
+    ('logging.export_pretrained={"stats": {"num_batch": 2}}',
+     "did you mean 'logging.export_pretrained.stats.num_batches'"),
     ('logging.export_pretrained={"stats": {"seed": -1}}', "logging.export_pretrained.stats.seed must be"),
     ('logging.export_pretrained={"dtype": "int8"}', "logging.export_pretrained.dtype must be one of"),
     ('logging.export_pretrained={"card": {"licence": "MIT"}}', "did you mean 'logging.export_pretrained.card.license'"),
