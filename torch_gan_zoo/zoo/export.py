@@ -24,8 +24,8 @@ from torch_gan_zoo.zoo.pretrained import WEIGHTS_NAME, read_config, save_pretrai
 __all__ = ["STANDING_STATS", "export_run", "export_trainer"]
 
 
-def _rebuild(path, role, model, resolution):
-    _, name, res, net = load_checkpoint_model(path, role, model, resolution)
+def _rebuild(path, role, model, resolution, device="cpu"):
+    _, name, res, net = load_checkpoint_model(path, role, model, resolution, map_location=device)
     return name, res, net
 
 
@@ -46,7 +46,7 @@ def _read_run_config(log_dir):
 
 def export_run(log_dir, out_folder=None, step: int | None = None, use_ema: bool | None = None,
                stats: Mapping | None = None, include_discriminator: bool = True, dtype=None,
-               card: Mapping | None = None, overwrite: bool = False) -> str:
+               card: Mapping | None = None, overwrite: bool = False, device=None) -> str:
     """Write the generator of a training run as a pretrained folder (see :func:`save_pretrained`).
 
     Args:
@@ -61,6 +61,8 @@ def export_run(log_dir, out_folder=None, step: int | None = None, use_ema: bool 
         dtype: Store floating tensors in this dtype (e.g. ``torch.float16``).
         card: Model-card fields (``name``, ``description``, ``dataset``, ``license``, ``command``, ``fid``).
         overwrite: Replace an existing pretrained folder.
+        device: Where to re-estimate the statistics (default CPU). The Trainer's final export uses its
+            training device, the device its evaluator scored the same generator on.
 
     Returns:
         str: The folder.
@@ -87,7 +89,8 @@ def export_run(log_dir, out_folder=None, step: int | None = None, use_ema: bool 
     extra = (run or {}).get("extra") or {}
     model, resolution = extra.get("model"), extra.get("resolution")
     source = "netG_ema" if use_ema else "netG"
-    name, res, netG = _rebuild(ema_path if use_ema else manager.path("netG", step), "netG", model, resolution)
+    name, res, netG = _rebuild(ema_path if use_ema else manager.path("netG", step), "netG", model, resolution,
+                               "cpu" if device is None else device)
     settings = None
     if use_ema:
         settings = {**STANDING_STATS, **dict(stats or {})}
@@ -95,6 +98,7 @@ def export_run(log_dir, out_folder=None, step: int | None = None, use_ema: bool 
         if unknown:
             raise ValueError(f"unknown standing-statistics setting(s) {unknown}; use {sorted(STANDING_STATS)}")
         standing_stats(netG, **settings)
+    netG = netG.cpu()
     netD = _rebuild(manager.path("netD", step), "netD", name, res)[2] if include_discriminator else None
     card = dict(card or {})
     card.setdefault("dataset", extra.get("dataset") or ((run or {}).get("dataset") or {}).get("name"))
@@ -133,7 +137,7 @@ def export_trainer(trainer, spec=True) -> str:
     if kwargs.get("overwrite") is None:
         folder = kwargs.get("out_folder") or os.path.join(trainer.log_dir, "pretrained")
         kwargs["overwrite"] = _earlier_export_of(folder, trainer.log_dir)
-    return export_run(trainer.log_dir, step=trainer.global_step, **kwargs)
+    return export_run(trainer.log_dir, step=trainer.global_step, device=trainer.device, **kwargs)
 
 
 def _earlier_export_of(folder, log_dir):
