@@ -1,5 +1,6 @@
 """Adversarial losses as pure functions of discriminator logits, selected by name, and the
-discriminator regularisers (gradient penalty, R1, LeCam, consistency) and auxiliary losses (InfoNCE).
+discriminator regularisers (gradient penalty, R1, LeCam, consistency), the generator's mode-seeking
+regulariser and auxiliary losses (InfoNCE).
 
 Every adversarial loss takes logits of shape (N,) or (N, 1) (any float dtype) and returns a scalar tensor.
 """
@@ -20,6 +21,7 @@ from torch_gan_zoo.losses.adversarial import (
     wasserstein_loss_g,
 )
 from torch_gan_zoo.losses.infomax import infonce_loss
+from torch_gan_zoo.losses.mode_seeking import ModeSeekingRegularizer, mode_seeking_loss
 from torch_gan_zoo.losses.regularizers import (
     REGULARIZERS,
     ConsistencyRegularizer,
@@ -48,6 +50,8 @@ __all__ = [
     "wasserstein_loss_d",
     "wasserstein_loss_g",
     "infonce_loss",
+    "mode_seeking_loss",
+    "ModeSeekingRegularizer",
     "REGULARIZERS",
     "GradientPenalty",
     "R1Penalty",

@@ -23,6 +23,9 @@ regulariser                 value
 ==========================  ====================================================================
 
 Build them from JSON configs with :func:`build_regularizer` (``{'name': 'lecam', 'weight': 0.3}``).
+The same function builds the one generator-side regulariser, mode seeking (``{'name': 'mode_seeking',
+'weight': 1.0}``, :class:`~torch_gan_zoo.losses.mode_seeking.ModeSeekingRegularizer`), which has
+``applies_to == 'generator'`` and is attached to the generator instead.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ import contextlib
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from torch_gan_zoo.losses.mode_seeking import ModeSeekingRegularizer
 
 __all__ = [
     "GradientPenalty",
@@ -312,6 +317,7 @@ REGULARIZERS = {
     "lecam": LeCamRegularizer,
     "consistency": ConsistencyRegularizer,
     "cr": ConsistencyRegularizer,
+    "mode_seeking": ModeSeekingRegularizer,  # generator-side (``applies_to == 'generator'``)
 }
 
 #: The transformation of CR when its config names none: random flips and shifts of up to 1/8.

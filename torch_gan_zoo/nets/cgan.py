@@ -74,6 +74,23 @@ class BaseConditionalGenerator(BaseGenerator):
         """A training batch of generated images with uniformly random classes: ``(images, labels)``."""
         return self.generate_images_with_labels(num_images, device=device)
 
+    def generate_paired_batch(self, num_images: int, device: Any = None
+                              ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """A training batch in two halves with the same classes (for the mode-seeking term):
+        ``(images, labels, z)``. ``num_images // 2`` uniformly random classes are drawn and repeated,
+        so images ``i`` and ``i + num_images // 2`` share a class and have independent noise; with an
+        odd ``num_images`` the last image gets a class of its own and no pair.
+
+        Returns:
+            tuple: images float (N, C, H, W) in [-1, 1], labels long (N,), z float (N, nz).
+        """
+        device = self.device if device is None else device
+        half = num_images // 2
+        first = class_labels(None, half, self.num_classes, device)
+        labels = torch.cat([first, first, class_labels(None, num_images - 2 * half, self.num_classes, device)])
+        z = self.sample_latent(num_images, device)
+        return self(z, labels), labels, z
+
 
 class BaseConditionalDiscriminator(BaseDiscriminator):
     """Base of class-conditional discriminators; ``forward(x, y)`` returns logits (N, 1).

@@ -238,6 +238,43 @@ class BaseGenerator(BaseModel):
         self.ngf = ngf
         self.bottom_width = bottom_width
         self.loss_type = resolve_loss_type(loss_type)
+        self.mode_seeking = None
+
+    def hparams(self) -> dict[str, Any]:
+        """Constructor arguments plus the config of an attached generator regulariser (mode seeking,
+        see :meth:`add_regularizer`): it changes what a run is, so a resume compares it."""
+        config = super().hparams()
+        mode_seeking = getattr(self, "mode_seeking", None)
+        if mode_seeking is not None:
+            config["regularizers"] = [mode_seeking.to_config()]
+        return config
+
+    def add_regularizer(self, regularizer: Any) -> Any:
+        """Attach a generator-side regulariser (``regularizer.applies_to == 'generator'``; today the
+        mode-seeking term, :class:`~torch_gan_zoo.losses.ModeSeekingRegularizer`) and return it.
+
+        With a mode-seeking weight > 0, :meth:`train_step` generates its batch as two halves with the
+        same labels and independent noise (:meth:`generate_paired_batch`) and adds
+        ``weight * mode_seeking_loss(half_1, half_2, z_1, z_2)`` to the loss, logged as ``mode_seeking``
+        in group ``regularizer``.
+
+        Raises:
+            ValueError: ``regularizer`` is a discriminator regulariser, or one is already attached.
+        """
+        if getattr(regularizer, "applies_to", "discriminator") != "generator":
+            raise ValueError(f"{getattr(regularizer, 'name', regularizer)!r} is a discriminator regularizer: attach "
+                             "it with netD.add_regularizer")
+        if getattr(self, "mode_seeking", None) is not None:
+            raise ValueError(f"{type(self).__name__} already has a regularizer named {regularizer.name!r}")
+        self.mode_seeking = regularizer
+        return regularizer
+
+    def restore_attachments(self, config: dict[str, Any]) -> None:
+        """Re-attach the generator regulariser recorded in ``config`` (this network's :meth:`hparams`)."""
+        for reg_config in config.get("regularizers") or []:
+            if getattr(self, "mode_seeking", None) is None or self.mode_seeking.to_config() != reg_config:
+                self.mode_seeking = None
+                self.add_regularizer(build_regularizer(reg_config))
 
     def sample_latent(self, num_images: int, device: Any = None, generator: torch.Generator | None = None,
                       truncation: float | None = None) -> torch.Tensor:
@@ -270,6 +307,20 @@ class BaseGenerator(BaseModel):
     def generate_batch(self, num_images: int, device: Any = None) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Generate a training batch: ``(images, labels)`` with ``labels=None`` for unconditional models."""
         return self.generate_images(num_images, device=device), None
+
+    def generate_paired_batch(self, num_images: int, device: Any = None
+                              ) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor]:
+        """A training batch in two halves for the mode-seeking term: ``(images, labels, z)``.
+
+        Images ``i`` and ``i + num_images // 2`` (``i < num_images // 2``) have independent noise
+        (:meth:`sample_latent`) and, for conditional generators, the same class; with an odd
+        ``num_images`` the last image has no pair. One forward pass over the whole batch.
+
+        Returns:
+            tuple: images float (N, C, H, W) in [-1, 1], labels long (N,) or ``None``, z float (N, nz).
+        """
+        z = self.sample_latent(num_images, device)
+        return self(z), None, z
 
     def compute_gan_loss(self, output: torch.Tensor) -> torch.Tensor:
         """The generator's adversarial loss (scalar) from the discriminator's logits (N,) or (N, 1)
@@ -328,12 +379,25 @@ class BaseGenerator(BaseModel):
             MetricLog: ``log_data``.
         """
         images, _ = split_batch(real_batch)
+        mode_seeking = getattr(self, "mode_seeking", None)
+        if mode_seeking is not None and not mode_seeking.weight > 0:
+            mode_seeking = None  # weight 0: exactly the plain step
+        num_images = images.shape[0]
+        if mode_seeking is not None and num_images < 2:
+            raise ValueError(f"mode seeking pairs the generated images: it needs a batch of at least 2, got {num_images}")
         optG.zero_grad(set_to_none=True)
         with netD.frozen(), self.forward_autocast(amp_dtype), netD.forward_autocast(amp_dtype):
-            fake_images, fake_labels = self.generate_batch(images.shape[0], device=device)
+            if mode_seeking is None:
+                fake_images, fake_labels = self.generate_batch(num_images, device=device)
+            else:
+                fake_images, fake_labels, z = self.generate_paired_batch(num_images, device=device)
             terms = _checked_losses(self, "compute_generator_losses", self.compute_generator_losses(
                 fake_images, fake_labels, netD, amp_dtype=amp_dtype), discriminator=False)
             _check_called(netD, self, "compute_generator_losses")
+            if mode_seeking is not None:
+                half = num_images // 2
+                terms = _with_regularizer_terms(terms, {mode_seeking.name: mode_seeking(
+                    fake_images[:half], fake_images[half:2 * half], z[:half], z[half:2 * half])})
             terms = _with_regularizer_terms(terms, self.compute_weight_regularizers())
             self.optimize(total_loss(terms), optG, scaler)
         _log_terms(log_data, terms)
@@ -392,6 +456,8 @@ class BaseDiscriminator(BaseModel):
             ValueError: A regulariser of the same ``name`` is already attached.
         """
         name = regularizer.name
+        if getattr(regularizer, "applies_to", "discriminator") != "discriminator":
+            raise ValueError(f"{name!r} is a generator regularizer: attach it with netG.add_regularizer")
         if any(reg.name == name for reg in self.regularizers):
             raise ValueError(f"{type(self).__name__} already has a regularizer named {name!r}")
         if isinstance(regularizer, nn.Module):

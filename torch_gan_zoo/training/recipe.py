@@ -16,7 +16,8 @@ returns one)::
 
 ``regularizers`` (a list of regulariser configs, or a comma-separated string of names such as
 ``"r1,lecam"``) and ``augment`` (a DiffAugment policy string or config) compose with any model: they
-are built and attached to the discriminator before training.
+are built and attached to the discriminator before training (the generator-side ``mode_seeking``
+regulariser to the generator).
 
 Models: a registered name (``"sngan"``), or a user's own pair as ``"package.module:factory"`` (a callable
 returning ``(netG, netD)``) or ``"package.module:Generator,package.module:Discriminator"``. Such a name
@@ -167,11 +168,27 @@ def build_regularizers(configs: Any) -> list[Any]:
     return [build_regularizer(c, build_augment=build_augment) for c in configs]
 
 
-def attach_techniques(netD: BaseDiscriminator, config: Mapping[str, Any]) -> BaseDiscriminator:
-    """Attach the config's ``regularizers`` (with ``netD.add_regularizer``) and ``augment`` (DiffAugment)
-    to ``netD``; returns ``netD``."""
+def attach_techniques(netD: BaseDiscriminator, config: Mapping[str, Any],
+                      netG: BaseGenerator | None = None) -> BaseDiscriminator:
+    """Attach the config's ``regularizers`` and ``augment`` (DiffAugment) to ``netD``; returns ``netD``.
+
+    Discriminator regularisers go to ``netD.add_regularizer``; generator-side ones (``mode_seeking``,
+    ``applies_to == 'generator'``) to ``netG.add_regularizer``.
+
+    Raises:
+        ValueError: A generator regulariser but no ``netG``, or a ``netG`` that cannot take it (not a
+            :class:`~torch_gan_zoo.nets.BaseGenerator`).
+    """
     for regularizer in build_regularizers(config.get("regularizers")):
-        netD.add_regularizer(regularizer)
+        if getattr(regularizer, "applies_to", "discriminator") == "generator":
+            if netG is None:
+                raise ValueError(f"the regularizer {regularizer.name!r} acts on the generator: pass netG")
+            if not isinstance(netG, BaseGenerator):
+                raise ValueError(f"the regularizer {regularizer.name!r} needs a torch_gan_zoo BaseGenerator (its "
+                                 f"train step pairs the generated images), got {type(netG).__name__}")
+            netG.add_regularizer(regularizer)
+        else:
+            netD.add_regularizer(regularizer)
     augment = build_augment(config.get("augment"))
     if augment is not None:
         netD.augment = augment
@@ -331,7 +348,7 @@ def run_config(config: RunConfig | Mapping[str, Any], netG: BaseGenerator | None
     config.model.resolution = resolution  # resolved: config.json re-runs at the same size
     if netG is None or netD is None:
         netG, netD = build_models(config.model, dataset, allow_import=allow_import)
-    attach_techniques(netD, {"regularizers": config.regularizers, "augment": config.augment})
+    attach_techniques(netD, {"regularizers": config.regularizers, "augment": config.augment}, netG=netG)
     if getattr(netG, "num_classes", None) and dataset.num_classes and netG.num_classes != dataset.num_classes:
         raise ValueError(f"the model has {netG.num_classes} classes but {dataset.name} has {dataset.num_classes}")
     device = config.trainer.device
