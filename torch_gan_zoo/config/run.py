@@ -319,7 +319,8 @@ class RunConfig(_Section):
     logging: LoggingConfig = field(default_factory=LoggingConfig, metadata={"help": "files and intervals"})
     checkpointing: CheckpointConfig = field(default_factory=CheckpointConfig, metadata={"help": "checkpoints"})
     evaluation: EvaluationConfig = field(default_factory=EvaluationConfig, metadata={"help": "metrics"})
-    regularizers: Any = _field(None, help="regularisers: a list of configs or names, or 'r1,lecam'")
+    regularizers: Any = _field(None, help="regularisers: a list of configs or names, or 'r1,lecam' "
+                                          "('mode_seeking' acts on G)")
     augment: Any = _field(None, help="DiffAugment policy ('color,translation,cutout') or its config")
     paper: Optional[str] = _field(None, help="where the preset's numbers come from (informational)")
 

@@ -384,7 +384,8 @@ class BaseGenerator(BaseModel):
             mode_seeking = None  # weight 0: exactly the plain step
         num_images = images.shape[0]
         if mode_seeking is not None and num_images < 2:
-            raise ValueError(f"mode seeking pairs the generated images: it needs a batch of at least 2, got {num_images}")
+            raise ValueError(f"mode seeking pairs the generated images: it needs a batch of at least 2, "
+                             f"got {num_images}")
         optG.zero_grad(set_to_none=True)
         with netD.frozen(), self.forward_autocast(amp_dtype), netD.forward_autocast(amp_dtype):
             if mode_seeking is None:

@@ -160,6 +160,8 @@ def _allow_forms(key):
         if key.startswith(prefix):
             rest = key[len(prefix):]
             forms |= {f"netG.kwargs.{rest}", f"netD.kwargs.{rest}"}
+    if key == "regularizers":  # the run configuration's field: D's regularisers and G's (mode seeking)
+        forms |= {"netG.regularizers", "netD.regularizers"}
     if key in ("model.loss_type", "loss_type"):
         forms |= {"netG.loss_type", "netD.loss_type", "netG.kwargs.loss_type", "netD.kwargs.loss_type"}
     return forms
