@@ -154,3 +154,24 @@ def test_checkpoints_record_and_restore_the_regularizer(tmp_path):
     rebuilt = nets.BaseModel.from_checkpoint(netG.save_checkpoint(str(tmp_path / "g"), 1))
     assert rebuilt.mode_seeking.to_config() == {"name": "mode_seeking", "weight": 0.5}
     assert rebuilt.hparams() == netG.hparams()
+
+
+def test_a_generator_with_its_own_generate_batch_must_say_how_to_pair():
+    netG, _ = make("cdcgan")
+
+    class OwnBatches(type(netG)):
+        def generate_batch(self, num_images, device=None):
+            return self.generate_images_with_labels(num_images, c=0, device=device)
+
+    torch.manual_seed(0)
+    own = OwnBatches(**netG.hparams()["kwargs"])
+    with pytest.raises(ValueError, match="overrides generate_batch but not generate_paired_batch"):
+        own.add_regularizer(ModeSeekingRegularizer())
+
+    class OwnPairs(OwnBatches):
+        def generate_paired_batch(self, num_images, device=None):
+            z = self.sample_latent(num_images, device)
+            labels = torch.zeros(num_images, dtype=torch.long)
+            return self(z, labels), labels, z
+
+    OwnPairs(**netG.hparams()["kwargs"]).add_regularizer(ModeSeekingRegularizer())

@@ -54,6 +54,7 @@ class LossTerm(NamedTuple):
     ``errD_cond``, ``errG_cond`` (auxiliary variants)                unweighted  ``loss``
     ``errD_IM``, ``errG_IM`` (InfoMax-GAN), ``errG_SS`` (SSGAN)      weighted    ``loss``
     ``errD_SS`` (SSGAN), attached regularisers, ``ortho`` (BigGAN)   weighted    ``regularizer``
+    ``mode_seeking`` (generator regulariser, MSGAN)                  weighted    ``regularizer``
     ===============================================================  ==========  ===============
     """
 
@@ -266,6 +267,12 @@ class BaseGenerator(BaseModel):
                              "it with netD.add_regularizer")
         if getattr(self, "mode_seeking", None) is not None:
             raise ValueError(f"{type(self).__name__} already has a regularizer named {regularizer.name!r}")
+        mro = type(self).__mro__
+        batch_owner = next(k for k in mro if "generate_batch" in vars(k))
+        paired_owner = next(k for k in mro if "generate_paired_batch" in vars(k))
+        if batch_owner is not paired_owner and issubclass(batch_owner, paired_owner):
+            raise ValueError(f"{type(self).__name__} overrides generate_batch but not generate_paired_batch, which "
+                             f"the mode-seeking step uses instead: override generate_paired_batch too")
         self.mode_seeking = regularizer
         return regularizer
 
@@ -362,14 +369,17 @@ class BaseGenerator(BaseModel):
 
         Generates as many images as ``real_batch`` holds and, with ``netD``'s weights frozen, takes
         one ``optG`` step on the sum of :meth:`compute_generator_losses` and
-        :meth:`compute_weight_regularizers` (see :class:`LossTerm`).
+        :meth:`compute_weight_regularizers` (see :class:`LossTerm`). With a mode-seeking regulariser of
+        weight > 0 attached (:meth:`add_regularizer`), the batch comes from :meth:`generate_paired_batch`
+        (halves with the same labels and independent noise; an odd last image has no pair) and its
+        weighted term is added and logged as ``mode_seeking``; with weight 0 the step is the plain one.
 
         Args:
             real_batch: The data batch ``(images, labels)``; only its size is used.
             netD (BaseDiscriminator): The opposing discriminator.
             optG (torch.optim.Optimizer): Optimiser of this generator.
             log_data (MetricLog): Receives every loss term: ``errG`` (group ``loss``), a variant's own
-                terms, weight regularisers (group ``regularizer``).
+                terms, ``mode_seeking`` and weight regularisers (group ``regularizer``).
             device: Device to generate on (default: the model's).
             global_step (int, optional): The current generator step.
             scaler (torch.amp.GradScaler, optional): For fp16 mixed precision.
