@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from torch_gan_zoo import cli, nets
+from torch_gan_zoo.config.presets import get_preset
 from torch_gan_zoo.losses import GradientPenalty, ModeSeekingRegularizer, R1Penalty
 from torch_gan_zoo.training.recipe import attach_techniques, build_run_config, run_config
 
@@ -95,6 +96,9 @@ def test_a_resume_with_another_weight_is_refused_unless_allowed(tmp_path, capsys
 
 
 def test_the_cdcgan_preset_turns_it_on_in_a_tiny_run(tmp_path):
+    preset = get_preset("cdcgan")
+    assert preset["regularizers"] == [{"name": "mode_seeking", "weight": 1.0}]
+    assert "Mao et al., CVPR 2019" in preset["paper"] and "ignore z" in preset["paper"]
     result = run_config(build_run_config(
         "cdcgan", dataset="shapes", resolution=28, num_steps=2, batch_size=6, seed=0, log_dir=str(tmp_path),
         device="cpu", model_kwargs={"ngf": 8, "ndf": 8}, dataset_kwargs={"num_images": 12},
