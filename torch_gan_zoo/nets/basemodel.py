@@ -6,15 +6,13 @@ and the Trainer can refuse to resume a run whose models differ.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-
 import contextlib
 import functools
 import inspect
 import itertools
 import os
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import torch

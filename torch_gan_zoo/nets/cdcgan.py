@@ -24,7 +24,7 @@ from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator
 from torch_gan_zoo.nets.dcgan import (
     DCGANDiscriminator,
     DCGANGenerator,
-    STACKS,
+    _stack,
     dcgan_discriminator_trunk,
     init_dcgan_weights,
 )
@@ -85,9 +85,7 @@ class CDCGANGenerator(AuxiliaryLossGenerator):
         super().__init__(loss_type=loss_type, **sizes)
         self.nc, self.emb_dim, self.resolution = nc, emb_dim, resolution
         self.embed = nn.Embedding(self.num_classes, emb_dim)
-        if resolution not in STACKS:
-            raise ValueError(f"{type(self).__name__} has layers for {sorted(STACKS)} px, not {resolution}")
-        self.main = STACKS[resolution][0](self.nz + emb_dim, self.ngf, self.bottom_width, nc)
+        self.main = _stack(type(self).__name__, resolution, 0)(self.nz + emb_dim, self.ngf, self.bottom_width, nc)
         self.apply(init_dcgan_weights)  # the embedding keeps PyTorch's N(0, 1)
 
     def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

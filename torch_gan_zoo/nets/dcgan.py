@@ -18,6 +18,8 @@ that keeps them compatible with gradient penalties, R1 and DistributedDataParall
 """
 from __future__ import annotations
 
+import functools
+
 import torch
 import torch.nn as nn
 
@@ -69,19 +71,13 @@ def _infogan_generator(nz, ngf, bw, nc):
     )
 
 
-def _standard_cnn_generator(nz, ngf, bw, nc):
+def _upconv_generator(nz, ngf, bw, nc, output_layer=nn.Conv2d, **output_options):
+    """Dense -> bw x bw x ngf, BN, ReLU, three deconv-BN-ReLU (ngf/2, ngf/4, ngf/8), then
+    ``output_layer(ngf // 8, nc, **output_options)`` -> tanh."""
     return nn.Sequential(
         nn.Linear(nz, bw * bw * ngf), nn.Unflatten(1, (ngf, bw, bw)), nn.BatchNorm2d(ngf), nn.ReLU(inplace=True),
         UpConvBlock(ngf, ngf // 2), UpConvBlock(ngf // 2, ngf // 4), UpConvBlock(ngf // 4, ngf // 8),
-        nn.Conv2d(ngf // 8, nc, 3, 1, 1), nn.Tanh(),
-    )
-
-
-def _radford_generator(nz, ngf, bw, nc):
-    return nn.Sequential(
-        nn.Linear(nz, bw * bw * ngf), nn.Unflatten(1, (ngf, bw, bw)), nn.BatchNorm2d(ngf), nn.ReLU(inplace=True),
-        UpConvBlock(ngf, ngf // 2), UpConvBlock(ngf // 2, ngf // 4), UpConvBlock(ngf // 4, ngf // 8),
-        nn.ConvTranspose2d(ngf // 8, nc, 4, 2, 1), nn.Tanh(),
+        output_layer(ngf // 8, nc, **output_options), nn.Tanh(),
     )
 
 
@@ -112,9 +108,10 @@ def _radford_discriminator(ndf, nc, resolution):
 #: flattened length is F, the head maps those to logits (N, 1); the DCGAN discriminator is the two in sequence.
 STACKS = {
     28: (_infogan_generator, _infogan_discriminator),
-    32: (_standard_cnn_generator, _standard_cnn_discriminator),
-    48: (_standard_cnn_generator, _standard_cnn_discriminator),
-    64: (_radford_generator, _radford_discriminator),
+    32: (functools.partial(_upconv_generator, kernel_size=3, padding=1), _standard_cnn_discriminator),
+    48: (functools.partial(_upconv_generator, kernel_size=3, padding=1), _standard_cnn_discriminator),
+    64: (functools.partial(_upconv_generator, output_layer=nn.ConvTranspose2d, kernel_size=4, stride=2, padding=1),
+         _radford_discriminator),
 }
 
 
@@ -125,17 +122,17 @@ def dcgan_discriminator_trunk(ndf: int, nc: int, resolution: int) -> tuple[nn.Se
     Raises:
         ValueError: No DCGAN stack at ``resolution``.
     """
-    if resolution not in STACKS:
-        raise ValueError(f"DCGAN has layers for {sorted(STACKS)} px, not {resolution}")
-    trunk, _, features = STACKS[resolution][1](ndf, nc, resolution)
+    trunk, _, features = _stack("DCGAN", resolution, 1)(ndf, nc, resolution)
     if not any(isinstance(layer, nn.Flatten) for layer in trunk):
         trunk.append(nn.Flatten())
     return nn.Sequential(*trunk), features
 
 
-def _stack(cls, resolution, role):
+def _stack(name, resolution, role):
+    """The layer-stack builder of ``role`` (0: generator, 1: discriminator) at ``resolution``; a ValueError
+    naming ``name`` if there is none."""
     if resolution not in STACKS:
-        raise ValueError(f"{cls.__name__} has layers for {sorted(STACKS)} px, not {resolution}")
+        raise ValueError(f"{name} has layers for {sorted(STACKS)} px, not {resolution}")
     return STACKS[resolution][role]
 
 
@@ -161,7 +158,7 @@ class DCGANGenerator(DCGANBaseGenerator):
         resolution, sizes = table_defaults(self, resolution, nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc)
         super().__init__(loss_type=loss_type, **sizes)
         self.resolution = resolution
-        self.main = _stack(type(self), resolution, 0)(self.nz, self.ngf, self.bottom_width, self.nc)
+        self.main = _stack(type(self).__name__, resolution, 0)(self.nz, self.ngf, self.bottom_width, self.nc)
         self.apply(init_dcgan_weights)
 
 
@@ -181,7 +178,7 @@ class DCGANDiscriminator(DCGANBaseDiscriminator):
         resolution, sizes = table_defaults(self, resolution, ndf=ndf, nc=nc)
         super().__init__(loss_type=loss_type, **sizes)
         self.resolution = resolution
-        trunk, head, _ = _stack(type(self), resolution, 1)(self.ndf, self.nc, resolution)
+        trunk, head, _ = _stack(type(self).__name__, resolution, 1)(self.ndf, self.nc, resolution)
         self.main = nn.Sequential(*trunk, *head)
         self.apply(init_dcgan_weights)
 

@@ -14,17 +14,15 @@ angle (:func:`rotate_quarters`), so the rotation task costs one extra forward pa
 """
 from __future__ import annotations
 
-from typing import Any
-from torch_gan_zoo.nets.gan import StepLosses
-
 import contextlib
+from typing import Any
 
 import torch
 import torch.nn.functional as F
 
 from torch_gan_zoo.modules import SNLinear
 from torch_gan_zoo.nets.backbones import init_weight_
-from torch_gan_zoo.nets.gan import LossTerm
+from torch_gan_zoo.nets.gan import LossTerm, StepLosses
 from torch_gan_zoo.nets.registry import register_builtin_variant
 from torch_gan_zoo.nets.sngan import SNGANDiscriminator, SNGANGenerator
 from torch_gan_zoo.nets.table import FROM_TABLE
