@@ -195,8 +195,6 @@ class ResNetDiscriminatorBackbone(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Features (N, C) of images ``x`` (N, nc, H, W): ReLU then sum (or mean) over H and W."""
-        if self.attention is None:
-            return self._pool(self.blocks(x))
         return self.features(x)[1]
 
 
