@@ -20,7 +20,7 @@ import torch.nn as nn
 from torch_gan_zoo.config.validation import check_positive_int
 from torch_gan_zoo.modules.projection import ProjectionHead
 from torch_gan_zoo.nets.auxiliary import AuxiliaryLossGenerator
-from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator
+from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator, check_forward_labels
 from torch_gan_zoo.nets.dcgan import (
     DCGANDiscriminator,
     DCGANGenerator,
@@ -41,22 +41,6 @@ __all__ = ["CDCGANGenerator", "CDCGANDiscriminator", "PAPER"]
 NUM_CLASSES = 10
 #: Length of the generator's class embedding per resolution.
 EMBEDDING_DIM = {28: 16, 32: 32, 48: 32, 64: 64}
-
-
-def _check_class_labels(model: nn.Module, labels: torch.Tensor, num_images: int) -> None:
-    """Raise a ``ValueError`` naming the problem unless ``labels`` is an integer tensor (num_images,) with
-    values in ``[0, model.num_classes)``."""
-    name = type(model).__name__
-    if not torch.is_tensor(labels) or labels.dtype.is_floating_point or labels.dtype.is_complex \
-            or labels.dtype == torch.bool:
-        what = labels.dtype if torch.is_tensor(labels) else type(labels).__name__
-        raise ValueError(f"{name} takes class labels as an integer tensor (N,), got {what}")
-    if tuple(labels.shape) != (num_images,):
-        raise ValueError(f"{name} got class labels of shape {tuple(labels.shape)} for {num_images} inputs; "
-                         f"expected ({num_images},)")
-    if num_images and (int(labels.min()) < 0 or int(labels.max()) >= model.num_classes):
-        raise ValueError(f"{name}: class labels must lie in [0, {model.num_classes}), got range "
-                         f"[{int(labels.min())}, {int(labels.max())}]")
 
 
 class CDCGANGenerator(AuxiliaryLossGenerator):
@@ -92,7 +76,7 @@ class CDCGANGenerator(AuxiliaryLossGenerator):
         """Images (N, nc, H, W) in [-1, 1] of classes ``y`` (N,) long from noise ``z`` (N, nz)."""
         if z.dim() != 2 or z.shape[1] != self.nz:
             raise ValueError(f"{type(self).__name__} expects noise of shape (N, {self.nz}), got {tuple(z.shape)}")
-        _check_class_labels(self, y, z.shape[0])
+        check_forward_labels(self, y, z.shape[0])
         return self.main(torch.cat([z, self.embed(y).to(z.dtype)], dim=1))
 
 
@@ -127,7 +111,7 @@ class CDCGANDiscriminator(BaseConditionalDiscriminator):
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Logits (N, 1) of images ``x`` (N, nc, H, W) for classes ``y`` (N,) long."""
-        _check_class_labels(self, y, x.shape[0])
+        check_forward_labels(self, y, x.shape[0])
         return self.head(self.trunk(x), y)
 
 

@@ -37,10 +37,28 @@ def class_labels(c: Any, num_images: int, num_classes: int, device: Any,
         labels = torch.as_tensor(c, device=device).long().reshape(-1)
         if labels.numel() != num_images:
             raise ValueError(f"got {labels.numel()} class labels for {num_images} images")
-    if labels.numel() and (int(labels.min()) < 0 or int(labels.max()) >= num_classes):
-        raise ValueError(f"class labels must lie in [0, {num_classes}), got range "
-                         f"[{int(labels.min())}, {int(labels.max())}]")
+    _check_label_range(labels, num_classes)
     return labels
+
+
+def _check_label_range(labels, num_classes, where=""):
+    if labels.numel() and (int(labels.min()) < 0 or int(labels.max()) >= num_classes):
+        raise ValueError(f"{where}class labels must lie in [0, {num_classes}), got range "
+                         f"[{int(labels.min())}, {int(labels.max())}]")
+
+
+def check_forward_labels(model: Any, labels: torch.Tensor, num_images: int) -> None:
+    """Raise a ``ValueError`` naming the problem unless ``labels`` is an integer tensor (num_images,) with
+    values in ``[0, model.num_classes)``: the check of a conditional network's ``forward(..., y)``."""
+    name = type(model).__name__
+    if not torch.is_tensor(labels) or labels.dtype.is_floating_point or labels.dtype.is_complex \
+            or labels.dtype == torch.bool:
+        what = labels.dtype if torch.is_tensor(labels) else type(labels).__name__
+        raise ValueError(f"{name} takes class labels as an integer tensor (N,), got {what}")
+    if tuple(labels.shape) != (num_images,):
+        raise ValueError(f"{name} got class labels of shape {tuple(labels.shape)} for {num_images} inputs; "
+                         f"expected ({num_images},)")
+    _check_label_range(labels, model.num_classes, where=f"{name}: ")
 
 
 class BaseConditionalGenerator(BaseGenerator):
