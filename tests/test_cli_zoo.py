@@ -99,6 +99,9 @@ def test_export_and_pretrained_listing(tmp_path, capsys, monkeypatch):
     assert "overwrite=True" in capsys.readouterr().err
     assert cli.main(["export", "--run", str(tmp_path / "none")]) == 2
     assert cli.main(["pretrained"]) == 0
+    assert "dcgan_fashion_mnist" in capsys.readouterr().out  # the shipped models
+    monkeypatch.setattr(registry, "PRETRAINED_MODELS", ())
+    assert cli.main(["pretrained"]) == 0
     assert "no pretrained model is registered" in capsys.readouterr().out
     fid = zoo.FIDRecord(value=7.25, num_fake=10000, num_real=10000, reference="shapes test", protocol="tf1",
                         inception_sha256="a" * 64)

@@ -122,8 +122,37 @@ class PretrainedEntry:
         return dataclasses.asdict(self)
 
 
-#: The registered pretrained models. Empty until a model measured with the real Inception is added.
-PRETRAINED_MODELS: tuple[PretrainedEntry, ...] = ()
+#: SHA-256 of the real ImageNet Inception-v3 pool3 weights every registered FID was measured with (pytorch-fid's
+#: state-dict layout, as ``shared/tools/get-real-assets.sh`` writes it).
+_REAL_INCEPTION = "8ff953b0f4c36fb3d76e33d9a16206bf6a666833a36ed8fe140967312887633d"
+_FASHION_MNIST_TEST = "dataset fashion_mnist (split=test, resolution=28)"
+
+#: The registered pretrained models: ``benchmarks/build_zoo_model.py`` writes each folder and prints its row; the
+#: FID is the one ``torch-gan-zoo eval`` printed from a fresh install (10,000 samples, seed 0, batch size 50).
+PRETRAINED_MODELS: tuple[PretrainedEntry, ...] = (
+    PretrainedEntry(
+        name="dcgan_fashion_mnist", model="dcgan", resolution=28, dataset="fashion_mnist",
+        sha256="d932cf4baff9e94439568b5e84b8b2afc4a20f237c8e42b5baecc5a574bfe8dd",
+        fid=FIDRecord(value=16.3857, num_fake=10000, num_real=10000, reference=_FASHION_MNIST_TEST, protocol="tf1",
+                      inception_sha256=_REAL_INCEPTION, seed=0),
+        parameters=6640129, file_size=13311962, license="MIT",
+        command="python benchmarks/build_zoo_model.py --name dcgan_fashion_mnist --bench dcgan_128_decay --half "
+                "--no-discriminator --threads 1",
+        folder="dcgan_fashion_mnist",
+        description="DCGAN (InfoGAN MNIST networks, ngf=ndf=128), Fashion-MNIST 28 px grayscale, EMA generator "
+                    "with standing batch-norm statistics, float16 weights"),
+    PretrainedEntry(
+        name="cdcgan_fashion_mnist", model="cdcgan", resolution=28, dataset="fashion_mnist",
+        sha256="9e42d6bce1f3a15dd12258188715600bba15384c6a3dbcfdac1c60e93bdcc3db",
+        fid=FIDRecord(value=25.3461, num_fake=10000, num_real=10000, reference=_FASHION_MNIST_TEST, protocol="tf1",
+                      inception_sha256=_REAL_INCEPTION, seed=0),
+        parameters=1690017, file_size=6688460, license="MIT",
+        command="python benchmarks/build_zoo_model.py --name cdcgan_fashion_mnist --bench cdcgan_64 --half --threads 1",
+        folder="cdcgan_fashion_mnist", num_classes=10,
+        description="Class-conditional DCGAN (input concatenation, projection discriminator, mode seeking; "
+                    "ngf=ndf=64), Fashion-MNIST 28 px grayscale, EMA generator with standing batch-norm "
+                    "statistics, float16 weights"),
+)
 
 
 def _table():
