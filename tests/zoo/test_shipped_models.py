@@ -6,11 +6,11 @@ import socket
 import pytest
 import torch
 
+from helpers.paths import REPO
 from torch_gan_zoo import hub, zoo
 from torch_gan_zoo.zoo import registry
 from torch_gan_zoo.zoo.pretrained import WEIGHTS_NAME
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHIPPED = [e for e in registry.PRETRAINED_MODELS if e.folder is not None]
 #: SHA-256 of the real ImageNet Inception-v3 pool3 weights (``shared/tools/get-real-assets.sh``): the
 #: state-dict layout and the TorchScript extractor, which compute the same function.
