@@ -52,6 +52,18 @@ def test_default_quickstart_grid_without_ema_comes_from_the_generator(tmp_path, 
     assert (log_dir / "images" / cli.QUICKSTART_GRID).is_file() and "final grid:" in capsys.readouterr().out
 
 
+def test_quickstart_grid_of_a_class_conditional_model_uses_the_fixed_labels(tmp_path, capsys):
+    # found by hand: the final grid called netG(z) and a conditional generator (which needs labels) crashed after
+    # training had finished
+    log_dir = tmp_path / "qs"
+    assert cli.main(["quickstart", "--steps", "1", "--batch-size", "4", "--log-dir", str(log_dir),
+                     "--set", "model=cdcgan", "--set", "resolution=28", "--set", "model_kwargs.ngf=16",
+                     "--set", "model_kwargs.ndf=16", "--set", "dataset_kwargs.num_images=16",
+                     "--set", "trainer_kwargs.progress=false"]) == 0
+    assert json.loads((log_dir / "config.json").read_text())["model"]["name"] == "cdcgan"
+    assert (log_dir / "images" / cli.QUICKSTART_GRID).is_file() and "final grid:" in capsys.readouterr().out
+
+
 def test_other_quickstart_datasets_keep_their_own_recipe():
     fashion = cli.QUICKSTART["fashion_mnist"]
     assert fashion["resolution"] == 28 and fashion["trainer_kwargs"] == {} and fashion["lr_decay"] is None
@@ -73,8 +85,8 @@ def test_final_grid_comes_from_the_ema_generator_with_standing_statistics(tmp_pa
         ema.update(netG, 1)
     shadow_before = copy.deepcopy(ema.shadow.state_dict())
     fixed_noise = torch.randn(4, netG.nz)
-    trainer = types.SimpleNamespace(netG=netG, ema=ema, fixed_noise=fixed_noise, log_dir=str(tmp_path),
-                                    dist=DistributedContext(), seed=0)
+    trainer = types.SimpleNamespace(netG=netG, ema=ema, fixed_noise=fixed_noise, fixed_labels=None,
+                                    log_dir=str(tmp_path), dist=DistributedContext(), seed=0)
     path = cli._write_quickstart_grid(trainer)
     written = _grid_pixels(path)
 

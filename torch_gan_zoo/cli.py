@@ -191,7 +191,8 @@ def _write_quickstart_grid(trainer):
         standing_stats(netG, **STANDING_STATS)
     netG.eval()
     with torch.no_grad():
-        images = netG(trainer.fixed_noise).float().cpu().clamp(-1, 1)
+        inputs = (trainer.fixed_noise,) if trainer.fixed_labels is None else (trainer.fixed_noise, trainer.fixed_labels)
+        images = netG(*inputs).float().cpu().clamp(-1, 1)
     path = os.path.join(trainer.log_dir, "images", QUICKSTART_GRID)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     atomic_save_image(images, path, nrow=max(1, round(images.shape[0] ** 0.5)), normalize=True,
