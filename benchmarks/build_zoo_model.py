@@ -79,10 +79,7 @@ def fid_from_eval_json(path, folder):
     if not measured or not os.path.isdir(measured) or os.path.realpath(measured) != os.path.realpath(folder):
         sys.exit(f"{path} measured {measured!r}, not the folder {folder}")
     score = record["metrics"]["fid"]
-    fid = zoo.FIDRecord(value=round(float(score["value"]), 4), num_fake=int(score["num_fake"]),
-                        num_real=int(score["num_real"]), reference=str(score["real_source"]),
-                        protocol=str(score["protocol"]), inception_sha256=str(score["weights_sha256"]),
-                        seed=int(score["seed"]))
+    fid = zoo.fid_record(score)
     print(f"FID {fid.value:.3f} ({fid.num_fake} vs {fid.num_real} {fid.reference}, {fid.protocol}) from {path}")
     return score, fid
 

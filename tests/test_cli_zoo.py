@@ -78,8 +78,11 @@ def test_eval_prints_a_table_and_writes_the_protocol(folder, tmp_path, tiny, cap
     assert float(again["fid"]) == fid["value"]
     record_row = zoo.fid_record(again["fid"])
     assert record_row.num_fake == 20 and record_row.inception_sha256 == hub.sha256_file(tiny)
+    assert zoo.fid_record(fid) == record_row  # the record the CLI wrote gives the same registry row
     with pytest.raises(ValueError, match="needs an FID Score"):
         zoo.fid_record(again["fid"].value)
+    with pytest.raises(ValueError, match="needs an FID Score"):
+        zoo.fid_record(record["metrics"]["kid"])
 
 
 def test_export_and_pretrained_listing(tmp_path, capsys, monkeypatch):

@@ -15,7 +15,7 @@ from torch_gan_zoo.nets.cdcgan import CDCGANDiscriminator, CDCGANGenerator
 from torch_gan_zoo.nets.dcgan import STACKS, dcgan_discriminator_trunk
 from torch_gan_zoo.training import MetricLog
 from torch_gan_zoo.training.recipe import build_config, run_config
-from helpers.paths import REPO
+from helpers.benchmarks import load_benchmark
 from helpers.training import state_equal
 
 RESOLUTIONS = (28, 32, 48, 64)
@@ -45,13 +45,8 @@ def test_registered_at_every_dcgan_resolution_with_its_papers_and_dcgan_optimisa
     assert isinstance(netG, nets.BaseConditionalGenerator) and isinstance(netD, nets.BaseConditionalDiscriminator)
 
 
-def test_benchmark_recipe_builds_a_ten_class_fashion_mnist_config(monkeypatch):
-    import importlib.util
-
-    monkeypatch.syspath_prepend(f"{REPO}/benchmarks")  # the script imports its sibling _env
-    spec = importlib.util.spec_from_file_location("fmnist_benchmark", f"{REPO}/benchmarks/fashion_mnist.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def test_benchmark_recipe_builds_a_ten_class_fashion_mnist_config():
+    module = load_benchmark("fashion_mnist")
     recipe = dict(module.MODELS["cdcgan_64"])
     # a fixed step budget, no wall-clock limit: the zoo's command reproduces the weights on any machine
     assert recipe.pop("time_limit") is None and recipe["model_kwargs"] == {"ngf": 64, "ndf": 64}

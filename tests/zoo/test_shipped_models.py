@@ -6,6 +6,7 @@ import socket
 import pytest
 import torch
 
+from helpers.benchmarks import load_benchmark
 from helpers.paths import REPO
 from torch_gan_zoo import hub, zoo
 from torch_gan_zoo.zoo import registry
@@ -66,17 +67,7 @@ def test_shipped_command_names_a_recipe_that_exists(entry):
     assert entry.command.startswith("python benchmarks/build_zoo_model.py ")
     words = entry.command.split()
     if "--bench" in words:
-        import importlib.util
-        import sys
-
-        sys.path.insert(0, os.path.join(REPO, "benchmarks"))
-        try:
-            spec = importlib.util.spec_from_file_location("fmnist_bench", os.path.join(REPO, "benchmarks",
-                                                                                        "fashion_mnist.py"))
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-        finally:
-            sys.path.remove(os.path.join(REPO, "benchmarks"))
+        module = load_benchmark("fashion_mnist")
         recipe = module.MODELS[words[words.index("--bench") + 1]]
         assert recipe["model"] == entry.model and recipe["resolution"] == entry.resolution
         assert recipe.get("time_limit") is None, "a wall-clock limit would make the weights machine-dependent"

@@ -5,7 +5,7 @@ so a registered FID is reproduced by one command from a fresh install.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import torch
 
@@ -49,9 +49,12 @@ def evaluate_pretrained(source, dataset, metrics: Sequence[str] = ("fid",), root
 
 
 def fid_record(score) -> FIDRecord:
-    """A registry :class:`FIDRecord` from an FID :class:`~torch_gan_zoo.metrics.Score`."""
-    if getattr(score, "metric", None) != "fid":
-        raise ValueError(f"fid_record needs an FID Score, got {score!r}")
-    return FIDRecord(value=round(float(score), 4), num_fake=int(score.num_fake), num_real=int(score.num_real),
-                     reference=str(score.real_source), protocol=str(score.protocol),
-                     inception_sha256=str(score.weights_sha256), seed=int(score.seed))
+    """A registry :class:`FIDRecord` from an FID :class:`~torch_gan_zoo.metrics.Score`, or from its
+    :meth:`~torch_gan_zoo.metrics.Score.as_dict` record (as ``torch-gan-zoo eval --out`` writes it)."""
+    fields = score.as_dict() if hasattr(score, "as_dict") else score
+    if not isinstance(fields, Mapping) or fields.get("metric") != "fid":
+        raise ValueError(f"fid_record needs an FID Score or its record, got {score!r}")
+    return FIDRecord(value=round(float(fields["value"]), 4), num_fake=int(fields["num_fake"]),
+                     num_real=int(fields["num_real"]), reference=str(fields["real_source"]),
+                     protocol=str(fields["protocol"]), inception_sha256=str(fields["weights_sha256"]),
+                     seed=int(fields["seed"]))
