@@ -12,6 +12,7 @@ from torch_gan_zoo.modules import (
     SNEmbedding,
     SNLinear,
     UpConvBlock,
+    UpsampleConvBlock,
     maybe_spectral_norm,
 )
 
@@ -64,6 +65,21 @@ def test_conv_blocks_shapes():
     assert UpConvBlock(8, 4, batch_norm=False)[0].bias is not None
     assert DownConvBlock(8, 16)(x).shape == (2, 16, 2, 2)
     assert DownConvBlock(8, 16, 3, 1, spectral_norm=True)(x).shape == (2, 16, 4, 4)
+
+
+def test_upsample_conv_block_is_nearest_resize_then_a_3x3_conv():
+    torch.manual_seed(0)
+    x = torch.randn(2, 8, 4, 4)
+    block = UpsampleConvBlock(8, 4).eval()
+    assert block(x).shape == (2, 4, 8, 8)
+    assert block[1].bias is None and UpsampleConvBlock(8, 4, batch_norm=False)[1].bias is not None
+    expected = torch.relu(block[2](torch.nn.functional.conv2d(x.repeat_interleave(2, 2).repeat_interleave(2, 3),
+                                                              block[1].weight, padding=1)))
+    torch.testing.assert_close(block(x), expected)
+    # No checkerboard: a constant input gives a constant interior (a stride-2 deconvolution does not).
+    plain = UpsampleConvBlock(8, 4, batch_norm=False)
+    flat = plain[1](plain[0](torch.ones(1, 8, 4, 4)))[..., 1:-1, 1:-1]
+    torch.testing.assert_close(flat, flat[..., :1, :1].expand_as(flat))
 
 
 def test_conditional_batch_norm_is_plain_bn_at_init_and_class_specific_after():

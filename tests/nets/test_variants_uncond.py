@@ -10,7 +10,7 @@ from torch.nn.utils import parametrize
 
 from torch_gan_zoo import nets
 from torch_gan_zoo.losses import GradientPenalty, LeCamRegularizer, infonce_loss
-from torch_gan_zoo.modules import SelfAttention
+from torch_gan_zoo.modules import SelfAttention, UpsampleConvBlock
 from torch_gan_zoo.nets import BaseModel
 from torch_gan_zoo.nets.backbones import ResNetDiscriminatorBackbone, ResNetGeneratorBackbone
 from torch_gan_zoo.config.presets import get_preset
@@ -103,6 +103,29 @@ def test_train_steps_under_bf16_autocast_and_an_fp16_grad_scaler(name):
 
 
 # ---------------------------------------------------------------------------------------------- WGAN-GP
+@pytest.mark.parametrize("resolution", [28, 32, 48, 64])
+def test_dcgan_upsample_generator_replaces_every_transposed_convolution(resolution):
+    torch.manual_seed(0)
+    netG = nets.dcgan.DCGANGenerator(nz=8, ngf=32, resolution=resolution, upsample=True)
+    images = netG(torch.randn(3, 8))
+    assert images.shape == (3, netG.nc, resolution, resolution) and images.abs().max() <= 1
+    kinds = {type(m) for m in netG.modules()}
+    assert torch.nn.ConvTranspose2d not in kinds and UpsampleConvBlock in kinds
+    assert netG.hparams()["kwargs"]["upsample"] is True
+    rebuilt = nets.dcgan.DCGANGenerator(**netG.hparams()["kwargs"])
+    assert [p.shape for p in rebuilt.parameters()] == [p.shape for p in netG.parameters()]
+    # The default is the paper's network, unchanged.
+    default = nets.dcgan.DCGANGenerator(nz=8, ngf=32, resolution=resolution)
+    assert torch.nn.ConvTranspose2d in {type(m) for m in default.modules()} and default.upsample is False
+
+
+def test_dcgan_upsample_is_checked_and_reaches_the_model_through_the_config():
+    with pytest.raises(TypeError, match="upsample must be True or False, not 'yes'"):
+        nets.dcgan.DCGANGenerator(resolution=28, upsample="yes")
+    netG, _ = nets.create_model("dcgan", 28, ngf=16, ndf=16, upsample=True)
+    assert netG.upsample is True
+
+
 def test_wgan_gp_critic_has_no_normalisation_mean_pooling_and_the_penalty_attached():
     _, netD = tiny("wgan_gp")
     assert netD.loss_type == "wasserstein" and netD.backbone.pooling == "mean"

@@ -3,7 +3,7 @@ models, losses or training.
 """
 from torch_gan_zoo.modules.attention import SelfAttention
 from torch_gan_zoo.modules.conditional_bn import ConditionalBatchNorm2d
-from torch_gan_zoo.modules.convblocks import DownConvBlock, UpConvBlock
+from torch_gan_zoo.modules.convblocks import DownConvBlock, UpConvBlock, UpsampleConvBlock
 from torch_gan_zoo.modules.diffaugment import DiffAugment, build_augment
 from torch_gan_zoo.modules.layers import SNConv2d, SNEmbedding, SNLinear, maybe_spectral_norm
 from torch_gan_zoo.modules.resblocks import DBlock, DBlockOptimized, GBlock
@@ -15,6 +15,7 @@ __all__ = [
     "ConditionalBatchNorm2d",
     "DownConvBlock",
     "UpConvBlock",
+    "UpsampleConvBlock",
     "SNConv2d",
     "SNEmbedding",
     "SNLinear",

@@ -1,11 +1,12 @@
-"""Plain convolutional blocks of DCGAN-style networks (Radford et al., 2016; Miyato et al., 2018)."""
+"""Plain convolutional blocks of DCGAN-style networks (Radford et al., 2016; Miyato et al., 2018; the
+up-sample + convolution alternative to transposed convolutions of Odena et al., 2016)."""
 
 from __future__ import annotations
 import torch.nn as nn
 
 from torch_gan_zoo.modules.layers import maybe_spectral_norm
 
-__all__ = ["UpConvBlock", "DownConvBlock"]
+__all__ = ["UpConvBlock", "UpsampleConvBlock", "DownConvBlock"]
 
 
 class UpConvBlock(nn.Sequential):
@@ -17,6 +18,24 @@ class UpConvBlock(nn.Sequential):
 
     def __init__(self, in_channels: int, out_channels: int, batch_norm: bool = True) -> None:
         layers = [nn.ConvTranspose2d(in_channels, out_channels, 4, 2, 1, bias=not batch_norm)]
+        if batch_norm:
+            layers.append(nn.BatchNorm2d(out_channels))
+        layers.append(nn.ReLU(inplace=True))
+        super().__init__(*layers)
+
+
+class UpsampleConvBlock(nn.Sequential):
+    """Nearest-neighbour up-sampling x2, a 3x3 convolution, then batch norm and ReLU.
+
+    ``Upsample(x2, nearest) -> Conv2d(in, out, 3, padding=1) -> BatchNorm2d -> ReLU``: the resize-convolution
+    of Odena et al. (Deconvolution and Checkerboard Artifacts, Distill 2016). Unlike a stride-2 transposed
+    convolution, every output pixel sees the same number of weights, so it cannot paint checkerboards.
+    Input (N, in_channels, H, W) -> output (N, out_channels, 2H, 2W).
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, batch_norm: bool = True) -> None:
+        layers = [nn.Upsample(scale_factor=2, mode="nearest"),
+                  nn.Conv2d(in_channels, out_channels, 3, 1, 1, bias=not batch_norm)]
         if batch_norm:
             layers.append(nn.BatchNorm2d(out_channels))
         layers.append(nn.ReLU(inplace=True))

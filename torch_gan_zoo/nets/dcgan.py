@@ -23,7 +23,7 @@ import functools
 import torch
 import torch.nn as nn
 
-from torch_gan_zoo.modules import DownConvBlock, UpConvBlock
+from torch_gan_zoo.modules import DownConvBlock, UpConvBlock, UpsampleConvBlock
 from torch_gan_zoo.modules.weight_init import init_dcgan_weights
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
 from torch_gan_zoo.nets.registry import register_builtin_variant
@@ -61,23 +61,29 @@ class DCGANBaseDiscriminator(BaseDiscriminator):
         return self.main(x)
 
 
-def _infogan_generator(nz, ngf, bw, nc):
+def _infogan_generator(nz, ngf, bw, nc, upsample=False):
     hidden = 8 * ngf
-    return nn.Sequential(
-        nn.Linear(nz, hidden), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True),
-        nn.Linear(hidden, bw * bw * ngf), nn.BatchNorm1d(bw * bw * ngf), nn.ReLU(inplace=True),
-        nn.Unflatten(1, (ngf, bw, bw)), UpConvBlock(ngf, ngf // 2),
-        nn.ConvTranspose2d(ngf // 2, nc, 4, 2, 1), nn.Tanh(),
-    )
+    head = [nn.Linear(nz, hidden), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True),
+            nn.Linear(hidden, bw * bw * ngf), nn.BatchNorm1d(bw * bw * ngf), nn.ReLU(inplace=True),
+            nn.Unflatten(1, (ngf, bw, bw))]
+    if upsample:  # two resize-convolutions, then a 3x3 convolution to the image
+        return nn.Sequential(*head, UpsampleConvBlock(ngf, ngf // 2), UpsampleConvBlock(ngf // 2, ngf // 4),
+                             nn.Conv2d(ngf // 4, nc, 3, 1, 1), nn.Tanh())
+    return nn.Sequential(*head, UpConvBlock(ngf, ngf // 2), nn.ConvTranspose2d(ngf // 2, nc, 4, 2, 1), nn.Tanh())
 
 
-def _upconv_generator(nz, ngf, bw, nc, output_layer=nn.Conv2d, **output_options):
-    """Dense -> bw x bw x ngf, BN, ReLU, three deconv-BN-ReLU (ngf/2, ngf/4, ngf/8), then
-    ``output_layer(ngf // 8, nc, **output_options)`` -> tanh."""
+def _upconv_generator(nz, ngf, bw, nc, upsample=False, output_layer=nn.Conv2d, **output_options):
+    """Dense -> bw x bw x ngf, BN, ReLU, three deconv-BN-ReLU (ngf/2, ngf/4, ngf/8) (resize-convolutions
+    with ``upsample``), then ``output_layer(ngf // 8, nc, **output_options)`` -> tanh; with ``upsample`` a
+    stride-2 transposed output layer becomes x2 up-sampling and a 3x3 convolution."""
+    block = UpsampleConvBlock if upsample else UpConvBlock
+    if upsample and output_layer is nn.ConvTranspose2d:
+        output = [nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(ngf // 8, nc, 3, 1, 1)]
+    else:
+        output = [output_layer(ngf // 8, nc, **output_options)]
     return nn.Sequential(
         nn.Linear(nz, bw * bw * ngf), nn.Unflatten(1, (ngf, bw, bw)), nn.BatchNorm2d(ngf), nn.ReLU(inplace=True),
-        UpConvBlock(ngf, ngf // 2), UpConvBlock(ngf // 2, ngf // 4), UpConvBlock(ngf // 4, ngf // 8),
-        output_layer(ngf // 8, nc, **output_options), nn.Tanh(),
+        block(ngf, ngf // 2), block(ngf // 2, ngf // 4), block(ngf // 4, ngf // 8), *output, nn.Tanh(),
     )
 
 
@@ -103,7 +109,8 @@ def _radford_discriminator(ndf, nc, resolution):
     return trunk, [nn.Conv2d(ndf, 1, 4, 1, 0), nn.Flatten()], 4 * 4 * ndf
 
 
-#: The layer stacks per resolution: ``(generator(nz, ngf, bottom_width, nc), discriminator(ndf, nc, resolution))``.
+#: The layer stacks per resolution:
+#: ``(generator(nz, ngf, bottom_width, nc, upsample), discriminator(ndf, nc, resolution))``.
 #: A discriminator stack returns ``(trunk layers, head layers, F)``: the trunk maps images to features whose
 #: flattened length is F, the head maps those to logits (N, 1); the DCGAN discriminator is the two in sequence.
 STACKS = {
@@ -142,6 +149,11 @@ class DCGANGenerator(DCGANBaseGenerator):
     Args:
         nz: Noise dimension. ngf: Width of the first (smallest) feature map. bottom_width: Its size.
         nc: Image channels. loss_type: Adversarial loss (default ``'ns'``).
+        upsample: Double the feature maps by nearest-neighbour up-sampling + 3x3 convolution
+            (:class:`~torch_gan_zoo.modules.UpsampleConvBlock`) instead of transposed convolutions; at 28 px
+            this also adds a third 3x3 convolution layer (ngf/2 -> ngf/4 channels at full size). Default
+            ``False``: the papers' networks. The quickstart uses it: the transposed 28 and 32 px stacks paint
+            checkerboard blobs on ``shapes`` within its step budget (docs/quickstart.rst).
         resolution: 28, 32, 48 or 64 (see the module docstring); ``FROM_TABLE`` arguments take that row of
             :attr:`resolution_defaults` (28 px is grayscale).
     """
@@ -154,11 +166,16 @@ class DCGANGenerator(DCGANBaseGenerator):
     })
 
     def __init__(self, nz: int = FROM_TABLE, ngf: int = FROM_TABLE, bottom_width: int = FROM_TABLE,
-                 nc: int = FROM_TABLE, loss_type: str = "ns", *, resolution: int | None = None):
+                 nc: int = FROM_TABLE, loss_type: str = "ns", upsample: bool = False, *,
+                 resolution: int | None = None):
         resolution, sizes = table_defaults(self, resolution, nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc)
+        if not isinstance(upsample, bool):
+            raise TypeError(f"upsample must be True or False, not {upsample!r}")
         super().__init__(loss_type=loss_type, **sizes)
         self.resolution = resolution
-        self.main = _stack(type(self).__name__, resolution, 0)(self.nz, self.ngf, self.bottom_width, self.nc)
+        self.upsample = upsample
+        self.main = _stack(type(self).__name__, resolution, 0)(self.nz, self.ngf, self.bottom_width, self.nc,
+                                                                upsample=upsample)
         self.apply(init_dcgan_weights)
 
 
