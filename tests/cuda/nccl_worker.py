@@ -5,7 +5,7 @@
 With one process the Trainer would not wrap anything (``DistributedContext.enabled`` is ``world_size > 1``),
 so this worker joins a one-rank NCCL process group and hands the Trainer a context that reports itself
 enabled: the DDP wrappers, NCCL all-reduces of the logged scalars, the stop flag, the gathered RNG states
-and barriers then all run for real, with the gradient penalty and R1 (double backward) under fp16 autocast.
+and barriers then all run for real, with the gradient penalty and R1 (double backward) under bf16 autocast.
 """
 import os
 import socket
@@ -52,7 +52,7 @@ def main(log_dir, out):
     optD = torch.optim.Adam(netD.parameters(), 2e-4, betas=(0.0, 0.9))
     data = DataLoader(ShapesDataset(num_images=64, resolution=32, seed=0), batch_size=8, shuffle=True)
     trainer = Trainer(netD, netG, optD, optG, data, 3, log_dir=log_dir, n_dis=2, seed=0, progress=False,
-                      log_steps=1, vis_steps=1000, save_steps=2, device="cuda", amp=True, amp_dtype="float16")
+                      log_steps=1, vis_steps=1000, save_steps=2, device="cuda", amp=True, amp_dtype="bfloat16")
     wrapped = []
     original_wrap = trainer._wrap_networks
 

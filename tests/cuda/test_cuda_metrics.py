@@ -37,13 +37,13 @@ def _relative(a, b):
 def test_fid_on_gpu_equals_cpu_in_fp32_and_reports_reduced_precision(inception):
     real, fake = smooth_images(N, seed=1), smooth_images(N, seed=2, noise=0.5)
     cpu = float(compute_fid(real, fake, inception_weights=inception, device="cpu", batch_size=50))
-    values = {"cpu_fp32": cpu}
+    values = {"reference_cpu_fp32": cpu}
     for precision in ("fp32", "bf16", "fp16"):
         if precision == "fp16" and DEVICE != "cuda":
             continue
         values[f"{DEVICE}_{precision}"] = float(compute_fid(real, fake, inception_weights=inception, device=DEVICE,
                                                             batch_size=50, precision=precision))
-    differences = {k: _relative(v, cpu) for k, v in values.items() if k != "cpu_fp32"}
+    differences = {k: _relative(v, cpu) for k, v in values.items() if k != "reference_cpu_fp32"}
     report("fid_gpu_vs_cpu", {"fid": values, "relative_difference_vs_cpu_fp32": differences, "images": N})
     assert cpu > 0 and all(v == v for v in values.values())
     assert differences[f"{DEVICE}_fp32"] < 1e-3, differences
