@@ -72,7 +72,7 @@ def build_mimicry(args, device):
     netD = mmc.nets.sngan.SNGANDiscriminator32(ndf=args.ndf).to(device)
     optG = torch.optim.Adam(netG.parameters(), 2e-4, betas=(0.0, 0.9))
     optD = torch.optim.Adam(netD.parameters(), 2e-4, betas=(0.0, 0.9))
-    scalers = [torch.cuda.amp.GradScaler() if args.amp and device.type == "cuda" else None for _ in range(2)]
+    scalers = [torch.amp.GradScaler("cuda") if args.amp and device.type == "cuda" else None for _ in range(2)]
 
     def step(batches):  # Mimicry's Trainer loop body
         log = mmc.training.metric_log.MetricLog()
