@@ -35,6 +35,12 @@ Usage::
     python benchmarks/bench_metrics.py [--num 10000] [--threads 2] [--precision bf16] [--json OUT]
     python benchmarks/bench_metrics.py --num 500 --random          # quick check, no real assets
     python benchmarks/bench_metrics.py --memory
+    python benchmarks/bench_metrics.py --device cuda --random --num 5000 --chunk 1000 --precision bf16,fp16
+
+``--device cuda`` runs every library's network on the GPU (ours through ``device=``, torch-fidelity with
+``cuda=True``, pytorch-fid on ``cuda`` reading its PNGs with ``--workers`` loader processes) and synchronises
+the GPU before each clock reading. ``--precision`` takes a comma-separated list of our reduced precisions
+(``fp16`` needs CUDA).
 """
 import argparse
 import gzip
@@ -114,14 +120,14 @@ class _U8(torch.utils.data.Dataset):
 class Ours:
     """Our extraction (streaming moments) in one precision; distance against the cached reference."""
 
-    def __init__(self, weights, precision):
-        self.opts = _parse_options({"inception_weights": weights, "device": "cpu", "precision": precision}, "bench")
-        self.handle = get_inception(weights, "cpu", precision=precision)
+    def __init__(self, weights, precision, device="cpu"):
+        self.opts = _parse_options({"inception_weights": weights, "device": device, "precision": precision}, "bench")
+        self.handle = get_inception(weights, device, precision=precision)
         self.moments = StreamingMoments(2048)
 
     def extract(self, images, files):
         ex = run_extraction(_source(images, "input", self.opts, None), self.handle, batch_size=50, keep_pool3=True)
-        self.moments.update(ex.pool3)  # run_extraction streams the moments per call; here they span the chunks
+        self.moments.update(ex.pool3.cpu())  # run_extraction streams the moments per call; here they span the chunks
 
     def distance(self, ref):
         return fid_from_statistics(ref, self.moments.statistics())
@@ -130,18 +136,19 @@ class Ours:
 class PytorchFID:
     """pytorch-fid's own network and ``get_activations`` on PNG files, its numpy statistics and distance."""
 
-    def __init__(self, weights):
+    def __init__(self, weights, device="cpu", workers=0):
         import pytorch_fid.inception as pfi
 
         sd = torch.load(weights, map_location="cpu", weights_only=True)
         pfi.load_state_dict_from_url = lambda *a, **k: sd  # its own network, with these weights
-        self.model = pfi.InceptionV3([3]).eval()
+        self.device, self.workers = device, workers
+        self.model = pfi.InceptionV3([3]).eval().to(device)
         self.acts = []
 
     def extract(self, images, files):
         from pytorch_fid.fid_score import get_activations
 
-        self.acts.append(get_activations(files, self.model, 50, 2048, "cpu", num_workers=0))
+        self.acts.append(get_activations(files, self.model, 50, 2048, self.device, num_workers=self.workers))
 
     def distance(self, ref):
         from pytorch_fid.fid_score import calculate_frechet_distance
@@ -153,17 +160,19 @@ class PytorchFID:
 class TorchFidelity:
     """torch-fidelity's extractor on a uint8 Dataset, its statistics and distance."""
 
-    def __init__(self, weights):
+    def __init__(self, weights, device="cpu"):
         from torch_fidelity.utils import create_feature_extractor
 
-        self.fe = create_feature_extractor("inception-v3-compat", ["2048"], cuda=False,
+        self.cuda = torch.device(device).type == "cuda"
+        self.fe = create_feature_extractor("inception-v3-compat", ["2048"], cuda=self.cuda,
                                            feature_extractor_weights_path=weights, verbose=False)
         self.feats = []
 
     def extract(self, images, files):
         from torch_fidelity.utils import get_featuresdict_from_dataset
 
-        self.feats.append(get_featuresdict_from_dataset(_U8(images), self.fe, 50, False, False, False)["2048"])
+        feats = get_featuresdict_from_dataset(_U8(images), self.fe, 50, self.cuda, False, False)["2048"]
+        self.feats.append(feats.cpu())
 
     def distance(self, ref):
         from torch_fidelity.metric_fid import fid_featuresdict_to_statistics, fid_statistics_to_metric
@@ -172,6 +181,11 @@ class TorchFidelity:
         dtype = stats["mu"].dtype  # it insists on equal dtypes (it computes in float32)
         reference = {"mu": ref.mu.astype(dtype), "sigma": ref.sigma.astype(stats["sigma"].dtype)}
         return float(fid_statistics_to_metric(reference, stats, False)["frechet_inception_distance"])
+
+
+def _sync(device):
+    if torch.device(device).type == "cuda":
+        torch.cuda.synchronize()
 
 
 def best(fn, repeat):
@@ -221,21 +235,24 @@ def speed(args):
         files = sorted(os.path.join(folder, n) for n in os.listdir(folder))
         t0 = time.perf_counter()
         # the cached reference
-        ref = compute_statistics(ref_images, inception_weights=ours_w, device="cpu", cache=False)
+        ref = compute_statistics(ref_images, inception_weights=ours_w, device=args.device, cache=False)
         ref_seconds = time.perf_counter() - t0
         print(f"reference statistics of {args.num} images (not timed below): {ref_seconds:.1f} s", flush=True)
-        libs = {"ours (fp32)": Ours(ours_w, "fp32")}
-        if reduced not in ("", "none", "fp32"):
-            libs[f"ours ({reduced})"] = Ours(ours_w, reduced)
+        libs = {"ours (fp32)": Ours(ours_w, "fp32", args.device)}
+        for precision in reduced.split(","):
+            if precision not in ("", "none", "fp32"):
+                libs[f"ours ({precision})"] = Ours(ours_w, precision, args.device)
         if not args.ours_only:
-            libs["torch-fidelity"] = TorchFidelity(fc_w)
-            libs["pytorch-fid"] = PytorchFID(fc_w)
+            libs["torch-fidelity"] = TorchFidelity(fc_w, args.device)
+            libs["pytorch-fid"] = PytorchFID(fc_w, args.device, args.workers)
         extraction = dict.fromkeys(libs, 0.0)
         for start in range(0, args.num, args.chunk):
             stop = min(start + args.chunk, args.num)
             for name, lib in libs.items():
+                _sync(args.device)
                 t0 = time.perf_counter()
                 lib.extract(fake_images[start:stop], files[start:stop])
+                _sync(args.device)
                 extraction[name] += time.perf_counter() - t0
             print(f"{stop}/{args.num}: " + "  ".join(f"{k} {stop / v:.2f} img/s" for k, v in extraction.items()),
                   flush=True)
@@ -252,7 +269,8 @@ def speed(args):
     base = results["ours (fp32)"]
     ratios = {f"{name} / ours (fp32), {part}": r[part] / base[part]
               for name, r in results.items() if name != "ours (fp32)" for part in ("total_s", "extraction_s")}
-    report = {"task": f"FID of {args.num} generated images vs cached reference statistics of {args.num}",
+    report = {"device": str(args.device),
+              "task": f"FID of {args.num} generated images vs cached reference statistics of {args.num}",
               "images": f"{what}: test images as generated, train images as the reference",
               "weights": os.path.basename(ours_w), "chunk": args.chunk, "reference_seconds": ref_seconds,
               "results": results, "time_ratios": ratios,
@@ -313,7 +331,10 @@ def main():
     parser.add_argument("--random", action="store_true", help="random weights (no real assets needed)")
     parser.add_argument("--num", type=int, default=10000, help="generated images (and reference images)")
     parser.add_argument("--chunk", type=int, default=500, help="images per turn of each library")
-    parser.add_argument("--precision", default="bf16", help="our reduced precision ('none' to skip it)")
+    parser.add_argument("--precision", default="bf16",
+                        help="our reduced precision(s), comma-separated ('none' to skip them)")
+    parser.add_argument("--device", default="cpu", help="'cpu' or 'cuda' (every library's network runs there)")
+    parser.add_argument("--workers", type=int, default=0, help="pytorch-fid's PNG loader processes")
     parser.add_argument("--ours-only", action="store_true", help="skip pytorch-fid and torch-fidelity")
     parser.add_argument("--full-rank", action="store_true", help="also time the distance alone at N > d")
     parser.add_argument("--repeat", type=int, default=1, help="repeats of the full-rank distance timing")
@@ -332,6 +353,8 @@ def main():
     else:
         report = memory(args) if args.memory else speed(args)
     what = "memory" if args.memory else "distance" if args.distance_only else f"fid{args.num}"
+    if torch.device(args.device).type == "cuda":
+        what += "_cuda"
     path = args.json or os.path.join(REPO, "benchmarks", "results",
                                      f"bench_metrics_{what}_{torch.get_num_threads()}threads.json")
     from torch_gan_zoo.utils.io import atomic_write_json

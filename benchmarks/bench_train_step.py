@@ -9,6 +9,12 @@ steps. Peak memory is measured per library in a child process, over the steps af
 
     python benchmarks/bench_train_step.py                      # CPU
     python benchmarks/bench_train_step.py --device cuda --amp --channels-last
+    python benchmarks/bench_train_step.py --device cuda --compile --no-memory
+
+``--amp`` on CUDA runs both libraries in fp16 with a GradScaler per optimiser: Mimicry's own mixed precision
+(its ``train_step(..., scaler=...)`` runs the forward passes under ``torch.cuda.amp.autocast``), ours through
+``amp_dtype``. ``--channels-last`` and ``--compile`` (``torch.compile`` of both networks, compiled during the
+warm-up steps) apply to ours only.
 
 Needs ``pip install --no-deps torch-mimicry`` (see benchmarks/_mimicry.py).
 """
@@ -39,6 +45,9 @@ def build_ours(args, device):
     if args.channels_last:
         netG.to(memory_format=torch.channels_last)
         netD.to(memory_format=torch.channels_last)
+    if args.compile:
+        netG.compile()
+        netD.compile()
     settings = {"name": "adam", "lr": 2e-4, "betas": [0.0, 0.9]}
     if not args.fused:
         settings["fused"] = False
@@ -63,7 +72,7 @@ def build_mimicry(args, device):
     netD = mmc.nets.sngan.SNGANDiscriminator32(ndf=args.ndf).to(device)
     optG = torch.optim.Adam(netG.parameters(), 2e-4, betas=(0.0, 0.9))
     optD = torch.optim.Adam(netD.parameters(), 2e-4, betas=(0.0, 0.9))
-    scalers = [torch.cuda.amp.GradScaler() if args.amp and device.type == "cuda" else None for _ in range(2)]
+    scalers = [torch.amp.GradScaler("cuda") if args.amp and device.type == "cuda" else None for _ in range(2)]
 
     def step(batches):  # Mimicry's Trainer loop body
         log = mmc.training.metric_log.MetricLog()
@@ -112,9 +121,13 @@ def peak_memory(args, device, impl):
     cmd = [sys.executable, __file__, "--memory-of", impl, "--device", str(device), "--steps", "2",
            "--ngf", str(args.ngf), "--ndf", str(args.ndf), "--batch-size", str(args.batch_size),
            "--n-dis", str(args.n_dis)] + (["--amp"] if args.amp else []) + (
-        ["--channels-last"] if args.channels_last else []) + ([] if args.fused else ["--no-fused"])
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])["peak_mib"]
+        ["--channels-last"] if args.channels_last else []) + ([] if args.fused else ["--no-fused"]) + (
+        ["--compile"] if args.compile else [])
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:  # keep the timings: report the failure instead of the number
+        print(f"peak memory of {impl} failed:\n{proc.stderr[-2000:]}", flush=True)
+        return None
+    return json.loads(proc.stdout.strip().splitlines()[-1])["peak_mib"]
 
 
 def measure_memory_here(args, device):
@@ -164,6 +177,7 @@ def main(argv=None):
     parser.add_argument("--ndf", type=int, default=128)
     parser.add_argument("--amp", action="store_true", help="fp16 on CUDA (both), bf16 on CPU (ours only)")
     parser.add_argument("--channels-last", action="store_true", help="ours only")
+    parser.add_argument("--compile", action="store_true", help="ours: torch.compile both networks")
     parser.add_argument("--no-fused", dest="fused", action="store_false", help="ours: plain (for-loop) Adam")
     parser.add_argument("--no-memory", dest="memory", action="store_false")
     parser.add_argument("--memory-of", help=argparse.SUPPRESS)
@@ -174,7 +188,9 @@ def main(argv=None):
         return measure_memory_here(args, device)
     print(f"device={device} torch={torch.__version__} threads={torch.get_num_threads()} batch={args.batch_size} "
           f"n_dis={args.n_dis} ngf={args.ngf} ndf={args.ndf} amp={args.amp} channels_last={args.channels_last} "
-          f"fused_adam={args.fused}")
+          f"fused_adam={args.fused} compile={args.compile}")
+    if args.amp and device.type == "cuda":
+        print("mimicry under --amp: its own fp16 mixed precision (train_step(scaler=...), torch.cuda.amp.autocast)")
     times = time_alternately(args, device)
     result = {}
     for name, ts in times.items():
@@ -185,11 +201,16 @@ def main(argv=None):
             result[name]["peak_mib"] = peak_memory(args, device, name)
     ratio = result["mimicry"]["ms_per_step_median"] / result["torch_gan_zoo"]["ms_per_step_median"]
     for name, r in result.items():
-        mem = f"  peak {r['peak_mib']:.0f} MiB" if "peak_mib" in r else ""
+        mem = f"  peak {r['peak_mib']:.0f} MiB" if r.get("peak_mib") is not None else ""
         print(f"{name:>14}: {r['ms_per_step_median']:8.1f} ms/step (median of {args.steps}), "
               f"mean {r['ms_per_step_mean']:.1f}{mem}")
     print(f"speed-up of torch_gan_zoo over mimicry: {ratio:.2f}x")
     result["speedup"] = ratio
+    result["settings"] = {k: v for k, v in vars(args).items() if k not in ("json", "memory_of")}
+    if device.type == "cuda":
+        result["memory_note"] = "peak_mib: torch.cuda.max_memory_allocated over the timed steps, in a child process"
+    if args.amp and device.type == "cuda":
+        result["mimicry_amp"] = "Mimicry's own AMP: train_step(scaler=GradScaler()) under torch.cuda.amp.autocast"
     if args.json:
         from _env import environment
         from torch_gan_zoo.utils.io import atomic_write_json

@@ -22,8 +22,9 @@ def test_test_module_basenames_are_unique():
 
 
 def test_test_folders_are_named_after_packages_of_the_library():
+    # tests/cuda: the GPU tests of every package (pytest -m cuda), kept together to run on a GPU machine
     folders = {d for d in os.listdir(TESTS) if os.path.isdir(os.path.join(TESTS, d))} - {"fixtures", "helpers",
-                                                                                          "__pycache__"}
+                                                                                          "__pycache__", "cuda"}
     package = os.path.join(REPO, "torch_gan_zoo")
     assert folders and all(os.path.isfile(os.path.join(package, d, "__init__.py")) for d in folders), folders
 

@@ -11,4 +11,5 @@ module never imports another test module: what two of them share lives here.
 - :mod:`helpers.metrics`: tiny and random-weight Inception files, smooth test images.
 - :mod:`helpers.mimicry_stub`: importing torch-mimicry on torch 2.
 - :mod:`helpers.values`: bad integer arguments and ``assert_refuses_bad_ints``.
+- :mod:`helpers.cuda`: ``CUDA_MARKS`` (the ``cuda`` marker and skip), ``DEVICE`` and ``report`` for ``tests/cuda/``.
 """

@@ -53,10 +53,15 @@ class DistributedContext:
             dist.barrier()
 
     def all_reduce_mean(self, tensor: torch.Tensor) -> torch.Tensor:
-        """Average ``tensor`` over processes, in place; returns it."""
+        """Average ``tensor`` over processes, in place; returns it. A tensor on another device than the
+        backend's (the logger's CPU scalars under NCCL) travels through the backend's device."""
         if self.enabled:
-            dist.all_reduce(tensor, op=dist.ReduceOp.SUM)
-            tensor /= self.world_size
+            comm = self._comm_device()
+            moved = tensor if tensor.device == comm else tensor.to(comm)
+            dist.all_reduce(moved, op=dist.ReduceOp.SUM)
+            moved /= self.world_size
+            if moved is not tensor:
+                tensor.copy_(moved)
         return tensor
 
     def any(self, flag: bool) -> bool:
