@@ -116,3 +116,9 @@ if os.path.exists(path):
 for path in sorted(glob.glob(os.path.join(out, "cuda_reports", "*.json"))):
     print(os.path.basename(path)[:-5], json.dumps(json.load(open(path)), sort_keys=True)[:400])
 EOF
+
+# The device tool brings back at most 8 files: TAR_RESULTS=1 packs everything under $OUT into one archive.
+if [ -n "${TAR_RESULTS:-}" ]; then
+    tar czf "${TMPDIR:-/tmp}/gpu_results.tgz" -C "$OUT" . && find "$OUT" -mindepth 1 -delete \
+        && mv "${TMPDIR:-/tmp}/gpu_results.tgz" "$OUT/" && echo "packed: $OUT/gpu_results.tgz"
+fi

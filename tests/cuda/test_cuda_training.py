@@ -113,11 +113,11 @@ def test_penalty_gradients_are_unscaled_under_autocast(amp_dtype):
     netD.to(DEVICE)
     x = torch.rand(8, 3, 32, 32, device=DEVICE) * 2 - 1
     reference, _ = input_gradients(netD, x)
-    scaler = torch.amp.GradScaler(DEVICE, init_scale=2.0 ** 16) if amp_dtype == torch.float16 else None
+    scaler = torch.amp.GradScaler(DEVICE, init_scale=2.0 ** 8) if amp_dtype == torch.float16 else None
     grad, _ = input_gradients(netD, x, scaler=scaler, amp_dtype=amp_dtype)
     assert grad.dtype == torch.float32 and bool(torch.isfinite(grad).all())
     relative = float((grad - reference).detach().norm() / reference.detach().norm())
-    assert relative < 0.3, relative  # a scaled gradient would be 65536 times too large
+    assert relative < 0.3, relative  # a scaled gradient would be 256 times too large
     report(f"penalty_gradient_{str(amp_dtype).replace('torch.', '')}", {"relative_error_vs_fp32": relative})
 
 

@@ -1,5 +1,6 @@
 """The Trainer end to end: files it leaves, exact resume, refusals, NaN handling, Ctrl-C."""
 import json
+import math
 import os
 import signal
 import subprocess
@@ -10,6 +11,7 @@ import time
 import pytest
 import torch
 
+from torch_gan_zoo import nets
 from torch_gan_zoo.datasets import ShapesDataset
 from torch_gan_zoo.training import HyperparameterMismatchError, NonFiniteLossError, Trainer
 from torch_gan_zoo.utils import CheckpointError, seed_everything
@@ -281,6 +283,32 @@ def test_fp16_amp_makes_one_grad_scaler_per_optimizer(tmp_path):
     trainer.train()
     _, state = trainer.checkpoints.restore_latest(trainer.netG, trainer.netD, None, None)
     assert set(state["scalers"]) == {"G", "D"} and state["scalers"]["G"]["scale"] > 0
+
+
+def test_fp16_gradient_penalty_overflow_is_a_skipped_step_not_a_diverged_run(tmp_path):
+    # The default scale 2^16 overflows the penalty's inner fp16 gradient: the GradScaler skips those steps and
+    # halves its scale (PyTorch's AMP gradient-penalty recipe); the run used to stop with gradient_penalty=nan.
+    trainer = make_trainer(tmp_path, num_steps=6, model="wgan_gp", n_dis=1, amp=True, amp_dtype="float16",
+                           device="cpu", log_steps=1)
+    before = {k: v.detach().clone() for k, v in trainer.netD.named_parameters()}
+    result = trainer.train()
+    assert result["global_step"] == 6 and all(math.isfinite(v) for v in result["metrics"].values())
+    assert trainer.scalers["D"].get_scale() < 2.0 ** 16  # it backed off
+    assert any(not torch.equal(before[k], v) for k, v in trainer.netD.named_parameters())  # and then trained
+    assert "gradient_penalty" in (tmp_path / "train.log").read_text()  # finite penalties are still logged
+
+
+def test_optimize_reports_whether_the_grad_scaler_took_the_step():
+    net = torch.nn.Linear(2, 1)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    scaler = torch.amp.GradScaler("cpu", init_scale=4.0)
+    weight = net.weight.detach().clone()
+    assert nets.BaseModel.optimize(net(torch.ones(1, 2)).sum() * float("inf"), opt, scaler) is False
+    assert torch.equal(net.weight, weight) and scaler.get_scale() == 2.0
+    opt.zero_grad()
+    assert nets.BaseModel.optimize(net(torch.ones(1, 2)).sum(), opt, scaler) is True
+    assert not torch.equal(net.weight, weight)
+    assert nets.BaseModel.optimize(net(torch.ones(1, 2)).sum(), opt, None) is True
 
 
 SIGINT_SCRIPT = textwrap.dedent("""

@@ -358,16 +358,21 @@ class BaseModel(nn.Module):
         return torch.autocast(device_type=device_type, dtype=amp_dtype)
 
     @staticmethod
-    def optimize(loss: torch.Tensor, optimizer: torch.optim.Optimizer, scaler: Any = None) -> None:
+    def optimize(loss: torch.Tensor, optimizer: torch.optim.Optimizer, scaler: Any = None) -> bool:
         """Backpropagate ``loss`` (a scalar tensor) and take one ``optimizer`` step.
 
         With a ``torch.amp.GradScaler`` the loss is scaled, the step is skipped on inf/NaN
-        gradients, and the scale is updated; gradients should have been zeroed by the caller.
+        gradients (fp16 overflow), and the scale is updated; gradients should have been zeroed by the caller.
+
+        Returns:
+            bool: ``False`` when the scaler skipped the step (it lowers its scale exactly then), else ``True``.
         """
         if scaler is None:
             loss.backward()
             optimizer.step()
-        else:
-            scaler.scale(loss).backward()
-            scaler.step(optimizer)
-            scaler.update()
+            return True
+        scale = scaler.get_scale()  # GradScaler.step synchronises anyway (it reads found_inf)
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
+        return scaler.get_scale() >= scale

@@ -179,10 +179,15 @@ def _with_regularizer_terms(terms, regularizer_values):
     return {**terms, **{name: LossTerm(value, group="regularizer") for name, value in regularizer_values.items()}}
 
 
-def _log_terms(log_data, terms):
-    """Log each term's (detached) value under its name and group."""
+def _log_terms(log_data, terms, stepped=True):
+    """Log each term's (detached) value under its name and group. On a step the fp16 GradScaler skipped
+    (``stepped`` False), a non-finite regulariser value is the overflow the scaler handled (a penalty's
+    inner gradient of the scaled logits overflowed fp16), not a diverging run: it is left out of the log."""
     for name, term in terms.items():
-        log_data.add_metric(name, term.value.detach(), group=term.group)
+        value = term.value.detach()
+        if not stepped and term.group == "regularizer" and not bool(torch.isfinite(value).all()):
+            continue
+        log_data.add_metric(name, value, group=term.group)
 
 
 def split_batch(real_batch: Any, device: Any = None) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -410,8 +415,8 @@ class BaseGenerator(BaseModel):
                 terms = _with_regularizer_terms(terms, {mode_seeking.name: mode_seeking(
                     fake_images[:half], fake_images[half:2 * half], z[:half], z[half:2 * half])})
             terms = _with_regularizer_terms(terms, self.compute_weight_regularizers())
-            self.optimize(total_loss(terms), optG, scaler)
-        _log_terms(log_data, terms)
+            stepped = self.optimize(total_loss(terms), optG, scaler)
+        _log_terms(log_data, terms, stepped)
         return log_data
 
 
@@ -597,9 +602,9 @@ class BaseDiscriminator(BaseModel):
                 output_real=output_real, output_fake=output_fake, global_step=global_step, scaler=scaler,
                 amp_dtype=amp_dtype,
             ))
-        self.optimize(total_loss(terms), optD, scaler)
+        stepped = self.optimize(total_loss(terms), optD, scaler)
         D_x, D_Gz = self.compute_probs(output_real, output_fake)
-        _log_terms(log_data, terms)
+        _log_terms(log_data, terms, stepped)
         log_data.add_metric("D(x)", D_x, group="prob")
         log_data.add_metric("D(G(z))", D_Gz, group="prob")
         return log_data
