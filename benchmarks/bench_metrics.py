@@ -52,6 +52,7 @@ import tempfile
 import time
 
 import numpy as np
+import scipy
 import torch
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -154,7 +155,15 @@ class PytorchFID:
         from pytorch_fid.fid_score import calculate_frechet_distance
 
         x = np.concatenate(self.acts)
-        return float(calculate_frechet_distance(ref.mu, ref.sigma, np.mean(x, axis=0), np.cov(x, rowvar=False)))
+        mu, sigma = np.mean(x, axis=0), np.cov(x, rowvar=False)
+        try:
+            return float(calculate_frechet_distance(ref.mu, ref.sigma, mu, sigma))
+        except TypeError as exc:  # pytorch-fid 0.3.0 passes sqrtm(disp=False), which SciPy >= 1.18 removed
+            if "disp" not in str(exc):
+                raise
+            self.note = f"pytorch-fid's own distance fails on SciPy {scipy.__version__} ({exc}); ours timed instead"
+            print(self.note, flush=True)
+            return float(frechet_distance(ref.mu, ref.sigma, mu, sigma))
 
 
 class TorchFidelity:

@@ -12,9 +12,9 @@ Three steps, each adding its numbers to ``benchmarks/results/quickstart.json``:
     python benchmarks/quickstart_quality.py fid --which floor   # 2,000 shapes train vs 2,000 test images
 
 ``--which before`` trains the quickstart of before issue 12 (DCGAN 32 px, ngf=ndf=128, 1,500 steps, no LR
-decay, no EMA) by overriding today's table (:data:`BEFORE`); ``after`` is today's default. The machine may be shared: the record
-holds the wall time, the process CPU time and the load average, and an honest idle estimate must be
-read from the CPU time (on one thread, CPU time ~ idle wall time).
+decay, no EMA) by overriding today's table (:data:`BEFORE`); ``after`` is today's default. The machine may
+be shared: the record holds the wall time, the process CPU time and the load average, and an honest idle
+estimate must be read from the CPU time (on one thread, CPU time ~ idle wall time).
 """
 import argparse
 import json

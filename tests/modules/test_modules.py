@@ -1,3 +1,5 @@
+import shutil
+
 import pytest
 import torch
 import torch.nn as nn
@@ -11,6 +13,7 @@ from torch_gan_zoo.modules import (
     SNConv2d,
     SNEmbedding,
     SNLinear,
+    SpectralNorm,
     UpConvBlock,
     UpsampleConvBlock,
     maybe_spectral_norm,
@@ -57,6 +60,50 @@ def test_dblocks_shapes():
     assert DBlock(8, 16, downsample=True)(h).shape == (2, 16, 4, 4)
     assert DBlock(8, 8)(h).shape == (2, 8, 8, 8)
     assert DBlock(8, 8, spectral_norm=False).c1.weight.shape == (8, 8, 3, 3)
+
+
+def _sn_pair(use_torch):
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 1), torch.nn.ReLU(), torch.nn.Flatten(),
+                              torch.nn.Linear(8 * 4 * 4, 1), torch.nn.ConvTranspose2d(1, 2, 1))
+    for layer in (net[0], net[3]):
+        (torch.nn.utils.parametrizations.spectral_norm if use_torch else maybe_spectral_norm)(layer)
+    return net[:4], net[4]
+
+
+def _two_forwards_then_backward(net, x, y):
+    loss = net(x).mean() - net(y).mean()
+    loss.backward()
+    return [loss.detach()] + [p.grad.clone() for p in net.parameters()] + [b.clone() for b in net.buffers()]
+
+
+def test_spectral_norm_is_torchs_bit_for_bit_in_eager_mode():
+    x, y = torch.randn(4, 3, 4, 4), torch.randn(4, 3, 4, 4)
+    (ours, ours_t), (theirs, theirs_t) = _sn_pair(False), _sn_pair(True)
+    assert isinstance(ours[0].parametrizations.weight[0], SpectralNorm)
+    assert list(ours.state_dict()) == list(theirs.state_dict())  # checkpoints keep torch's keys
+    for _ in range(2):
+        for a, b in zip(_two_forwards_then_backward(ours, x, y), _two_forwards_then_backward(theirs, x, y)):
+            assert torch.equal(a, b)
+    ours.eval(), theirs.eval()
+    assert torch.equal(ours(x), theirs(x))
+    maybe_spectral_norm(ours_t), torch.nn.utils.parametrizations.spectral_norm(theirs_t)  # dim=1 for a deconv
+    assert torch.equal(ours_t.parametrizations.weight[0]._u, theirs_t.parametrizations.weight[0]._u)
+    with pytest.raises(ValueError, match="has no weight"):
+        maybe_spectral_norm(torch.nn.ReLU())
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None and shutil.which("cc") is None,
+                    reason="torch.compile's CPU backend needs a C compiler")
+def test_spectral_norm_survives_torch_compile_with_two_forward_passes_before_backward():
+    # torch's own parametrisation fails here ("modified by an inplace operation"): the compiled graph keeps the
+    # stored singular vectors for its backward pass and the second forward pass updates them in place.
+    x, y = torch.randn(4, 3, 4, 4), torch.randn(4, 3, 4, 4)
+    eager, compiled = _sn_pair(False)[0], _sn_pair(False)[0]
+    compiled.compile()
+    for _ in range(2):
+        for a, b in zip(_two_forwards_then_backward(eager, x, y), _two_forwards_then_backward(compiled, x, y)):
+            torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
 
 
 def test_conv_blocks_shapes():

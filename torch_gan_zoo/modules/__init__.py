@@ -5,7 +5,7 @@ from torch_gan_zoo.modules.attention import SelfAttention
 from torch_gan_zoo.modules.conditional_bn import ConditionalBatchNorm2d
 from torch_gan_zoo.modules.convblocks import DownConvBlock, UpConvBlock, UpsampleConvBlock
 from torch_gan_zoo.modules.diffaugment import DiffAugment, build_augment
-from torch_gan_zoo.modules.layers import SNConv2d, SNEmbedding, SNLinear, maybe_spectral_norm
+from torch_gan_zoo.modules.layers import SNConv2d, SNEmbedding, SNLinear, SpectralNorm, maybe_spectral_norm
 from torch_gan_zoo.modules.resblocks import DBlock, DBlockOptimized, GBlock
 from torch_gan_zoo.modules.biggan_blocks import BigGANGBlock, LinearConditionalBatchNorm2d
 from torch_gan_zoo.modules.projection import ProjectionHead
@@ -20,6 +20,7 @@ __all__ = [
     "SNEmbedding",
     "SNLinear",
     "maybe_spectral_norm",
+    "SpectralNorm",
     "DBlock",
     "DBlockOptimized",
     "GBlock",
