@@ -9,6 +9,8 @@ which is what ``torch-gan-zoo eval`` runs; the printed command reproduces the nu
     python benchmarks/build_zoo_model.py --name dcgan_fashion_mnist --bench dcgan_128_decay --threads 2
     # a run config (JSON, as `torch-gan-zoo train --config` takes it):
     python benchmarks/build_zoo_model.py --name shapes_quickstart --config quickstart.json
+    # the quickstart's model (torch-gan-zoo quickstart with its defaults):
+    python benchmarks/build_zoo_model.py --name shapes_quickstart --quickstart shapes --half --no-discriminator
     # a finished run:
     python benchmarks/build_zoo_model.py --name my_model --run runs/x --command "torch-gan-zoo train ..."
     # measured from a fresh install instead: export only, run the printed `torch-gan-zoo eval ... --out f.json`
@@ -68,6 +70,18 @@ def train_config(path, out_dir):
     return config["log_dir"], config["dataset"], config.get("data_root")
 
 
+def train_quickstart(dataset, out_dir):
+    """Train (or resume) ``torch-gan-zoo quickstart --dataset DATASET`` with its defaults; returns its log_dir."""
+    from torch_gan_zoo import cli
+
+    log_dir = os.path.join(out_dir, f"quickstart_{dataset}")
+    code = cli.main(["quickstart", "--dataset", dataset, "--log-dir", log_dir,
+                     "--set", "trainer_kwargs.progress=false"])
+    if code:
+        sys.exit(f"the quickstart failed with exit code {code}")
+    return log_dir, dataset, None
+
+
 def fid_from_eval_json(path, folder):
     """The FID of a ``torch-gan-zoo eval --out`` record, checked to be of ``folder``'s weights.
 
@@ -90,6 +104,7 @@ def main(argv=None):
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--bench", help="a recipe name of benchmarks/fashion_mnist.py")
     source.add_argument("--config", help="a JSON run config (keys of torch-gan-zoo train --config)")
+    source.add_argument("--quickstart", metavar="DATASET", help="torch-gan-zoo quickstart on DATASET (its defaults)")
     source.add_argument("--run", help="a finished run's log_dir")
     source.add_argument("--folder", help="an exported pretrained folder (no training, no export)")
     parser.add_argument("--dataset", help="reference dataset (default: the run's)")
@@ -123,6 +138,8 @@ def main(argv=None):
         log_dir, dataset0, root0 = train_bench(args.bench, os.path.join(args.out_dir, "runs"), args.seed)
     elif args.config:
         log_dir, dataset0, root0 = train_config(args.config, os.path.join(args.out_dir, "runs"))
+    elif args.quickstart:
+        log_dir, dataset0, root0 = train_quickstart(args.quickstart, os.path.join(args.out_dir, "runs"))
     elif args.run:
         log_dir, dataset0, root0 = args.run, None, None
     else:

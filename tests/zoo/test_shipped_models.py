@@ -9,6 +9,7 @@ import torch
 from helpers.benchmarks import load_benchmark
 from helpers.paths import REPO
 from torch_gan_zoo import hub, zoo
+from torch_gan_zoo.cli import QUICKSTART
 from torch_gan_zoo.zoo import registry
 from torch_gan_zoo.zoo.pretrained import WEIGHTS_NAME
 
@@ -71,6 +72,12 @@ def test_shipped_command_names_a_recipe_that_exists(entry):
         recipe = module.MODELS[words[words.index("--bench") + 1]]
         assert recipe["model"] == entry.model and recipe["resolution"] == entry.resolution
         assert recipe.get("time_limit") is None, "a wall-clock limit would make the weights machine-dependent"
+    elif "--quickstart" in words:
+        recipe = QUICKSTART[words[words.index("--quickstart") + 1]]
+        assert recipe["model"] == entry.model and recipe["resolution"] == entry.resolution
+        assert recipe["trainer_kwargs"].get("time_limit") is None
+    else:
+        raise AssertionError(f"{entry.command!r} names no recipe (--bench or --quickstart)")
 
 
 @pytest.mark.parametrize("entry", SHIPPED, ids=lambda e: e.name)
