@@ -21,6 +21,10 @@ Weights: the real TF 2015-12-05 Inception in pytorch-fid's layout (``--weights``
 pytorch-fid and torch-fidelity, which insist on it and do not use it for FID), or random weights
 with ``--random``.
 
+Ours runs each batch on one single-threaded worker thread per torch thread (the default of
+``run_extraction``); ``--intra-op`` adds our fp32 path as before, one network call per batch whose
+operations use the torch threads, to show what the workers gain.
+
 ``--full-rank`` adds the distance alone at full rank (2,500 random 2048-d feature vectors per side,
 N > d): ``sqrtm`` (pytorch-fid), ``eigvals`` (torch-fidelity), our two symmetric eigendecompositions.
 
@@ -32,7 +36,7 @@ Every JSON report records the environment (torch, CPU, threads, commit: ``benchm
 
 Usage::
 
-    python benchmarks/bench_metrics.py [--num 10000] [--threads 2] [--precision bf16] [--json OUT]
+    python benchmarks/bench_metrics.py [--num 10000] [--threads 2] [--precision bf16] [--intra-op] [--json OUT]
     python benchmarks/bench_metrics.py --num 500 --random          # quick check, no real assets
     python benchmarks/bench_metrics.py --memory
 """
@@ -114,13 +118,15 @@ class _U8(torch.utils.data.Dataset):
 class Ours:
     """Our extraction (streaming moments) in one precision; distance against the cached reference."""
 
-    def __init__(self, weights, precision):
+    def __init__(self, weights, precision, workers=None):
+        self.workers = workers  # None: run_extraction's default (one single-threaded worker per torch thread)
         self.opts = _parse_options({"inception_weights": weights, "device": "cpu", "precision": precision}, "bench")
         self.handle = get_inception(weights, "cpu", precision=precision)
         self.moments = StreamingMoments(2048)
 
     def extract(self, images, files):
-        ex = run_extraction(_source(images, "input", self.opts, None), self.handle, batch_size=50, keep_pool3=True)
+        ex = run_extraction(_source(images, "input", self.opts, None), self.handle, batch_size=50, keep_pool3=True,
+                            workers=self.workers)
         self.moments.update(ex.pool3)  # run_extraction streams the moments per call; here they span the chunks
 
     def distance(self, ref):
@@ -227,6 +233,8 @@ def speed(args):
         libs = {"ours (fp32)": Ours(ours_w, "fp32")}
         if reduced not in ("", "none", "fp32"):
             libs[f"ours ({reduced})"] = Ours(ours_w, reduced)
+        if args.intra_op:  # the previous default: one network call per batch, intra-op threads
+            libs["ours (fp32, intra-op threads)"] = Ours(ours_w, "fp32", workers=1)
         if not args.ours_only:
             libs["torch-fidelity"] = TorchFidelity(fc_w)
             libs["pytorch-fid"] = PytorchFID(fc_w)
@@ -254,7 +262,8 @@ def speed(args):
               for name, r in results.items() if name != "ours (fp32)" for part in ("total_s", "extraction_s")}
     report = {"task": f"FID of {args.num} generated images vs cached reference statistics of {args.num}",
               "images": f"{what}: test images as generated, train images as the reference",
-              "weights": os.path.basename(ours_w), "chunk": args.chunk, "reference_seconds": ref_seconds,
+              "weights": os.path.basename(ours_w), "chunk": args.chunk,
+              "ours_workers": torch.get_num_threads(), "reference_seconds": ref_seconds,
               "results": results, "time_ratios": ratios,
               "fid_relative_difference_vs_ours_fp32": {
                   name: abs(r["fid"] - base["fid"]) / base["fid"]
@@ -315,6 +324,8 @@ def main():
     parser.add_argument("--chunk", type=int, default=500, help="images per turn of each library")
     parser.add_argument("--precision", default="bf16", help="our reduced precision ('none' to skip it)")
     parser.add_argument("--ours-only", action="store_true", help="skip pytorch-fid and torch-fidelity")
+    parser.add_argument("--intra-op", action="store_true",
+                        help="also time our fp32 path as one network call per batch on intra-op threads (workers=1)")
     parser.add_argument("--full-rank", action="store_true", help="also time the distance alone at N > d")
     parser.add_argument("--repeat", type=int, default=1, help="repeats of the full-rank distance timing")
     parser.add_argument("--memory", action="store_true")
