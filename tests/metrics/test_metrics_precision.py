@@ -195,11 +195,32 @@ def test_workers_run_slices_single_threaded_in_order(tiny, images, monkeypatch):
     calls.clear()
     threads = torch.get_num_threads()
     torch.set_num_threads(2)
-    try:  # default on the CPU: one worker per torch thread
+    try:  # default on the CPU: a TorchScript extractor runs whole batches in the calling thread
         _extract(eight, tiny, batch_size=4, keep_pool3=True)
     finally:
         torch.set_num_threads(threads)
-    assert [c[1:] for c in calls] == [(1, 2)] * 4 and all(c[0].startswith("inception") for c in calls)
+    assert [c[2] for c in calls] == [4, 4] and all(c[0] == threading.current_thread().name for c in calls)
+
+
+def test_our_network_uses_one_worker_per_torch_thread_by_default(inception, images, monkeypatch):
+    import threading
+
+    handle = get_inception(inception, "cpu")
+    original, calls = handle.features, []
+
+    def spy(x):
+        calls.append((threading.current_thread().name, torch.get_num_threads(), x.shape[0]))
+        return original(x)
+
+    monkeypatch.setattr(handle, "features", spy)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        _extract(images[0], inception, batch_size=4)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(threads)
+    assert sorted(c[1:] for c in calls) == [(1, 2), (1, 2)] and all(c[0].startswith("inception") for c in calls)
 
 
 def test_worker_errors_reach_the_caller_and_stop_the_workers(tiny, images, monkeypatch):

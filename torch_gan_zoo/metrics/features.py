@@ -6,7 +6,8 @@ asked for is kept. The network runs under ``torch.inference_mode()``, with TF32 
 (it would change features at the 1e-3 level), on channels-last input when the network is, and in
 the handle's precision (float32 unless bf16 / fp16 was asked for).
 
-On the CPU with more than one torch thread, the batches are split across that many worker threads
+On the CPU with more than one torch thread, the batches for our Inception network (weights from a
+state dict, not TorchScript) are split across that many worker threads
 that each run the network single-threaded on their own slice (preprocessing included), instead of
 one network call whose every operation is split across the threads: the same total number of
 threads, but no synchronisation between them inside each of the ~200 operations of a forward pass.
@@ -87,15 +88,17 @@ def _exact_fp32(device):
 
 
 #: Most images one worker thread runs through the network at once. Small slices keep the workers
-#: evenly loaded (a batch of 50 on 2 workers runs as 4 slices of 13 or 12).
-_MAX_SLICE = 16
+#: evenly loaded (a batch of 50 on 2 workers runs as 8 slices of 6 or 7); 4-16 measured alike.
+_MAX_SLICE = 8
 
 
-def _auto_workers(device, workers):
+def _auto_workers(handle, workers):
     if workers is not None:
         check_positive_int("workers", workers)
         return workers
-    return torch.get_num_threads() if device.type == "cpu" else 1
+    # only our own network, whose features are known not to depend on the batch (a TorchScript
+    # extractor may round differently on slices of another size)
+    return torch.get_num_threads() if handle.device.type == "cpu" and handle.kind == "state_dict" else 1
 
 
 def _single_threaded():
@@ -121,10 +124,9 @@ class _SlicedRunner:
         """Queue one batch; returns the features of the oldest one once two are in flight, else None."""
         n = batch.shape[0]
         slices = -(-n // _MAX_SLICE)
-        slices = -(-slices // self.workers) * self.workers  # a multiple of the workers, for an even load
-        size = -(-n // slices)
-        self.pending.append([self.pool.submit(_slice_features, batch[i:i + size], self.handle, self.protocol)
-                             for i in range(0, n, size)])
+        slices = min(n, -(-slices // self.workers) * self.workers)  # a multiple of the workers, for an even load
+        self.pending.append([self.pool.submit(_slice_features, part, self.handle, self.protocol)
+                             for part in batch.tensor_split(slices)])  # sizes differ by at most one
         return self.next() if len(self.pending) > 1 else None
 
     def next(self):
@@ -157,8 +159,8 @@ def run_extraction(source, handle, *, protocol: str = "tf1", quantize: bool = Tr
         keep_pool3 (bool): Keep all pool3 features. keep_logits (bool): Keep all logits.
         progress (bool): Show a tqdm progress bar.
         workers (int, optional): Single-threaded worker threads that share each batch (see the module
-            docstring); default: ``torch.get_num_threads()`` on the CPU, 1 (no workers) on other
-            devices. The features do not depend on it.
+            docstring); default: ``torch.get_num_threads()`` for a state-dict network on the CPU, else 1
+            (no workers). The features of our network do not depend on it.
 
     Returns:
         ExtractedFeatures
@@ -194,7 +196,7 @@ def run_extraction(source, handle, *, protocol: str = "tf1", quantize: bool = Tr
         if bar is not None:
             bar.update(feats.shape[0])
 
-    workers = _auto_workers(device, workers)
+    workers = _auto_workers(handle, workers)
     runner = _SlicedRunner(handle, protocol, workers) if workers > 1 else None
     try:
         with torch.inference_mode(), _exact_fp32(device):
