@@ -21,6 +21,10 @@ Weights: the real TF 2015-12-05 Inception in pytorch-fid's layout (``--weights``
 pytorch-fid and torch-fidelity, which insist on it and do not use it for FID), or random weights
 with ``--random``.
 
+Ours runs each batch on one single-threaded worker thread per torch thread (the default of
+``run_extraction``); ``--intra-op`` adds our fp32 path as before, one network call per batch whose
+operations use the torch threads, to show what the workers gain.
+
 ``--full-rank`` adds the distance alone at full rank (2,500 random 2048-d feature vectors per side,
 N > d): ``sqrtm`` (pytorch-fid), ``eigvals`` (torch-fidelity), our two symmetric eigendecompositions.
 
@@ -32,7 +36,7 @@ Every JSON report records the environment (torch, CPU, threads, commit: ``benchm
 
 Usage::
 
-    python benchmarks/bench_metrics.py [--num 10000] [--threads 2] [--precision bf16] [--json OUT]
+    python benchmarks/bench_metrics.py [--num 10000] [--threads 2] [--precision bf16] [--intra-op] [--json OUT]
     python benchmarks/bench_metrics.py --num 500 --random          # quick check, no real assets
     python benchmarks/bench_metrics.py --memory
     python benchmarks/bench_metrics.py --device cuda --random --num 5000 --chunk 1000 --precision bf16,fp16
@@ -121,13 +125,15 @@ class _U8(torch.utils.data.Dataset):
 class Ours:
     """Our extraction (streaming moments) in one precision; distance against the cached reference."""
 
-    def __init__(self, weights, precision, device="cpu"):
+    def __init__(self, weights, precision, device="cpu", workers=None):
+        self.workers = workers  # None: run_extraction's default (one single-threaded worker per torch thread)
         self.opts = _parse_options({"inception_weights": weights, "device": device, "precision": precision}, "bench")
         self.handle = get_inception(weights, device, precision=precision)
         self.moments = StreamingMoments(2048)
 
     def extract(self, images, files):
-        ex = run_extraction(_source(images, "input", self.opts, None), self.handle, batch_size=50, keep_pool3=True)
+        ex = run_extraction(_source(images, "input", self.opts, None), self.handle, batch_size=50, keep_pool3=True,
+                            workers=self.workers)
         self.moments.update(ex.pool3.cpu())  # run_extraction streams the moments per call; here they span the chunks
 
     def distance(self, ref):
@@ -251,6 +257,8 @@ def speed(args):
         for precision in reduced.split(","):
             if precision not in ("", "none", "fp32"):
                 libs[f"ours ({precision})"] = Ours(ours_w, precision, args.device)
+        if args.intra_op:  # the previous default: one network call per batch, intra-op threads
+            libs["ours (fp32, intra-op threads)"] = Ours(ours_w, "fp32", args.device, workers=1)
         if not args.ours_only:
             libs["torch-fidelity"] = TorchFidelity(fc_w, args.device)
             libs["pytorch-fid"] = PytorchFID(fc_w, args.device, args.workers)
@@ -281,7 +289,8 @@ def speed(args):
     report = {"device": str(args.device),
               "task": f"FID of {args.num} generated images vs cached reference statistics of {args.num}",
               "images": f"{what}: test images as generated, train images as the reference",
-              "weights": os.path.basename(ours_w), "chunk": args.chunk, "reference_seconds": ref_seconds,
+              "weights": os.path.basename(ours_w), "chunk": args.chunk,
+              "ours_workers": torch.get_num_threads(), "reference_seconds": ref_seconds,
               "results": results, "time_ratios": ratios,
               "fid_relative_difference_vs_ours_fp32": {
                   name: abs(r["fid"] - base["fid"]) / base["fid"]
@@ -345,6 +354,8 @@ def main():
     parser.add_argument("--device", default="cpu", help="'cpu' or 'cuda' (every library's network runs there)")
     parser.add_argument("--workers", type=int, default=0, help="pytorch-fid's PNG loader processes")
     parser.add_argument("--ours-only", action="store_true", help="skip pytorch-fid and torch-fidelity")
+    parser.add_argument("--intra-op", action="store_true",
+                        help="also time our fp32 path as one network call per batch on intra-op threads (workers=1)")
     parser.add_argument("--full-rank", action="store_true", help="also time the distance alone at N > d")
     parser.add_argument("--repeat", type=int, default=1, help="repeats of the full-rank distance timing")
     parser.add_argument("--memory", action="store_true")

@@ -9,7 +9,8 @@ Three steps, each adding its numbers to ``benchmarks/results/quickstart.json``:
     # run kept one, as the final grid) vs 2,000 shapes test images, real Inception
     python benchmarks/quickstart_quality.py fid --which after  --log-dir /work/runs/qs_after
     python benchmarks/quickstart_quality.py fid --which before --log-dir /work/runs/qs_before
-    python benchmarks/quickstart_quality.py fid --which floor   # 2,000 shapes train vs 2,000 test images
+    python benchmarks/quickstart_quality.py fid --which floor --resolution 28  # 2,000 train vs 2,000 test images
+    python benchmarks/quickstart_quality.py fid --which floor --resolution 32  # (the "before" model's size)
 
 ``--which before`` trains the quickstart of before issue 12 (DCGAN 32 px, ngf=ndf=128, 1,500 steps, no LR
 decay, no EMA) by overriding today's table (:data:`BEFORE`); ``after`` is today's default. The machine may
@@ -106,30 +107,43 @@ def train(args):
 
 
 def fid(args):
-    """FID of 2,000 samples (or 2,000 train images: the floor) vs 2,000 shapes test images."""
+    """FID of 2,000 samples (or 2,000 train images: the floor) vs 2,000 shapes test images, at the resolution the
+    model was trained at (the floor: ``--resolution``)."""
     if not os.path.isfile(INCEPTION):
         raise SystemExit(f"the real Inception weights are missing: {INCEPTION}")
     torch.set_num_threads(args.threads)
     num = args.num
-    real = ShapesDataset(split="test").images[:num]
     options = {"inception_weights": INCEPTION, "device": "cpu", "seed": 0, "batch_size": 100, "cache": False}
     start, cpu_start = time.perf_counter(), time.process_time()
     if args.which == "floor":
-        fake, source = ShapesDataset(split="train").images[:num], f"shapes train split, first {num} images"
-        score = tgz.metrics.compute_fid(real, fake, **options)
+        resolution, netG = args.resolution, None
+        source = f"shapes train split, first {num} images, {resolution} px"
     else:
         with tempfile.TemporaryDirectory() as folder:  # the generator exactly as the zoo export writes it
             out = zoo.export_run(args.log_dir, os.path.join(folder, "pretrained"))
             with open(os.path.join(out, "config.json"), encoding="utf-8") as f:
                 source = json.load(f).get("export", {}).get("source", "unknown")
             netG = zoo.load(out).eval()
+        resolution = netG.resolution
+    # The reference statistics of a resolution (shared by before/after and the floor) are computed once and kept.
+    real = os.path.join(os.path.expanduser("~/.cache/torch_gan_zoo"),
+                        f"quickstart_shapes_test{num}_{resolution}px_{os.path.basename(INCEPTION)}.npz")
+    if not os.path.isfile(real):
+        os.makedirs(os.path.dirname(real), exist_ok=True)
+        tgz.metrics.compute_statistics(ShapesDataset(split="test", resolution=resolution).images[:num], real,
+                                       **options)
+    if netG is None:
+        score = tgz.metrics.compute_fid(real, ShapesDataset(split="train", resolution=resolution).images[:num],
+                                        **options)
+    else:
         score = tgz.metrics.compute_fid(real, netG, num_fake_samples=num, **options)
-    record = {"fid": round(float(score), 3), "num_fake": num, "num_real": num,
-              "real": f"shapes test split (first {num} images)", "fake": source,
+    record = {"fid": round(float(score), 3), "num_fake": num, "num_real": num, "resolution": resolution,
+              "real": f"shapes test split (first {num} images, {resolution} px)", "fake": source,
               "protocol": getattr(score, "protocol", None), "weights": os.path.basename(INCEPTION),
               "fid_wall_s": round(time.perf_counter() - start, 1),
               "fid_cpu_s": round(time.process_time() - cpu_start, 1), "fid_machine": machine()}
-    update_results(args.which, {k: v for k, v in record.items() if v is not None}, args.out)
+    key = args.which if args.which != "floor" else f"floor_{resolution}px"
+    update_results(key, {k: v for k, v in record.items() if v is not None}, args.out)
 
 
 def main(argv=None):
@@ -139,6 +153,7 @@ def main(argv=None):
     parser.add_argument("--log-dir", help="the quickstart run's log folder (train, and fid of before/after)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--num", type=int, default=NUM_IMAGES, help="images per side of the FID (default 2000)")
+    parser.add_argument("--resolution", type=int, default=28, help="the floor's image size (default 28)")
     parser.add_argument("--out", default=RESULTS, help="results JSON (default benchmarks/results/quickstart.json)")
     args = parser.parse_args(argv)
     if args.which != "floor" and not args.log_dir:

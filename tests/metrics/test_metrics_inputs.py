@@ -455,6 +455,7 @@ def test_streams_are_regrouped_into_full_batches(tiny, monkeypatch):
     sizes = []
     original = features.to_inception_input
     monkeypatch.setattr(features, "to_inception_input", lambda x, p: sizes.append(x.shape[0]) or original(x, p))
+    monkeypatch.setattr(features, "_auto_workers", lambda handle, workers: 1)  # whole batches, not worker slices
     images = smooth_images(11, 0, size=16)
     extract_features(_Stream(list(images)), inception_weights=tiny, device="cpu", batch_size=4)
     assert sizes == [4, 4, 3]  # single images from an IterableDataset are batched

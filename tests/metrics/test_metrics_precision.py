@@ -146,3 +146,100 @@ def test_evaluator_passes_its_precision_to_the_metrics(tiny, images, monkeypatch
     assert seen == ["bf16"] and evaluator._real_stats.meta["precision"] == "bf16"
     with pytest.raises(ValueError, match="unknown precision"):
         Evaluator(real, precision="int8")
+
+
+def _extract(images, weights, **kwargs):
+    from torch_gan_zoo.metrics.features import run_extraction
+    from torch_gan_zoo.metrics.inputs import make_source
+
+    return run_extraction(make_source(images), get_inception(weights, "cpu"), **kwargs)
+
+
+def test_worker_threads_give_the_same_features_moments_and_logits(inception, images):
+    real, fake = images
+    five = torch.cat([real, fake[:1]])  # 5 images in batches of 3: slices of 2 and 1, a short last batch
+    threads = torch.get_num_threads()
+    runs = {w: _extract(five, inception, batch_size=3, keep_pool3=True, keep_logits=True, workers=w) for w in (1, 2, 3)}
+    assert torch.get_num_threads() == threads  # the workers' single-threading does not leak into the caller
+    one = runs[1]
+    for w in (2, 3):
+        run = runs[w]
+        assert run.count == 5 and run.pool3.shape == (5, 2048) and run.logits.shape == (5, 1008)
+        assert _rel(run.pool3, one.pool3) <= 1e-6 and _rel(run.logits, one.logits) <= 1e-6
+        stats, ref = run.moments.statistics(), one.moments.statistics()
+        assert stats.num_samples == ref.num_samples == 5
+        assert _rel(torch.as_tensor(stats.mu), torch.as_tensor(ref.mu)) <= 1e-6
+        assert _rel(torch.as_tensor(stats.sigma), torch.as_tensor(ref.sigma)) <= 1e-6
+
+
+def test_workers_run_slices_single_threaded_in_order(tiny, images, monkeypatch):
+    import threading
+
+    real, fake = images
+    handle = get_inception(tiny, "cpu")
+    original, calls = handle.features, []
+
+    def spy(x):
+        calls.append((threading.current_thread().name, torch.get_num_threads(), x.shape[0]))
+        return original(x)
+
+    monkeypatch.setattr(handle, "features", spy)
+    eight = torch.cat([real, fake])
+    ref = _extract(eight, tiny, batch_size=8, keep_pool3=True, workers=1).pool3
+    assert [c[2] for c in calls] == [8] and calls[0][0] == threading.current_thread().name
+    calls.clear()
+    out = _extract(eight, tiny, batch_size=8, keep_pool3=True, workers=2).pool3
+    assert sorted(c[2] for c in calls) == [4, 4]  # one batch of 8 shared by two workers
+    assert all(name.startswith("inception") and n == 1 for name, n, _ in calls)
+    assert torch.equal(out, ref)  # rows in the source's order
+    calls.clear()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:  # default on the CPU: a TorchScript extractor runs whole batches in the calling thread
+        _extract(eight, tiny, batch_size=4, keep_pool3=True)
+    finally:
+        torch.set_num_threads(threads)
+    assert [c[2] for c in calls] == [4, 4] and all(c[0] == threading.current_thread().name for c in calls)
+
+
+def test_our_network_uses_one_worker_per_torch_thread_by_default(inception, images, monkeypatch):
+    import threading
+
+    handle = get_inception(inception, "cpu")
+    original, calls = handle.features, []
+
+    def spy(x):
+        calls.append((threading.current_thread().name, torch.get_num_threads(), x.shape[0]))
+        return original(x)
+
+    monkeypatch.setattr(handle, "features", spy)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        _extract(images[0], inception, batch_size=4)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(threads)
+    assert sorted(c[1:] for c in calls) == [(1, 2), (1, 2)] and all(c[0].startswith("inception") for c in calls)
+
+
+def test_worker_errors_reach_the_caller_and_stop_the_workers(tiny, images, monkeypatch):
+    import threading
+
+    real, fake = images
+    handle = get_inception(tiny, "cpu")
+    threads = torch.get_num_threads()
+    monkeypatch.setattr(handle, "features", lambda x: torch.full((x.shape[0], 2048), float("nan")))
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        _extract(torch.cat([real, fake]), tiny, batch_size=2, workers=2)
+
+    def broken(x):
+        raise RuntimeError("worker failed")
+
+    monkeypatch.setattr(handle, "features", broken)
+    with pytest.raises(RuntimeError, match="worker failed"):
+        _extract(torch.cat([real, fake]), tiny, batch_size=2, workers=2)
+    assert not [t for t in threading.enumerate() if t.name.startswith("inception")]  # the pool was shut down
+    assert torch.get_num_threads() == threads
+    with pytest.raises(ValueError, match="workers"):
+        _extract(real, tiny, workers=0)
