@@ -126,6 +126,7 @@ class PretrainedEntry:
 #: state-dict layout, as ``shared/tools/get-real-assets.sh`` writes it).
 _REAL_INCEPTION = "8ff953b0f4c36fb3d76e33d9a16206bf6a666833a36ed8fe140967312887633d"
 _FASHION_MNIST_TEST = "dataset fashion_mnist (split=test, resolution=28)"
+_SHAPES_TEST = "dataset shapes (split=test, resolution=28)"
 
 #: The registered pretrained models: ``benchmarks/build_zoo_model.py`` writes each folder and prints its row; the
 #: FID is the one ``torch-gan-zoo eval`` printed from a fresh install (10,000 samples, seed 0, batch size 50).
@@ -152,6 +153,19 @@ PRETRAINED_MODELS: tuple[PretrainedEntry, ...] = (
         description="Class-conditional DCGAN (input concatenation, projection discriminator, mode seeking; "
                     "ngf=ndf=64), Fashion-MNIST 28 px grayscale, EMA generator with standing batch-norm "
                     "statistics, float16 weights"),
+    PretrainedEntry(
+        name="shapes_quickstart", model="dcgan", resolution=28, dataset="shapes",
+        sha256="56c27c0dba9b79484a09cb49fd03e915138e36661b4794a00182739d40166a77",
+        fid=FIDRecord(value=188.2488, num_fake=10000, num_real=2000, reference=_SHAPES_TEST, protocol="tf1",
+                      inception_sha256=_REAL_INCEPTION, seed=0),
+        parameters=6603171, file_size=13238806, license="MIT",
+        command="python benchmarks/build_zoo_model.py --name shapes_quickstart --quickstart shapes --half "
+                "--no-discriminator --threads 2",
+        folder="shapes_quickstart",
+        description="The quickstart's model (torch-gan-zoo quickstart): DCGAN 28 px with a resize-convolution "
+                    "generator (ngf=128, ndf=64, TTUR, mode seeking), shapes RGB, EMA generator with standing "
+                    "batch-norm statistics, float16 weights. Coloured shapes, not all kinds recognisable yet "
+                    "(the floor, 2,000 vs 2,000 real images, is 4.57)"),
 )
 
 
