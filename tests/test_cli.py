@@ -25,7 +25,7 @@ def test_quickstart_leaves_samples_logs_checkpoint_and_hparams(tmp_path, capsys)
     out = capsys.readouterr().out
     assert "samples:" in out and "tensorboard --logdir" in out and "netG_2_steps.pth" in out
     hparams = json.loads((log_dir / "hparams.json").read_text())
-    assert hparams["netG"]["class"].endswith("DCGANGenerator32") and hparams["seed"] == 0
+    assert hparams["netG"]["class"].endswith("DCGANGenerator28") and hparams["seed"] == 0  # the 28 px quickstart
     assert os.listdir(log_dir / "images") and os.listdir(log_dir / "tensorboard")
 
 

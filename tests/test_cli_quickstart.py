@@ -16,8 +16,13 @@ from torch_gan_zoo.zoo.export import STANDING_STATS
 def test_shapes_quickstart_recipe_is_the_measured_one():
     # docs/quickstart.rst and benchmarks/results/quickstart.json report this recipe: change them together.
     assert cli.QUICKSTART["shapes"] == {
-        "model": "dcgan", "resolution": 32, "model_kwargs": {"ngf": 128, "ndf": 128},
-        "num_steps": 1500, "batch_size": 64, "lr_decay": None, "trainer_kwargs": {}}
+        "model": "dcgan", "resolution": 28,
+        "model_kwargs": {"nz": 64, "ngf": 128, "ndf": 64, "nc": 3, "upsample": True},
+        "optG": {"name": "adam", "lr": 1e-4, "betas": [0.5, 0.999]},
+        "optD": {"name": "adam", "lr": 4e-4, "betas": [0.5, 0.999]},
+        "regularizers": [{"name": "mode_seeking", "weight": 1.0}],
+        "num_steps": 1500, "batch_size": 64, "lr_decay": None, "trainer_kwargs": {"ema_decay": 0.995}}
+    assert cli.QUICKSTART["shapes"]["optG"] is not cli.QUICKSTART["shapes"]["optD"]
 
 
 def test_quickstart_trains_with_the_recipe_and_writes_the_ema_grid(tmp_path, capsys):
@@ -34,17 +39,20 @@ def test_quickstart_trains_with_the_recipe_and_writes_the_ema_grid(tmp_path, cap
     config = json.loads((log_dir / "config.json").read_text())
     assert config["trainer"]["ema_decay"] == 0.999 and config["trainer"]["ema_start"] == 200
     assert config["schedule"]["lr_decay"] == "linear" and config["schedule"]["lr_decay_start"] == 750
-    assert config["model"]["kwargs"] == {"ngf": 16, "ndf": 16}  # --set overrides the table
+    # --set overrides the table's entries and keeps the others
+    assert config["model"]["kwargs"] == {"nz": 64, "ngf": 16, "ndf": 16, "nc": 3, "upsample": True}
+    assert config["optG"]["lr"] == 1e-4 and config["optD"]["lr"] == 4e-4
+    assert config["regularizers"] == [{"name": "mode_seeking", "weight": 1.0}]
     assert config["schedule"]["num_steps"] == 2 and config["trainer"]["batch_size"] == 8
     assert (log_dir / "checkpoints" / "netG_ema").is_dir()
-    with Image.open(grid) as image:  # 64 fixed-noise samples of 32 px in an 8 x 8 grid with 2 px padding
-        assert image.size == (8 * 34 + 2, 8 * 34 + 2)
+    with Image.open(grid) as image:  # 64 fixed-noise samples of 28 px in an 8 x 8 grid with 2 px padding
+        assert image.size == (8 * 30 + 2, 8 * 30 + 2)
 
 
-def test_default_quickstart_grid_without_ema_comes_from_the_generator(tmp_path, capsys):
+def test_quickstart_grid_without_ema_comes_from_the_generator(tmp_path, capsys):
     log_dir = tmp_path / "qs"
     assert cli.main(["quickstart", "--steps", "1", "--batch-size", "4", "--log-dir", str(log_dir),
-                     "--set", "model_kwargs.ngf=16", "--set", "model_kwargs.ndf=16",
+                     "--set", "model_kwargs.ngf=16", "--set", "model_kwargs.ndf=16", "--set", "trainer.ema_decay=null",
                      "--set", "dataset_kwargs.num_images=16", "--set", "trainer_kwargs.progress=false"]) == 0
     config = json.loads((log_dir / "config.json").read_text())
     assert config["trainer"]["ema_decay"] is None and config["schedule"]["lr_decay"] is None
@@ -57,8 +65,8 @@ def test_quickstart_grid_of_a_class_conditional_model_uses_the_fixed_labels(tmp_
     # training had finished
     log_dir = tmp_path / "qs"
     assert cli.main(["quickstart", "--steps", "1", "--batch-size", "4", "--log-dir", str(log_dir),
-                     "--set", "model=cdcgan", "--set", "resolution=28", "--set", "model_kwargs.ngf=16",
-                     "--set", "model_kwargs.ndf=16", "--set", "dataset_kwargs.num_images=16",
+                     "--set", "model=cdcgan", "--set", "resolution=28",
+                     "--set", 'model.kwargs={"ngf": 16, "ndf": 16, "nc": 3}', "--set", "dataset_kwargs.num_images=16",
                      "--set", "trainer_kwargs.progress=false"]) == 0
     assert json.loads((log_dir / "config.json").read_text())["model"]["name"] == "cdcgan"
     assert (log_dir / "images" / cli.QUICKSTART_GRID).is_file() and "final grid:" in capsys.readouterr().out

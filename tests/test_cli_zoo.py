@@ -94,7 +94,8 @@ def test_export_and_pretrained_listing(tmp_path, capsys, monkeypatch):
     out = tmp_path / "exported"
     assert cli.main(["export", "--run", str(log_dir), "--out", str(out), "--half", "--name", "quick",
                      "--command", "torch-gan-zoo quickstart --steps 1"]) == 0
-    assert "exported netG of step 1" in capsys.readouterr().out
+    exported = capsys.readouterr().out  # the quickstart keeps an EMA generator: that is what is exported
+    assert "exported netG_ema of step 1" in exported and "standing batch-norm statistics re-estimated" in exported
     config = zoo.read_config(str(out))
     assert config["architecture"]["dtype"] == "float16" and config["card"]["name"] == "quick"
     assert "torch-gan-zoo quickstart --steps 1" in (out / "README.md").read_text()
@@ -102,7 +103,8 @@ def test_export_and_pretrained_listing(tmp_path, capsys, monkeypatch):
     assert "overwrite=True" in capsys.readouterr().err
     assert cli.main(["export", "--run", str(tmp_path / "none")]) == 2
     assert cli.main(["pretrained"]) == 0
-    assert "dcgan_fashion_mnist" in capsys.readouterr().out  # the shipped models
+    listing = capsys.readouterr().out  # the shipped models
+    assert "dcgan_fashion_mnist" in listing and "shapes_quickstart" in listing
     monkeypatch.setattr(registry, "PRETRAINED_MODELS", ())
     assert cli.main(["pretrained"]) == 0
     assert "no pretrained model is registered" in capsys.readouterr().out

@@ -298,3 +298,15 @@ def test_checkpoint_manager_and_logger_refuse_bad_step_counts_naming_them(tmp_pa
     for name in ("print_steps", "log_steps", "vis_steps"):
         assert_refuses_bad_ints(lambda v, name=name: Logger(str(tmp_path), 3, progress=False, **{name: v}), name)
     assert not os.listdir(tmp_path)  # refused before anything was written
+
+
+def test_a_network_argument_added_later_at_its_old_meaning_does_not_block_a_resume():
+    # DCGANGenerator(upsample=) was added after runs had been saved without it: False is what they meant.
+    old = {"netG": {"class": "x.DCGANGenerator", "kwargs": {"ngf": 8}}, "netD": {"class": "x.D", "kwargs": {}}}
+    same = {"netG": {"class": "x.DCGANGenerator", "kwargs": {"ngf": 8, "upsample": False}},
+            "netD": {"class": "x.D", "kwargs": {}}}
+    assert diff_hparams(old, same) == []
+    changed = {**same, "netG": {"class": "x.DCGANGenerator", "kwargs": {"ngf": 8, "upsample": True}}}
+    assert diff_hparams(old, changed) == [("netG.kwargs.upsample", False, True)]
+    other = {**old, "netG": {"class": "x.DCGANGenerator", "kwargs": {"ngf": 9}}}
+    assert diff_hparams(other, same) == [("netG.kwargs.ngf", 9, 8)]  # other differences still count

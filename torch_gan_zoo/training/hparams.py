@@ -26,6 +26,7 @@ __all__ = [
     "HyperparameterMismatchError",
     "MUTABLE_KEYS",
     "ADDED_KEYS",
+    "ADDED_MODEL_KWARGS",
     "optimizer_hparams",
     "dataset_hparams",
     "versions",
@@ -44,6 +45,11 @@ MUTABLE_KEYS = ("num_steps", "logging", "versions", "runtime", "run_config", "hi
 #: Top-level keys added after the first release, with the value that older snapshots implied.
 #: A saved ``hparams.json`` without one of them is read as if it held this value.
 ADDED_KEYS = {"lr_decay_start": 0}
+
+#: Network constructor arguments added after the first release, with the value that older snapshots implied
+#: (``DCGANGenerator(upsample=False)``: the papers' transposed convolutions). A saved network record
+#: (``netG``/``netD``) without one of them is read as if it held this value.
+ADDED_MODEL_KWARGS = {"upsample": False}
 
 # Optimiser options that choose an implementation, not the mathematics.
 _IMPLEMENTATION_OPTIONS = {"params", "initial_lr", "foreach", "fused", "capturable", "differentiable"}
@@ -102,10 +108,18 @@ def diff_hparams(saved: Mapping[str, Any], current: Mapping[str, Any],
     """Keys whose values differ between two snapshots, as ``[(dotted_key, saved, current)]``.
 
     Top-level keys in ``ignore`` are skipped. A key missing on one side shows as ``'<missing>'``,
-    except keys of :data:`ADDED_KEYS` missing from ``saved`` (an older snapshot), which take their default.
+    except keys of :data:`ADDED_KEYS` missing from ``saved`` (an older snapshot), which take their default, and
+    likewise network arguments of :data:`ADDED_MODEL_KWARGS` missing from a saved ``netG``/``netD`` record.
     """
     missing = "<missing>"
     saved = {**{k: v for k, v in ADDED_KEYS.items() if k in current}, **saved}
+    for role in ("netG", "netD"):
+        old, new = saved.get(role), current.get(role)
+        if isinstance(old, Mapping) and isinstance(old.get("kwargs"), Mapping) and isinstance(new, Mapping) \
+                and isinstance(new.get("kwargs"), Mapping):
+            implied = {k: v for k, v in ADDED_MODEL_KWARGS.items() if k in new["kwargs"] and k not in old["kwargs"]}
+            if implied:
+                saved = {**saved, role: {**old, "kwargs": {**old["kwargs"], **implied}}}
     a = _flatten({k: v for k, v in saved.items() if k not in ignore})
     b = _flatten({k: v for k, v in json.loads(json.dumps(current)).items() if k not in ignore})
     return [(k, a.get(k, missing), b.get(k, missing)) for k in sorted(set(a) | set(b))
