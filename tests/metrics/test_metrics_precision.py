@@ -1,6 +1,7 @@
 """How the Inception network runs: reduced precision (``precision=``), batch-norm folding with the fused
 ReLU, and features that do not depend on the batch size. Random weights, a handful of images."""
 import copy
+import threading
 
 import pytest
 import torch
@@ -172,11 +173,8 @@ def test_worker_threads_give_the_same_features_moments_and_logits(inception, ima
         assert _rel(torch.as_tensor(stats.sigma), torch.as_tensor(ref.sigma)) <= 1e-6
 
 
-def test_workers_run_slices_single_threaded_in_order(tiny, images, monkeypatch):
-    import threading
-
-    real, fake = images
-    handle = get_inception(tiny, "cpu")
+def _record_feature_calls(handle, monkeypatch):
+    """Spy on ``handle.features``: a list that receives (thread name, torch threads, images) per call."""
     original, calls = handle.features, []
 
     def spy(x):
@@ -184,6 +182,13 @@ def test_workers_run_slices_single_threaded_in_order(tiny, images, monkeypatch):
         return original(x)
 
     monkeypatch.setattr(handle, "features", spy)
+    return calls
+
+
+def test_workers_run_slices_single_threaded_in_order(tiny, images, monkeypatch):
+    real, fake = images
+    handle = get_inception(tiny, "cpu")
+    calls = _record_feature_calls(handle, monkeypatch)
     eight = torch.cat([real, fake])
     ref = _extract(eight, tiny, batch_size=8, keep_pool3=True, workers=1).pool3
     assert [c[2] for c in calls] == [8] and calls[0][0] == threading.current_thread().name
@@ -203,16 +208,8 @@ def test_workers_run_slices_single_threaded_in_order(tiny, images, monkeypatch):
 
 
 def test_our_network_uses_one_worker_per_torch_thread_by_default(inception, images, monkeypatch):
-    import threading
-
     handle = get_inception(inception, "cpu")
-    original, calls = handle.features, []
-
-    def spy(x):
-        calls.append((threading.current_thread().name, torch.get_num_threads(), x.shape[0]))
-        return original(x)
-
-    monkeypatch.setattr(handle, "features", spy)
+    calls = _record_feature_calls(handle, monkeypatch)
     threads = torch.get_num_threads()
     torch.set_num_threads(2)
     try:
@@ -224,8 +221,6 @@ def test_our_network_uses_one_worker_per_torch_thread_by_default(inception, imag
 
 
 def test_worker_errors_reach_the_caller_and_stop_the_workers(tiny, images, monkeypatch):
-    import threading
-
     real, fake = images
     handle = get_inception(tiny, "cpu")
     threads = torch.get_num_threads()

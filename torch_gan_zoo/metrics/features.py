@@ -105,8 +105,8 @@ def _single_threaded():
     torch.set_num_threads(1)
 
 
-def _slice_features(images, handle, protocol):
-    # runs in a worker thread: inference mode is per thread
+def _batch_features(images, handle, protocol):
+    # the calling thread's batches and the workers' slices alike (inference mode is per thread)
     with torch.inference_mode():
         return handle.features(to_inception_input(images.to(handle.device), protocol))
 
@@ -125,7 +125,7 @@ class _SlicedRunner:
         n = batch.shape[0]
         slices = -(-n // _MAX_SLICE)
         slices = min(n, -(-slices // self.workers) * self.workers)  # a multiple of the workers, for an even load
-        self.pending.append([self.pool.submit(_slice_features, part, self.handle, self.protocol)
+        self.pending.append([self.pool.submit(_batch_features, part, self.handle, self.protocol)
                              for part in batch.tensor_split(slices)])  # sizes differ by at most one
         return self.next() if len(self.pending) > 1 else None
 
@@ -202,7 +202,7 @@ def run_extraction(source, handle, *, protocol: str = "tf1", quantize: bool = Tr
         with torch.inference_mode(), _exact_fp32(device):
             for batch in source.batches(batch_size, quantize):
                 if runner is None:
-                    consume(handle.features(to_inception_input(batch.to(device), protocol)))
+                    consume(_batch_features(batch, handle, protocol))
                     continue
                 feats = runner.submit(batch)
                 if feats is not None:
