@@ -302,3 +302,17 @@ def test_evaluation_select_in_the_run_config_and_an_old_run_resumes_with_it(tmp_
                      "--set", "evaluation.select=fid"]) == 0
     assert "resumed from step 1" in (old / "train.log").read_text()
     assert pointer(old)["step"] == 2 and json.loads((old / "config.json").read_text())["evaluation"]["select"] == "fid"
+
+
+def test_the_trainer_state_keeps_the_best_value_when_best_json_is_unreadable(tmp_path):
+    make_trainer(tmp_path, num_steps=2, evaluator=ScriptedEvaluator([3.0, 5.0])).train()
+    kept = best_folders(tmp_path)
+    (tmp_path / "checkpoints" / "best" / "best.json").write_text("{")
+    result = make_trainer(tmp_path, num_steps=3, evaluator=ScriptedEvaluator([4.0])).train()
+    assert result["best"] == {"step": 1, "metric": "fid", "value": 3.0}  # from the trainer state: 4 is worse
+    assert best_folders(tmp_path) == kept  # nothing is deleted while best.json cannot be read
+    assert "ignoring the best checkpoint" in (tmp_path / "train.log").read_text()
+    with pytest.raises(CheckpointError, match="best.json is unreadable"):
+        BestCheckpoint(tmp_path).resolve()
+    result = make_trainer(tmp_path, num_steps=4, evaluator=ScriptedEvaluator([1.0])).train()
+    assert result["best"]["step"] == 4 and pointer(tmp_path)["step"] == 4 and len(best_folders(tmp_path)) == 1

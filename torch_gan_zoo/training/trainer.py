@@ -816,11 +816,12 @@ class Trainer:
         removes best folders that ``best.json`` does not name (a killed best save)."""
         pointer = None
         if self.dist.is_main:
-            self.best_checkpoint.remove_leftovers()
             try:
                 pointer = self.best_checkpoint.read()
             except CheckpointError as exc:
-                self.best_checkpoint.messages.append(f"ignoring the best checkpoint: {exc}")
+                self.best_checkpoint.messages.append(f"ignoring the best checkpoint (its folders are kept): {exc}")
+            else:
+                self.best_checkpoint.remove_leftovers()
         if self.dist.enabled:
             pointer = self.dist.all_gather_object(pointer)[0]
         candidates = [check_record(r, "best.json") for r in (self.best, pointer) if r is not None]
