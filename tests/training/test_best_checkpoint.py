@@ -18,10 +18,9 @@ from torch_gan_zoo.training.checkpoint import CheckpointManager
 from torch_gan_zoo.utils.io import CheckpointError
 
 from helpers.metrics import smooth_images
-from helpers.paths import FIXTURES
+from helpers.paths import FIXTURES, REPO, TESTS
 from helpers.training import make_trainer, state_equal
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 #: The settings of tests/fixtures/old_cli_run (see its README).
 TINY = ["--model", "dcgan", "--resolution", "32", "--dataset", "shapes", "--batch-size", "4", "--n-dis", "1",
         "--seed", "0", "--set", "model_kwargs.ngf=8", "--set", "model_kwargs.ndf=8",
@@ -189,7 +188,7 @@ def test_a_kill_between_writing_the_best_and_switching_to_it_leaves_the_previous
     what ``best.json`` names, it verifies and exports; the next start removes the unfinished folder."""
     script = textwrap.dedent(f"""
         import math, os, sys
-        sys.path[:0] = [{REPO!r}, {os.path.join(REPO, 'tests')!r}]
+        sys.path[:0] = [{REPO!r}, {TESTS!r}]
         import torch_gan_zoo.training.best_checkpoint as best
         from best_kill_helpers import run
         real = best.atomic_write_json
@@ -219,7 +218,7 @@ def test_a_kill_between_writing_the_best_and_switching_to_it_leaves_the_previous
             evaluator.values, evaluator.out, evaluator.calls = [3.0, 2.0], log_dir, 0
             make_trainer(log_dir + "/run", num_steps=2, evaluator=evaluator, save_steps=1).train()
     """))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), REPO, os.path.join(REPO, "tests")])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), REPO, TESTS])}
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 9, done.stderr
     run = tmp_path / "run"
