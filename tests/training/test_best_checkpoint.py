@@ -19,7 +19,7 @@ from torch_gan_zoo.utils.io import CheckpointError
 
 from helpers.metrics import smooth_images
 from helpers.paths import FIXTURES, REPO, TESTS
-from helpers.training import make_trainer, state_equal
+from helpers.training import make_trainer as _make_trainer, state_equal
 
 #: The settings of tests/fixtures/old_cli_run (see its README).
 TINY = ["--model", "dcgan", "--resolution", "32", "--dataset", "shapes", "--batch-size", "4", "--n-dis", "1",
@@ -48,6 +48,11 @@ class ScriptedEvaluator(Evaluator):
     def evaluate(self, netG, dist, device, *, standing_stats=None):
         self.seen.append({k: v.detach().clone() for k, v in netG.state_dict().items()})
         return {self.select: self.values[len(self.seen) - 1]}
+
+
+def make_trainer(log_dir, num_steps, **kwargs):
+    """A tiny Trainer (one D step per G step, 4 images a batch, no sample grids)."""
+    return _make_trainer(log_dir, num_steps, **{"n_dis": 1, "batch_size": 4, "vis_steps": 100, **kwargs})
 
 
 def pointer(log_dir):
@@ -127,13 +132,13 @@ def test_inception_score_selects_the_highest(tmp_path):
 
 def test_a_real_tiny_evaluator_keeps_the_lowest_fid(tmp_path, tiny):
     evaluator = Evaluator(smooth_images(16, seed=1), every=1, num_samples=8, batch_size=8, inception_weights=tiny)
-    result = make_trainer(tmp_path, num_steps=3, evaluator=evaluator, ema_decay=0.5, lr=2e-3).train()
+    result = make_trainer(tmp_path, num_steps=3, evaluator=evaluator, lr=2e-3).train()
     lines = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
     best = min(lines, key=lambda line: line["fid"])
     assert len({line["fid"] for line in lines}) == 3  # the scores differ, so the choice means something
     assert result["best"] == {"step": best["step"], "metric": "fid", "value": best["fid"]}
     manager, step, _ = BestCheckpoint(tmp_path).resolve()
-    assert step == best["step"] and os.path.isfile(manager.path("netG_ema", step))
+    assert step == best["step"] and manager.verify(step)
 
 
 def test_the_best_value_survives_a_resume(tmp_path):
@@ -216,7 +221,8 @@ def test_a_kill_between_writing_the_best_and_switching_to_it_leaves_the_previous
         def run(log_dir):
             evaluator = Scripted(torch.zeros(2, 3, 32, 32), every=1, num_samples=2)
             evaluator.values, evaluator.out, evaluator.calls = [3.0, 2.0], log_dir, 0
-            make_trainer(log_dir + "/run", num_steps=2, evaluator=evaluator, save_steps=1).train()
+            make_trainer(log_dir + "/run", num_steps=2, evaluator=evaluator, save_steps=1, n_dis=1, batch_size=4,
+                         vis_steps=100).train()
     """))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), REPO, TESTS])}
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
