@@ -321,3 +321,16 @@ def test_the_trainer_state_keeps_the_best_value_when_best_json_is_unreadable(tmp
         BestCheckpoint(tmp_path).resolve()
     result = make_trainer(tmp_path, num_steps=4, evaluator=ScriptedEvaluator([1.0])).train()
     assert result["best"]["step"] == 4 and pointer(tmp_path)["step"] == 4 and len(best_folders(tmp_path)) == 1
+
+
+def test_best_of_keeps_the_best_record_of_the_selected_metric():
+    from torch_gan_zoo.training.best_checkpoint import best_of
+
+    fid = [{"step": s, "metric": "fid", "value": v, "mode": "min"} for s, v in ((1, 3.0), (2, 2.0), (3, 2.0))]
+    inception = {"step": 4, "metric": "is", "value": 9.0, "mode": "max"}
+    assert best_of([None, fid[0], fid[1], fid[2]]) == (fid[1], [])  # of equal values the first stays
+    assert best_of([fid[0], inception], ("is", "max")) == (inception, [fid[0]])
+    assert best_of([fid[0], inception]) == (fid[0], [inception])
+    assert best_of([None, None], ("fid", "min")) == (None, [])
+    with pytest.raises(CheckpointError, match="'value' must be a finite number"):
+        best_of([{**fid[0], "value": math.nan}])

@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import torch
@@ -25,7 +25,7 @@ import torch.nn as nn
 from torch_gan_zoo.training.checkpoint import CheckpointManager
 from torch_gan_zoo.utils.io import CheckpointError, atomic_write_json, fsync_dir, is_temp_file
 
-__all__ = ["BestCheckpoint", "improves", "BEST_MODES"]
+__all__ = ["BestCheckpoint", "improves", "check_record", "best_of", "BEST_MODES"]
 
 #: How a selected value compares: lower is better (``'min'``) or higher is better (``'max'``).
 BEST_MODES = ("min", "max")
@@ -46,6 +46,28 @@ def improves(value: Any, best: Mapping[str, Any] | None, mode: str) -> bool:
     if best is None:
         return True
     return value < best["value"] if mode == "min" else value > best["value"]
+
+
+def best_of(records: Iterable[Mapping[str, Any] | None],
+            select: tuple[str, str] | None = None) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The best of ``records`` (``{'step', 'metric', 'value', 'mode'}`` or ``None``), and those left out.
+
+    Args:
+        select: ``(metric, mode)`` the run selects by now: records selected otherwise are left out (their
+            values are not comparable). ``None``: keep those of the first record's metric.
+
+    Returns:
+        tuple: ``(best or None, [records of another metric or mode])``; of equal values the first wins.
+    """
+    records = [check_record(r, "a best-checkpoint record") for r in records if r is not None]
+    if select is None and records:
+        select = (records[0]["metric"], records[0]["mode"])
+    kept = [r for r in records if (r["metric"], r["mode"]) == select]
+    best = None
+    for record in kept:
+        if best is None or improves(record["value"], best, record["mode"]):
+            best = record
+    return best, [r for r in records if (r["metric"], r["mode"]) != select]
 
 
 def check_record(record: Any, where: str) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from torch_gan_zoo.config.validation import check_non_negative_int, suggest
 
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
 from torch_gan_zoo.nets.basemodel import jsonable
-from torch_gan_zoo.training.best_checkpoint import BestCheckpoint, check_record, improves
+from torch_gan_zoo.training.best_checkpoint import BestCheckpoint, best_of, check_record, improves
 from torch_gan_zoo.training.checkpoint import CheckpointManager
 from torch_gan_zoo.training.data import DataStream
 from torch_gan_zoo.training.distributed import DistributedContext, init_distributed
@@ -787,6 +787,7 @@ class Trainer:
         metric, mode = self.evaluator.select, self.evaluator.select_mode
         value = results.get(metric)
         same = self.best is not None and (self.best["metric"], self.best["mode"]) == (metric, mode)
+        # fixed_noise is set once train() has prepared the run: before that there is no trainer state to save
         if self.fixed_noise is None or not improves(value, self.best if same else None, mode):
             if self.fixed_noise is not None and not improves(value, None, mode):
                 self.logger.info(f"[step {self.global_step}] {metric} is {value}: not kept as the best checkpoint")
@@ -824,20 +825,12 @@ class Trainer:
                 self.best_checkpoint.remove_leftovers()
         if self.dist.enabled:
             pointer = self.dist.all_gather_object(pointer)[0]
-        candidates = [check_record(r, "best.json") for r in (self.best, pointer) if r is not None]
-        if self.evaluator is not None:
-            select = (self.evaluator.select, self.evaluator.select_mode)
-            for r in candidates:
-                if (r["metric"], r["mode"]) != select:
-                    self.best_checkpoint.messages.append(
-                        f"the best checkpoint so far (step {r['step']}) was selected by {r['metric']}; this run "
-                        f"selects by {select[0]}, so its next evaluation replaces it")
-            candidates = [r for r in candidates if (r["metric"], r["mode"]) == select]
-        best = candidates[0] if candidates else None
-        for r in candidates[1:]:
-            if r["metric"] == best["metric"] and improves(r["value"], best, r["mode"]):
-                best = r
-        self.best = best
+        select = None if self.evaluator is None else (self.evaluator.select, self.evaluator.select_mode)
+        self.best, other = best_of([self.best, pointer], select)
+        if other and select is not None:
+            self.best_checkpoint.messages.append(
+                f"the best checkpoint so far (step {other[-1]['step']}) was selected by {other[-1]['metric']}; this "
+                f"run selects by {select[0]}, so its next evaluation replaces it")
 
     def _non_finite_weights(self):
         """The name of the first network (``'netG'``/``'netD'``) holding a NaN/inf weight, or None."""
