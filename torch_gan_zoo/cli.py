@@ -8,7 +8,7 @@
     torch-gan-zoo sample --checkpoint log/checkpoints/netG/netG_1000_steps.pth --out samples.png
     torch-gan-zoo sample --model NAME | --pretrained FOLDER --num 64 --out grid.png
     torch-gan-zoo eval --pretrained NAME --metrics fid kid prdc --dataset fashion_mnist --num-samples 10000
-    torch-gan-zoo export --run LOG_DIR [--out FOLDER]
+    torch-gan-zoo export --run LOG_DIR [--out FOLDER] [--step N|best]
     torch-gan-zoo pretrained
 """
 
@@ -263,7 +263,9 @@ def _add_zoo_parsers(sub):
                                         "+ README.md.")
     export.add_argument("--run", required=True, help="the run's log directory")
     export.add_argument("--out", help="output folder (default: LOG_DIR/pretrained)")
-    export.add_argument("--step", type=int, help="checkpoint step (default: the newest)")
+    export.add_argument("--step", type=_step_or_best,
+                        help="checkpoint step, or 'best': the step the in-training evaluation scored best "
+                             "(default: the newest)")
     export.add_argument("--no-ema", action="store_true", help="export the raw generator even if an EMA one exists")
     export.add_argument("--no-discriminator", action="store_true", help="leave the discriminator out")
     export.add_argument("--half", action="store_true", help="store float16 weights (half the size)")
@@ -339,6 +341,16 @@ def _cmd_eval(args):
     return 0
 
 
+def _step_or_best(text):
+    """``--step``: a step number or ``best``."""
+    if text.strip().lower() == "best":
+        return "best"
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a step number or 'best', got {text!r}") from None
+
+
 def _cmd_export(args):
     import torch
 
@@ -351,7 +363,9 @@ def _cmd_export(args):
                             dtype=torch.float16 if args.half else None, card=card, overwrite=args.overwrite)
     config = zoo.read_config(folder)
     export = config["export"]
+    best = export.get("best")
     print(f"exported {export['source']} of step {export['step']} to {folder}"
+          + (f" (the best checkpoint: {best['metric']} {best['value']:.6g})" if best else "")
           + (" (standing batch-norm statistics re-estimated)" if export["standing_stats"] else ""))
     return 0
 

@@ -97,6 +97,9 @@ def test_two_processes_give_the_same_score_as_one(tmp_path, tiny_weights):
         del os.environ["TGZ_TEST_EVAL_WEIGHTS"]
     ddp_fid = ranks[0]["evaluation"]["fid"]
     assert ranks[1]["evaluation"]["fid"] == ddp_fid  # every rank gets the result
+    best = tmp_path / "run" / "checkpoints" / "best"  # rank 0 alone wrote the best checkpoint, once
+    assert json.loads((best / "best.json").read_text())["value"] == ddp_fid
+    assert len([name for name in os.listdir(best) if name.startswith("step_2_")]) == 1
     netG = nets.BaseModel.from_checkpoint(str(tmp_path / "run" / "checkpoints" / "netG" / "netG_2_steps.pth"))
     netG.train()
     torch.manual_seed(0)

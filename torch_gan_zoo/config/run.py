@@ -294,6 +294,10 @@ class EvaluationConfig(_Section):
 
     _key = "evaluation"
     metrics: list[Literal["fid", "is", "kid", "prdc"]] = _field(factory=list, help="fid, is, kid, prdc (empty: off)")
+    select: Optional[Literal["fid", "kid", "is", "precision", "recall", "density", "coverage"]] = _field(
+        None, normalise=_none_string, help="keep the best checkpoint by this result (fid, kid: lower is better; "
+                                           "is, precision, recall, density, coverage: higher); default: the "
+                                           "first metric's")
     every: int = _field(5000, minimum=1, help="evaluate every this many steps (and at the end)")
     num_samples: int = _field(10000, minimum=2, help="generated images per evaluation")
     num_real_samples: Optional[int] = _field(None, minimum=1, help="reference images (default: all)")

@@ -16,6 +16,19 @@ changed after it was written (disk corruption, a stray edit) makes the step unus
 complete step is used instead, with a warning. A save that fails (disk full, ...) removes what it
 had written of its step; the files of a save that was killed are removed by :meth:`remove_leftovers`
 on the next start. Old steps are deleted only after a newer one is complete.
+
+The best checkpoint (:mod:`torch_gan_zoo.training.best_checkpoint`: the step whose in-training evaluation
+scored best on the evaluator's ``select`` metric) lives apart, where rotation never reaches it::
+
+    best/best.json                   {"step", "metric", "value", "mode", "folder"}: which folder is the best
+    best/<folder>/netG/..., netD/..., netG_ema/..., checksums/..., trainer/...
+                                     one full step in the layout above (``<folder>`` is
+                                     ``step_<step>_<token>``, a fresh name per save)
+
+A new best is written into a new folder (by a :class:`CheckpointManager` rooted there, so with the same
+files, order and checksums), then ``best.json`` is replaced atomically, then the previous folder is
+deleted: a crash at any point leaves ``best.json`` naming a complete, verified folder. Folders that
+``best.json`` does not name are leftovers of an interrupted save and are removed on the next save or start.
 """
 
 from __future__ import annotations
@@ -59,12 +72,15 @@ class CheckpointManager:
     Args:
         log_dir (str): The run's directory.
         keep_last (int or None): How many complete checkpoints to keep (``None``: all).
+        root (str, optional): The folder holding the parts (default ``log_dir/checkpoints``); the
+            best checkpoint's manager is rooted at its own folder.
     """
 
-    def __init__(self, log_dir: str | os.PathLike[str], keep_last: int | None = 5) -> None:
+    def __init__(self, log_dir: str | os.PathLike[str], keep_last: int | None = 5,
+                 root: str | os.PathLike[str] | None = None) -> None:
         check_positive_int("keep_last", keep_last, allow_none=True)
         self.log_dir = os.fspath(log_dir)
-        self.root = os.path.join(log_dir, "checkpoints")
+        self.root = os.path.join(self.log_dir, "checkpoints") if root is None else os.fspath(root)
         self.keep_last = keep_last
         #: Messages about skipped (corrupt) checkpoints and removed leftovers since the last
         #: :meth:`pop_messages`; the Trainer copies them into ``train.log``.

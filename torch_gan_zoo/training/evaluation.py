@@ -25,10 +25,16 @@ from torch_gan_zoo.utils.io import atomic_write
 if TYPE_CHECKING:
     from torch_gan_zoo.training.distributed import DistributedContext
 
-__all__ = ["Evaluator", "EVALUATION_METRICS"]
+__all__ = ["Evaluator", "EVALUATION_METRICS", "SELECTABLE"]
 
 #: Metrics the evaluator can compute.
 EVALUATION_METRICS = ("fid", "is", "kid", "prdc")
+
+#: Result keys the best checkpoint can be selected by, each with ``'min'`` (lower is better) or ``'max'``,
+#: and the metric that computes it.
+SELECTABLE = {"fid": ("min", "fid"), "kid": ("min", "kid"), "is": ("max", "is"), "precision": ("max", "prdc"),
+              "recall": ("max", "prdc"), "density": ("max", "prdc"), "coverage": ("max", "prdc")}
+_DEFAULT_SELECT = {"fid": "fid", "is": "is", "kid": "kid", "prdc": "coverage"}
 
 
 class Evaluator:
@@ -47,6 +53,10 @@ class Evaluator:
         use_ema (bool): Evaluate the Trainer's EMA generator when it has one.
         precision (str): Number format of the Inception network: ``'fp32'`` (default), ``'bf16'``
             or ``'fp16'`` (CUDA only); see :func:`torch_gan_zoo.metrics.compute_fid`.
+        select (str, optional): The result the Trainer keeps its best checkpoint by (:data:`SELECTABLE`):
+            ``'fid'`` or ``'kid'`` (lower is better), ``'is'``, or with ``'prdc'`` ``'precision'``,
+            ``'recall'``, ``'density'``, ``'coverage'`` (higher is better). Default: the first metric
+            (for ``'prdc'``, its ``'coverage'``). It must be computed by ``metrics``.
         **options: Metric options of :mod:`torch_gan_zoo.metrics` (``root``, ``split``,
             ``resolution``, ``inception_weights``, ``protocol``, ``splits``, ``subsets``,
             ``subset_size``, ``nearest_k``, ...).
@@ -54,7 +64,7 @@ class Evaluator:
 
     def __init__(self, real: Any, metrics: str | Iterable[str] = ("fid",), every: int = 5000, num_samples: int = 10000,
                  num_real_samples: int | None = None, batch_size: int = 50, seed: int = 0, use_ema: bool = True,
-                 precision: str = "fp32", **options: Any) -> None:
+                 precision: str = "fp32", select: str | None = None, **options: Any) -> None:
         metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
         unknown = [m for m in metrics if m not in EVALUATION_METRICS]
         if unknown or not metrics:
@@ -64,6 +74,12 @@ class Evaluator:
         check_positive_int("num_real_samples", num_real_samples, allow_none=True)
         if num_samples < 2:
             raise ValueError(f"num_samples must be >= 2, got {num_samples}")
+        if select is None:
+            select = _DEFAULT_SELECT[metrics[0]]
+        if not isinstance(select, str) or SELECTABLE.get(select, (None, None))[1] not in metrics:
+            choices = [k for k, (_, metric) in SELECTABLE.items() if metric in metrics]
+            raise ValueError(f"select={select!r} is not a result of the evaluator's metrics {list(metrics)}; "
+                             f"choose one of {choices}")
         self.real = real
         self.metrics = metrics
         self.every = every
@@ -72,6 +88,9 @@ class Evaluator:
         self.batch_size = batch_size
         self.seed = int(seed)
         self.use_ema = bool(use_ema)
+        #: The result the best checkpoint is selected by, and whether ``'min'`` or ``'max'`` is better.
+        self.select = select
+        self.select_mode = SELECTABLE[select][0]
         metric_keys = ("splits", "subsets", "subset_size", "nearest_k")
         self.metric_args = {k: options.pop(k) for k in metric_keys if k in options}
         from torch_gan_zoo.metrics.weights import resolve_precision
@@ -90,7 +109,7 @@ class Evaluator:
         return {"real": os.fspath(real) if isinstance(real, os.PathLike) else real, "metrics": list(self.metrics),
                 "every": self.every, "num_samples": self.num_samples, "num_real_samples": self.num_real_samples,
                 "batch_size": self.batch_size, "seed": self.seed, "use_ema": self.use_ema, "precision": self.precision,
-                "options": options, **self.metric_args}
+                "select": self.select, "options": options, **self.metric_args}
 
     # ------------------------------------------------------------------ pieces
     def _metric_options(self, device):

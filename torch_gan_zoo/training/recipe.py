@@ -317,7 +317,8 @@ def _build_evaluator(config):
         options.setdefault("split", "test")
     return Evaluator(real, metrics=evaluation.metrics, every=evaluation.every, num_samples=evaluation.num_samples,
                      num_real_samples=evaluation.num_real_samples, batch_size=evaluation.batch_size,
-                     seed=evaluation.seed, use_ema=evaluation.use_ema, **options)
+                     seed=evaluation.seed, use_ema=evaluation.use_ema, select=evaluation.select,
+                     **options)
 
 
 def run_config(config: RunConfig | Mapping[str, Any], netG: BaseGenerator | None = None,

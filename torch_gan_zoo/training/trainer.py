@@ -28,6 +28,7 @@ from torch_gan_zoo.config.validation import check_non_negative_int, suggest
 
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
 from torch_gan_zoo.nets.basemodel import jsonable
+from torch_gan_zoo.training.best_checkpoint import BestCheckpoint, best_of, check_record, improves
 from torch_gan_zoo.training.checkpoint import CheckpointManager
 from torch_gan_zoo.training.data import DataStream
 from torch_gan_zoo.training.distributed import DistributedContext, init_distributed
@@ -187,7 +188,9 @@ class Trainer:
             (faster convolutions on recent GPUs and some CPUs).
         evaluator (Evaluator, optional): Computes metrics (FID, ...) every ``evaluator.every`` steps and
             at the end, sharded across DDP ranks; results go to TensorBoard (``metrics/*``),
-            ``log_dir/metrics.jsonl`` and the ``'evaluation'`` entry of :meth:`train`'s result.
+            ``log_dir/metrics.jsonl`` and the ``'evaluation'`` entry of :meth:`train`'s result. Each evaluation
+            whose ``evaluator.select`` result is finite and the best so far also saves the step as the run's best
+            checkpoint (``log_dir/checkpoints/best``, never rotated; :mod:`~torch_gan_zoo.training.best_checkpoint`).
         time_limit (float, optional): Stop cleanly after this many seconds of training in this call
             (checkpoint saved, ``train()`` returns with ``'stopped': 'time_limit'``); running again
             resumes. For fixed compute budgets and cluster jobs with a wall-clock limit.
@@ -258,6 +261,9 @@ class Trainer:
         ema_decay = self.options.ema_decay
         self.ema = ExponentialMovingAverage(netG, ema_decay, self.options.ema_start) if ema_decay is not None else None
         self.checkpoints = CheckpointManager(self.log_dir, self.keep_checkpoints)
+        self.best_checkpoint = BestCheckpoint(self.log_dir)
+        #: The best evaluation so far, ``{'step', 'metric', 'value', 'mode'}`` (kept in the trainer state), or None.
+        self.best = None
         self.logger = Logger(self.log_dir, self.num_steps, print_steps=self.print_steps, log_steps=self.log_steps,
                              vis_steps=self.vis_steps, progress=self.progress, flush_secs=self.logging.flush_secs,
                              enabled=self.dist.is_main, reduce=self.dist.all_reduce_mean if self.dist.enabled else None)
@@ -363,6 +369,7 @@ class Trainer:
             "fixed_noise": self.fixed_noise.cpu(),
             "fixed_labels": None if self.fixed_labels is None else self.fixed_labels.cpu(),
             "ema": None if self.ema is None else self.ema.state_dict(),
+            "best": None if self.best is None else dict(self.best),
             "identity": identity(self.hparams()),  # lets a run directory without hparams.json be checked
         }
 
@@ -381,6 +388,8 @@ class Trainer:
                 raise CheckpointError("the checkpoint holds no EMA weights but ema_decay is set")
             self.ema.load_state_dict(state["ema"])
         self.fixed_noise = state["fixed_noise"].to(self.device)
+        best = state.get("best")  # trainer files written before the best checkpoint existed hold none
+        self.best = None if best is None else check_record(best, "the trainer checkpoint's 'best' record")
         labels = state.get("fixed_labels")
         self.fixed_labels = None if labels is None else labels.to(self.device)
         per_rank = state.get("rng_per_rank")
@@ -455,6 +464,7 @@ class Trainer:
         self._make_fixed_inputs()
         chosen = self._optimizer_settings()
         start = self._restore()
+        self._restore_best()
         if start > self.num_steps:
             raise ValueError(f"the newest checkpoint is at step {start}, beyond num_steps={self.num_steps}")
         if changes:
@@ -590,10 +600,10 @@ class Trainer:
             NonFiniteLossError: Losses or weights are NaN/inf; nothing is written.
         """
         self.logger.check_finite(self.global_step)
-        for name, net in (("netG", self.netG), ("netD", self.netD)):
-            if not all(bool(torch.isfinite(p).all()) for p in net.parameters()):
-                raise NonFiniteLossError(f"{name} has non-finite weights at step {self.global_step}; not saving. "
-                                         "Earlier checkpoints are untouched.")
+        name = self._non_finite_weights()
+        if name is not None:
+            raise NonFiniteLossError(f"{name} has non-finite weights at step {self.global_step}; not saving. "
+                                     "Earlier checkpoints are untouched.")
         state = self.trainer_state()  # collective under DDP: gathers every rank's RNG state
         if self.dist.is_main:
             paths = self.checkpoints.save(self.global_step, self.netG, self.netD, self.optG, self.optD, state,
@@ -642,8 +652,9 @@ class Trainer:
 
         Returns:
             dict: ``{'global_step', 'checkpoint': {'netG', 'netD', 'trainer'}, 'log_dir', 'metrics',
-            'evaluation', 'stop_reason', 'stopped'}`` where ``metrics`` holds the means of the last logged
-            window, ``stop_reason`` is a :class:`StopReason` and ``stopped`` is ``None`` for a completed run,
+            'evaluation', 'stop_reason', 'stopped', 'best'}`` where ``best`` is ``{'step', 'metric', 'value'}``
+            of the best checkpoint (``None`` before any finite evaluation), ``metrics`` holds the means of the last
+            logged window, ``stop_reason`` is a :class:`StopReason` and ``stopped`` is ``None`` for a completed run,
             else the same reason (a ``str`` enum equal to ``'time_limit'`` or ``'peer'``).
 
         Raises:
@@ -661,7 +672,8 @@ class Trainer:
         self.stop_reason = None
         self._deadline = None if self.time_limit is None else time.monotonic() + self.time_limit
         self.logger.start(start)
-        for message in self.checkpoints.pop_messages():  # issue 14: fallbacks and clean-ups reach train.log
+        # issue 14: fallbacks and clean-ups reach train.log
+        for message in self.checkpoints.pop_messages() + self.best_checkpoint.pop_messages():
             self.logger.info(f"warning: {message}")
         if start:
             self.logger.info(f"resumed from step {start} in {self.checkpoints.root}")
@@ -687,7 +699,8 @@ class Trainer:
             exported = export_trainer(self, self.export_pretrained)
         return {"global_step": self.global_step, "checkpoint": paths, "log_dir": self.log_dir, "metrics": metrics,
                 "evaluation": self.last_evaluation, "stop_reason": reason,
-                "stopped": None if reason is StopReason.COMPLETED else reason, "pretrained": exported}
+                "stopped": None if reason is StopReason.COMPLETED else reason, "pretrained": exported,
+                "best": None if self.best is None else {k: self.best[k] for k in ("step", "metric", "value")}}
 
     def _run_steps(self):
         """The step loop: train, log, sample, checkpoint and evaluate until ``num_steps`` or a stop request.
@@ -765,7 +778,66 @@ class Trainer:
             self.evaluator.record(self.log_dir, self.global_step, {**results, **record})
         self.last_evaluation = {"step": self.global_step, **results, **record}
         self._last_evaluated_step = self.global_step
+        self._keep_if_best(results)
         return results
+
+    def _keep_if_best(self, results):
+        """Save this step as the best checkpoint if its ``evaluator.select`` result is finite and better than
+        the best so far (every process must call it under DDP; rank 0 writes). Returns the new record or None."""
+        metric, mode = self.evaluator.select, self.evaluator.select_mode
+        value = results.get(metric)
+        same = self.best is not None and (self.best["metric"], self.best["mode"]) == (metric, mode)
+        # fixed_noise is set once train() has prepared the run: before that there is no trainer state to save
+        if self.fixed_noise is None or not improves(value, self.best if same else None, mode):
+            if self.fixed_noise is not None and not improves(value, None, mode):
+                self.logger.info(f"[step {self.global_step}] {metric} is {value}: not kept as the best checkpoint")
+            return None
+        if self._non_finite_weights():
+            self.logger.info(f"[step {self.global_step}] non-finite weights: not kept as the best checkpoint")
+            return None
+        previous, self.best = self.best, {"step": int(self.global_step), "metric": metric, "value": float(value),
+                                          "mode": mode}
+        try:
+            state = self.trainer_state()  # collective under DDP; records the new best itself
+            if self.dist.is_main:
+                pointer = self.best_checkpoint.save(self.best, self.netG, self.netD, self.optG, self.optD, state,
+                                                    netG_ema=self.netG_ema)
+                self.logger.info(f"[step {self.global_step}] new best {metric} {value:.6g} (previous: "
+                                 + ("none" if not same else f"{previous['value']:.6g} at step {previous['step']}")
+                                 + f"): saved to {os.path.join(self.best_checkpoint.root, pointer['folder'])}")
+        except BaseException:
+            self.best = previous
+            raise
+        self.dist.barrier()
+        return self.best
+
+    def _restore_best(self):
+        """The best so far after a restore: the better of the trainer state's record and ``best.json`` (which
+        may be newer than the restored step), among those selected as the evaluator selects; rank 0 first
+        removes best folders that ``best.json`` does not name (a killed best save)."""
+        pointer = None
+        if self.dist.is_main:
+            try:
+                pointer = self.best_checkpoint.read()
+            except CheckpointError as exc:
+                self.best_checkpoint.messages.append(f"ignoring the best checkpoint (its folders are kept): {exc}")
+            else:
+                self.best_checkpoint.remove_leftovers()
+        if self.dist.enabled:
+            pointer = self.dist.all_gather_object(pointer)[0]
+        select = None if self.evaluator is None else (self.evaluator.select, self.evaluator.select_mode)
+        self.best, other = best_of([self.best, pointer], select)
+        if other and select is not None:
+            self.best_checkpoint.messages.append(
+                f"the best checkpoint so far (step {other[-1]['step']}) was selected by {other[-1]['metric']}; this "
+                f"run selects by {select[0]}, so its next evaluation replaces it")
+
+    def _non_finite_weights(self):
+        """The name of the first network (``'netG'``/``'netD'``) holding a NaN/inf weight, or None."""
+        for name, net in (("netG", self.netG), ("netD", self.netD)):
+            if not all(bool(torch.isfinite(p).all()) for p in net.parameters()):
+                return name
+        return None
 
     def _evaluated_generator(self):
         """``(netG, record)``: the generator the evaluator scores and how (``record``: ``generator`` is

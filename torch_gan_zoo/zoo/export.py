@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import torch
 
 from torch_gan_zoo.config.run import EXPORT_OPTIONS
+from torch_gan_zoo.training.best_checkpoint import BestCheckpoint
 from torch_gan_zoo.training.checkpoint import CheckpointManager
 from torch_gan_zoo.training.ema import STANDING_STATS, standing_stats
 from torch_gan_zoo.utils.io import CheckpointError
@@ -44,7 +45,7 @@ def _read_run_config(log_dir):
     return config
 
 
-def export_run(log_dir, out_folder=None, step: int | None = None, use_ema: bool | None = None,
+def export_run(log_dir, out_folder=None, step: int | str | None = None, use_ema: bool | None = None,
                stats: Mapping | None = None, include_discriminator: bool = True, dtype=None,
                card: Mapping | None = None, overwrite: bool = False, device=None) -> str:
     """Write the generator of a training run as a pretrained folder (see :func:`save_pretrained`).
@@ -52,7 +53,8 @@ def export_run(log_dir, out_folder=None, step: int | None = None, use_ema: bool 
     Args:
         log_dir: The run's directory (``checkpoints/``, ``hparams.json``).
         out_folder: Where to write (default ``log_dir/pretrained``).
-        step: Checkpoint step to export (default: the newest complete one).
+        step: Checkpoint step to export (default: the newest complete one), or ``'best'``: the best
+            checkpoint the in-training evaluation selected (``log_dir/checkpoints/best``, checksums verified).
         use_ema: Export the EMA generator (``netG_ema`` checkpoints). ``None``: when the run has one.
         stats: Standing-statistics settings (``num_batches``, ``batch_size``, ``seed``) for the EMA
             generator's batch-norm statistics; default :data:`STANDING_STATS`. Ignored for the raw
@@ -72,14 +74,20 @@ def export_run(log_dir, out_folder=None, step: int | None = None, use_ema: bool 
             unreadable or unsafe checkpoint file, or a class that is not registered.
     """
     log_dir = os.fspath(log_dir)
-    manager = CheckpointManager(log_dir, keep_last=None)
-    steps = manager.complete_steps()
-    if not steps:
-        raise CheckpointError(f"{log_dir} holds no complete checkpoint to export")
-    if step is None:
-        step = steps[-1]
-    elif step not in steps:
-        raise CheckpointError(f"{log_dir} has no complete checkpoint of step {step}; complete steps: {steps}")
+    best = None
+    if step == "best":
+        manager, step, best = BestCheckpoint(log_dir).resolve()
+    else:
+        if isinstance(step, str) or isinstance(step, bool):
+            raise ValueError(f"step must be a step number, None or 'best', got {step!r}")
+        manager = CheckpointManager(log_dir, keep_last=None)
+        steps = manager.complete_steps()
+        if not steps:
+            raise CheckpointError(f"{log_dir} holds no complete checkpoint to export")
+        if step is None:
+            step = steps[-1]
+        elif step not in steps:
+            raise CheckpointError(f"{log_dir} has no complete checkpoint of step {step}; complete steps: {steps}")
     ema_path = manager.path("netG_ema", step)
     if use_ema is None:
         use_ema = os.path.isfile(ema_path)
@@ -103,6 +111,8 @@ def export_run(log_dir, out_folder=None, step: int | None = None, use_ema: bool 
     card = dict(card or {})
     card.setdefault("dataset", extra.get("dataset") or ((run or {}).get("dataset") or {}).get("name"))
     export = {"log_dir": os.path.abspath(log_dir), "step": int(step), "source": source, "standing_stats": settings}
+    if best is not None:
+        export["best"] = {"metric": best["metric"], "value": best["value"]}
     out_folder = os.path.join(log_dir, "pretrained") if out_folder is None else os.fspath(out_folder)
     return save_pretrained(netG.eval(), out_folder, netD=None if netD is None else netD.eval(), config=run,
                            card=card, dtype=dtype, model=name, resolution=res, overwrite=overwrite, export=export)
