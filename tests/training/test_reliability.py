@@ -311,6 +311,38 @@ def test_leftovers_of_a_killed_save_are_removed_on_the_next_start(tmp_path):
     assert "warning: removed 6 leftover file(s)" in (tmp_path / "train.log").read_text()
 
 
+def test_rotation_deletes_the_checksum_record_last_and_a_killed_rotation_is_finished_on_the_next_start(
+        tmp_path, monkeypatch):
+    """A kill in the middle of rotating out an old step left its network files forever (found by the kill
+    harness): the step no longer counted (trainer file gone) and the clean-up only looked above the newest
+    complete step. The checksum record is now deleted last and marks the rest as ours."""
+    make_trainer(tmp_path, num_steps=2, save_steps=1, keep_checkpoints=2).train()
+    ck = tmp_path / "checkpoints"
+    deleted = []
+    real_remove = os.remove
+
+    def remove(path):
+        deleted.append(os.path.basename(os.path.dirname(path)))
+        if len(deleted) == 3:  # killed after the trainer file and netG of step 1 are gone
+            raise KeyboardInterrupt
+        real_remove(path)
+
+    monkeypatch.setattr(os, "remove", remove)
+    with pytest.raises(KeyboardInterrupt):
+        make_trainer(tmp_path, num_steps=3, save_steps=1, keep_checkpoints=2).train()
+    monkeypatch.setattr(os, "remove", real_remove)
+    assert deleted[:2] == ["trainer", "netG"]
+    left = sorted(str(p.relative_to(ck)) for p in ck.rglob("*_1_steps.*"))
+    assert left == ["checksums/checksums_1_steps.json", "netD/netD_1_steps.pth"]
+    assert CheckpointManager(str(tmp_path)).complete_steps() == [2, 3]
+    user_copy = ck / "netG" / "netG_0_steps.pth"  # an older network file a user keeps: no checksum record
+    user_copy.write_bytes(b"kept by the user")
+    trainer = make_trainer(tmp_path, num_steps=4, save_steps=1, keep_checkpoints=2)
+    with pytest.warns(RuntimeWarning, match=r"removed 2 leftover file\(s\) of an interrupted save or rotation"):
+        assert trainer.train()["global_step"] == 4
+    assert not list(ck.rglob("*_1_steps.*")) and user_copy.read_bytes() == b"kept by the user"
+
+
 def test_clean_up_never_deletes_checkpoints_copied_in_from_elsewhere(tmp_path):
     """Network files without trainer files are a killed save only at the newest step of a run
     directory this library made: a torch-mimicry run directory (no hparams.json), or older steps

@@ -60,6 +60,10 @@ _STEP = re.compile(r"_(\d+)_steps\.(?:pth|json)$")
 PARTS = ("netG", "netD", "trainer")
 #: Every folder the manager writes to (the order in which one step's files are deleted).
 ALL_PARTS = ("trainer", "checksums", "netG", "netD", "netG_ema")
+#: The order in which rotation deletes one step's files: the trainer file first (the step stops counting at
+#: once), the checksum record last, so that a step whose deletion was killed still has the record that marks
+#: its remaining files as this library's (:meth:`CheckpointManager.remove_leftovers` finishes the deletion).
+DELETE_ORDER = ("trainer", "netG", "netD", "netG_ema", "checksums")
 CHECKSUM_FORMAT = 1
 #: Files of the run directory and its images folder whose interrupted atomic writes are cleaned up.
 _RUN_FILES = re.compile(r"^(hparams\.json|metrics\.jsonl)$")
@@ -183,7 +187,7 @@ class CheckpointManager:
             self._delete_step(step)
 
     def _delete_step(self, step):
-        for part in ALL_PARTS:  # trainer first: the step stops counting at once
+        for part in DELETE_ORDER:
             try:
                 os.remove(self.path(part, step))
             except FileNotFoundError:
@@ -192,12 +196,15 @@ class CheckpointManager:
     # ------------------------------------------------------------------ clean-up
     def remove_leftovers(self) -> list[str]:
         """Delete what killed saves left behind: temporary files of interrupted atomic writes and
-        the files of a newest step that never became complete (no trainer file).
+        the files of a newest step that never became complete (no trainer file), and the rest of an older
+        step whose deletion by rotation was killed (its trainer file gone, its checksum record, deleted last,
+        still there).
 
-        Step files are removed only in a run directory this library made (it holds ``hparams.json``)
-        and only above the newest complete step, since a killed save can only leave the step it was
-        writing: checkpoints copied in from elsewhere (a torch-mimicry run directory, which has
-        network files but no trainer files) are never deleted.
+        Step files are removed only in a run directory this library made (it holds ``hparams.json``):
+        above the newest complete step (a killed save can only leave the step it was writing), and below it
+        only for incomplete steps that still have their checksum record. Checkpoints copied in from
+        elsewhere (a torch-mimicry run directory, which has network files but no trainer files or checksum
+        records) and older network files a user keeps beside a run are never deleted.
 
         Only files the library writes are touched: under ``log_dir/checkpoints``, the step files
         and temporary files; in ``log_dir`` and ``log_dir/images``, only the temporary files of
@@ -212,6 +219,7 @@ class CheckpointManager:
         complete = set(self.complete_steps())
         newest_complete = max(complete, default=-1)
         ours_dir = os.path.isfile(os.path.join(self.log_dir, "hparams.json"))
+        half_deleted = set(self._steps("checksums")) - complete
         for part in ALL_PARTS:
             directory = self.directory(part)
             if not os.path.isdir(directory):
@@ -224,7 +232,8 @@ class CheckpointManager:
                 leftover = (
                     is_temp_file(name)
                     or (name.startswith(prefix) and name.endswith("_steps.pth.unverified"))
-                    or (ours and ours_dir and int(match.group(1)) > newest_complete)
+                    or (ours and ours_dir and (int(match.group(1)) > newest_complete
+                                               or int(match.group(1)) in half_deleted))
                 )
                 if leftover and os.path.isfile(path):
                     os.remove(path)
@@ -239,7 +248,7 @@ class CheckpointManager:
                     removed.append(path)
         if removed:
             steps = sorted({int(m.group(1)) for p in removed if (m := _STEP.search(p.replace(".unverified", "")))})
-            self._warn(f"removed {len(removed)} leftover file(s) of an interrupted save in {self.root}"
+            self._warn(f"removed {len(removed)} leftover file(s) of an interrupted save or rotation in {self.root}"
                        + (f" (incomplete checkpoints of step {', '.join(map(str, steps))})" if steps else ""))
         return removed
 
