@@ -72,6 +72,21 @@ def test_quickstart_grid_of_a_class_conditional_model_uses_the_fixed_labels(tmp_
     assert (log_dir / "images" / cli.QUICKSTART_GRID).is_file() and "final grid:" in capsys.readouterr().out
 
 
+def test_final_grid_of_a_class_conditional_generator_has_one_row_per_class_with_shared_noise(tmp_path):
+    torch.manual_seed(0)
+    netG, _ = nets.create_model("cdcgan", 28, ngf=16, ndf=16, nc=3, num_classes=3)
+    fixed_noise = torch.randn(8, netG.nz)  # 8 // 3 classes -> rows of 2
+    trainer = types.SimpleNamespace(netG=netG, ema=None, fixed_noise=fixed_noise,
+                                    fixed_labels=torch.arange(8) % 3, log_dir=str(tmp_path), dist=DistributedContext())
+    written = _grid_pixels(cli._write_quickstart_grid(trainer))
+    assert written.shape == (3 * 30 + 2, 2 * 30 + 2, 3)
+    with torch.no_grad():
+        expected = netG.eval()(fixed_noise[:2].repeat(3, 1), torch.tensor([0, 0, 1, 1, 2, 2])).clamp(-1, 1)
+    import torchvision.utils as vutils
+    vutils.save_image(expected, tmp_path / "ref.png", nrow=2, normalize=True, value_range=(-1, 1), padding=2)
+    assert np.abs(written - _grid_pixels(tmp_path / "ref.png")).max() <= 1
+
+
 def test_other_quickstart_datasets_keep_their_own_recipe():
     fashion = cli.QUICKSTART["fashion_mnist"]
     assert fashion["resolution"] == 28 and fashion["trainer_kwargs"] == {} and fashion["lr_decay"] is None

@@ -180,7 +180,9 @@ def _cmd_quickstart(args):
 def _write_quickstart_grid(trainer):
     """Write the run's final grid (``log_dir/images/quickstart_final.png``) from the fixed noise: the EMA
     generator with standing batch-norm statistics (the zoo export's settings) when the run keeps an EMA,
-    else the generator. Returns the path (``None`` on a non-main process)."""
+    else the generator. A class-conditional generator's grid has one row per class (class 0 on top), each
+    row the first ``num_vis_images // num_classes`` fixed noise vectors (the same in every row). Returns the path
+    (``None`` on a non-main process)."""
     import copy
 
     import torch
@@ -197,13 +199,19 @@ def _write_quickstart_grid(trainer):
     if trainer.ema is not None:
         standing_stats(netG, **STANDING_STATS)
     netG.eval()
+    noise = trainer.fixed_noise
+    if trainer.fixed_labels is None:
+        inputs, nrow = (noise,), max(1, round(noise.shape[0] ** 0.5))
+    else:
+        num_classes = int(netG.num_classes)
+        nrow = max(1, noise.shape[0] // num_classes)
+        labels = torch.arange(num_classes, device=noise.device).repeat_interleave(nrow)
+        inputs = (noise[:nrow].repeat(num_classes, 1), labels)
     with torch.no_grad():
-        inputs = (trainer.fixed_noise,) if trainer.fixed_labels is None else (trainer.fixed_noise, trainer.fixed_labels)
         images = netG(*inputs).float().cpu().clamp(-1, 1)
     path = os.path.join(trainer.log_dir, "images", QUICKSTART_GRID)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    atomic_save_image(images, path, nrow=max(1, round(images.shape[0] ** 0.5)), normalize=True,
-                      value_range=(-1, 1), padding=2)
+    atomic_save_image(images, path, nrow=nrow, normalize=True, value_range=(-1, 1), padding=2)
     return path
 
 

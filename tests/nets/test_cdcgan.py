@@ -12,6 +12,7 @@ import torch.nn as nn
 from torch_gan_zoo import cli, nets, zoo
 from torch_gan_zoo.config.presets import get_preset
 from torch_gan_zoo.nets.cdcgan import CDCGANDiscriminator, CDCGANGenerator
+from torch_gan_zoo.modules import UpsampleConvBlock
 from torch_gan_zoo.nets.dcgan import STACKS, dcgan_discriminator_trunk
 from torch_gan_zoo.training import MetricLog
 from torch_gan_zoo.training.recipe import build_config, run_config
@@ -270,3 +271,20 @@ def test_zoo_round_trip_keeps_outputs_and_classes(tmp_path):
         images = loaded.generate_images(3, c=7)
         torch.manual_seed(4)
         assert torch.equal(images, netG(netG.sample_latent(3), torch.full((3,), 7)))
+
+
+@pytest.mark.parametrize("resolution", [28, 32])
+def test_upsample_generator_uses_resize_convolutions_and_is_rebuilt_from_its_hparams(resolution):
+    torch.manual_seed(0)
+    netG = CDCGANGenerator(nz=8, ngf=32, nc=3, num_classes=5, resolution=resolution, upsample=True)
+    images = netG(torch.randn(5, 8), torch.arange(5))
+    assert images.shape == (5, 3, resolution, resolution) and images.abs().max() <= 1
+    kinds = {type(m) for m in netG.modules()}
+    assert torch.nn.ConvTranspose2d not in kinds and UpsampleConvBlock in kinds
+    assert netG.hparams()["kwargs"]["upsample"] is True
+    rebuilt = CDCGANGenerator(**netG.hparams()["kwargs"])
+    assert [p.shape for p in rebuilt.parameters()] == [p.shape for p in netG.parameters()]
+    default = CDCGANGenerator(nz=8, ngf=32, nc=3, resolution=resolution)
+    assert torch.nn.ConvTranspose2d in {type(m) for m in default.modules()} and default.upsample is False
+    with pytest.raises(TypeError, match="upsample must be True or False, not 1"):
+        CDCGANGenerator(resolution=resolution, upsample=1)

@@ -50,6 +50,8 @@ class CDCGANGenerator(AuxiliaryLossGenerator):
         nz: Noise dimension. ngf: Width of the first (smallest) feature map. bottom_width: Its size.
         num_classes: Number of classes. emb_dim: Length of the learned class embedding.
         nc: Image channels. loss_type: Adversarial loss (default ``'ns'``).
+        upsample: Resize-convolutions instead of transposed convolutions, as
+            :class:`~torch_gan_zoo.nets.dcgan.DCGANGenerator` (default ``False``).
         resolution: 28, 32, 48 or 64; ``FROM_TABLE`` arguments take that row of :attr:`resolution_defaults`
             (DCGAN's sizes, 10 classes, 28 px grayscale).
 
@@ -62,14 +64,18 @@ class CDCGANGenerator(AuxiliaryLossGenerator):
 
     def __init__(self, nz: int = FROM_TABLE, ngf: int = FROM_TABLE, bottom_width: int = FROM_TABLE,
                  num_classes: int = FROM_TABLE, emb_dim: int = FROM_TABLE, nc: int = FROM_TABLE,
-                 loss_type: str = "ns", *, resolution: int | None = None):
+                 loss_type: str = "ns", upsample: bool = False, *, resolution: int | None = None):
         resolution, sizes = table_defaults(self, resolution, nz=nz, ngf=ngf, bottom_width=bottom_width,
                                            num_classes=num_classes, emb_dim=emb_dim, nc=nc)
+        if not isinstance(upsample, bool):
+            raise TypeError(f"upsample must be True or False, not {upsample!r}")
         emb_dim, nc = check_positive_int("emb_dim", sizes.pop("emb_dim")), sizes.pop("nc")
         super().__init__(loss_type=loss_type, **sizes)
         self.nc, self.emb_dim, self.resolution = nc, emb_dim, resolution
         self.embed = nn.Embedding(self.num_classes, emb_dim)
-        self.main = _stack(type(self).__name__, resolution, 0)(self.nz + emb_dim, self.ngf, self.bottom_width, nc)
+        self.upsample = upsample
+        self.main = _stack(type(self).__name__, resolution, 0)(self.nz + emb_dim, self.ngf, self.bottom_width, nc,
+                                                                upsample=upsample)
         self.apply(init_dcgan_weights)  # the embedding keeps PyTorch's N(0, 1)
 
     def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
