@@ -48,8 +48,8 @@ NUM_IMAGES = 2000
 
 #: The quickstart of before issue 12 (DCGAN 32 px, transposed convolutions, ngf = ndf = 128, Adam 2e-4 for
 #: both, no regulariser, no EMA, 1,500 steps, batch 64), as overrides of today's table.
-BEFORE = ["--set", "resolution=32", "--set", 'model.kwargs={"ngf": 128, "ndf": 128}', "--set", "optG.lr=2e-4",
-          "--set", "optD.lr=2e-4", "--set", "regularizers=null", "--set", "lr_decay=none",
+BEFORE = ["--set", "model=dcgan", "--set", "resolution=32", "--set", 'model.kwargs={"ngf": 128, "ndf": 128}',
+          "--set", "optG.lr=2e-4", "--set", "optD.lr=2e-4", "--set", "regularizers=null", "--set", "lr_decay=none",
           "--set", "trainer_kwargs.ema_decay=null", "--steps", "1500", "--batch-size", "64"]
 
 

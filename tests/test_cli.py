@@ -25,7 +25,9 @@ def test_quickstart_leaves_samples_logs_checkpoint_and_hparams(tmp_path, capsys)
     out = capsys.readouterr().out
     assert "samples:" in out and "tensorboard --logdir" in out and "netG_2_steps.pth" in out
     hparams = json.loads((log_dir / "hparams.json").read_text())
-    assert hparams["netG"]["class"].endswith("DCGANGenerator28") and hparams["seed"] == 0  # the 28 px quickstart
+    # the 28 px class-conditional quickstart, five shape classes
+    assert hparams["netG"]["class"].endswith("CDCGANGenerator28") and hparams["seed"] == 0
+    assert hparams["netG"]["kwargs"]["num_classes"] == 5 and hparams["netG"]["kwargs"]["upsample"] is True
     assert os.listdir(log_dir / "images") and os.listdir(log_dir / "tensorboard")
 
 
@@ -48,7 +50,8 @@ def test_train_with_config_file_flags_and_overrides(tmp_path):
 
 def test_sample_rebuilds_the_generator_from_its_checkpoint(tmp_path, capsys):
     log_dir = tmp_path / "qs"
-    cli.main(["quickstart", "--steps", "1", "--batch-size", "4", "--log-dir", str(log_dir)])
+    # an unconditional generator (the quickstart's own is class-conditional)
+    cli.main(["quickstart", "--steps", "1", "--batch-size", "4", "--log-dir", str(log_dir), "--set", "model=dcgan"])
     ckpt = log_dir / "checkpoints" / "netG" / "netG_1_steps.pth"
     out = tmp_path / "grid" / "s.png"
     assert cli.main(["sample", "--checkpoint", str(ckpt), "--out", str(out), "--num-images", "4"]) == 0

@@ -16,12 +16,12 @@ from torch_gan_zoo.zoo.export import STANDING_STATS
 def test_shapes_quickstart_recipe_is_the_measured_one():
     # docs/quickstart.rst and benchmarks/results/quickstart.json report this recipe: change them together.
     assert cli.QUICKSTART["shapes"] == {
-        "model": "dcgan", "resolution": 28,
-        "model_kwargs": {"nz": 64, "ngf": 128, "ndf": 64, "nc": 3, "upsample": True},
-        "optG": {"name": "adam", "lr": 1e-4, "betas": [0.5, 0.999]},
+        "model": "cdcgan", "resolution": 28,
+        "model_kwargs": {"nz": 64, "ngf": 64, "ndf": 128, "nc": 3, "upsample": True},
+        "optG": {"name": "adam", "lr": 2e-4, "betas": [0.5, 0.999]},
         "optD": {"name": "adam", "lr": 4e-4, "betas": [0.5, 0.999]},
         "regularizers": [{"name": "mode_seeking", "weight": 1.0}],
-        "num_steps": 1500, "batch_size": 64, "lr_decay": None, "trainer_kwargs": {"ema_decay": 0.995}}
+        "num_steps": 2200, "batch_size": 32, "lr_decay": None, "trainer_kwargs": {"ema_decay": 0.995}}
     assert cli.QUICKSTART["shapes"]["optG"] is not cli.QUICKSTART["shapes"]["optD"]
 
 
@@ -41,12 +41,13 @@ def test_quickstart_trains_with_the_recipe_and_writes_the_ema_grid(tmp_path, cap
     assert config["schedule"]["lr_decay"] == "linear" and config["schedule"]["lr_decay_start"] == 750
     # --set overrides the table's entries and keeps the others
     assert config["model"]["kwargs"] == {"nz": 64, "ngf": 16, "ndf": 16, "nc": 3, "upsample": True}
-    assert config["optG"]["lr"] == 1e-4 and config["optD"]["lr"] == 4e-4
+    assert config["model"]["name"] == "cdcgan" and config["model"]["resolution"] == 28
+    assert config["optG"]["lr"] == 2e-4 and config["optD"]["lr"] == 4e-4
     assert config["regularizers"] == [{"name": "mode_seeking", "weight": 1.0}]
     assert config["schedule"]["num_steps"] == 2 and config["trainer"]["batch_size"] == 8
     assert (log_dir / "checkpoints" / "netG_ema").is_dir()
-    with Image.open(grid) as image:  # 64 fixed-noise samples of 28 px in an 8 x 8 grid with 2 px padding
-        assert image.size == (8 * 30 + 2, 8 * 30 + 2)
+    with Image.open(grid) as image:  # one row per shape class (5), 64 // 5 = 12 samples of 28 px, 2 px padding
+        assert image.size == (12 * 30 + 2, 5 * 30 + 2)
 
 
 def test_quickstart_grid_without_ema_comes_from_the_generator(tmp_path, capsys):
@@ -127,3 +128,18 @@ def test_final_grid_comes_from_the_ema_generator_with_standing_statistics(tmp_pa
     assert np.abs(written - grid_of(copy.deepcopy(netG))).max() > 8  # not the raw generator
     for key, value in ema.shadow.state_dict().items():  # the run's EMA copy is left as it was
         assert torch.equal(value, shadow_before[key]), key
+
+
+def test_the_benchmarks_before_recipe_is_the_old_unconditional_32px_dcgan(tmp_path):
+    # benchmarks/quickstart_quality.py --which before overrides today's (class-conditional) table
+    from helpers.benchmarks import load_benchmark
+
+    before = load_benchmark("quickstart_quality").BEFORE
+    log_dir = tmp_path / "before"
+    assert cli.main(["quickstart", *before, "--steps", "1", "--batch-size", "4", "--log-dir", str(log_dir),
+                     "--set", "dataset_kwargs.num_images=16", "--set", "trainer_kwargs.progress=false"]) == 0
+    config = json.loads((log_dir / "config.json").read_text())
+    assert config["model"]["name"] == "dcgan" and config["model"]["resolution"] == 32
+    assert config["model"]["kwargs"] == {"ngf": 128, "ndf": 128}
+    assert config["trainer"]["ema_decay"] is None and config["regularizers"] is None
+    assert config["optG"]["lr"] == config["optD"]["lr"] == 2e-4
