@@ -202,6 +202,7 @@ def main(argv=None):
     print(f"    {entry!r},\n")
     print(f"Reproduce the FID from an install:\n    {eval_cmd}")
     results = os.path.join(args.out_dir, "models", f"{args.name}.json")
+    os.makedirs(os.path.dirname(results), exist_ok=True)  # a --folder from elsewhere: out_dir may not exist yet
     with open(results, "w", encoding="utf-8") as f:
         json.dump({"entry": entry.as_dict(), "fid_details": fid_details, "eval_command": eval_cmd}, f, indent=2)
 
