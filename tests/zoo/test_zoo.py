@@ -307,3 +307,30 @@ def test_import_checkpoint_reads_our_own_format_and_refuses_unknown_formats(tmp_
     assert torch.equal(loaded(z), netG.eval()(z))
     with pytest.raises(ValueError, match="unknown checkpoint format 'stylegan'.*mimicry"):
         zoo.import_checkpoint(path, format="stylegan")
+
+
+def test_the_same_weights_and_metadata_always_give_the_same_file_bytes(tmp_path):
+    # found when the zoo model was re-made by its command: identical tensors, but safetensors wrote the metadata
+    # keys in a different order, so the SHA-256 differed from the registered one
+    from safetensors import safe_open
+
+    from torch_gan_zoo.zoo.safetensors_file import (WeightsFileError, canonical_safetensors_bytes,
+                                                    read_safetensors_header, write_safetensors)
+
+    tensors = {"b.weight": torch.arange(6.0).reshape(2, 3), "a.bias": torch.ones(3, dtype=torch.float16)}
+    metadata = {f"key{i}": f"value {i}" for i in range(6)}
+    blobs = set()
+    for i in range(8):
+        shuffled = dict(sorted(metadata.items(), key=lambda kv: (hash((i, kv[0])), kv[0])))
+        path = tmp_path / f"w{i}.safetensors"
+        write_safetensors(path, tensors, shuffled)
+        blobs.add(path.read_bytes())
+    assert len(blobs) == 1
+    blob = blobs.pop()
+    assert canonical_safetensors_bytes(blob) == blob and (8 + int.from_bytes(blob[:8], "little")) % 8 == 0
+    header, read_metadata, _ = read_safetensors_header(tmp_path / "w0.safetensors")
+    assert read_metadata == metadata and set(header) == set(tensors)
+    with safe_open(str(tmp_path / "w0.safetensors"), "pt") as f:  # the safetensors library still reads it
+        assert f.metadata() == metadata and torch.equal(f.get_tensor("b.weight"), tensors["b.weight"])
+    with pytest.raises(WeightsFileError, match="not a safetensors file"):
+        canonical_safetensors_bytes(b"abc")

@@ -133,7 +133,7 @@ _SHAPES_TEST = "dataset shapes (split=test, resolution=28)"
 PRETRAINED_MODELS: tuple[PretrainedEntry, ...] = (
     PretrainedEntry(
         name="dcgan_fashion_mnist", model="dcgan", resolution=28, dataset="fashion_mnist",
-        sha256="d932cf4baff9e94439568b5e84b8b2afc4a20f237c8e42b5baecc5a574bfe8dd",
+        sha256="e567833546e7610c79ae7d2354b911ca60822f00b46775ef08cc036b3625f22f",
         fid=FIDRecord(value=16.3857, num_fake=10000, num_real=10000, reference=_FASHION_MNIST_TEST, protocol="tf1",
                       inception_sha256=_REAL_INCEPTION, seed=0),
         parameters=6640129, file_size=13311962, license="MIT",
@@ -144,7 +144,7 @@ PRETRAINED_MODELS: tuple[PretrainedEntry, ...] = (
                     "with standing batch-norm statistics, float16 weights"),
     PretrainedEntry(
         name="cdcgan_fashion_mnist", model="cdcgan", resolution=28, dataset="fashion_mnist",
-        sha256="9e42d6bce1f3a15dd12258188715600bba15384c6a3dbcfdac1c60e93bdcc3db",
+        sha256="02265110f50efd28412ff24e797c1bd3e63060b07a05e3dbdae41e802c5ff4c0",
         fid=FIDRecord(value=25.3461, num_fake=10000, num_real=10000, reference=_FASHION_MNIST_TEST, protocol="tf1",
                       inception_sha256=_REAL_INCEPTION, seed=0),
         parameters=1690017, file_size=6688460, license="MIT",
@@ -155,7 +155,7 @@ PRETRAINED_MODELS: tuple[PretrainedEntry, ...] = (
                     "statistics, float16 weights"),
     PretrainedEntry(
         name="shapes_quickstart", model="cdcgan", resolution=28, dataset="shapes",
-        sha256="78c2d158bbf82eb5bbdc8062fe79f6a23d35282b21a86b337674e08c9b5e43f0",
+        sha256="303d1d7fe7c5bfb4e1032314b04cf6ee6ca4a18e2ebdd5bd55d39c6de88d5570",
         fid=FIDRecord(value=158.3029, num_fake=10000, num_real=2000, reference=_SHAPES_TEST, protocol="tf1",
                       inception_sha256=_REAL_INCEPTION, seed=0),
         parameters=1681187, file_size=3380118, license="MIT",

@@ -24,6 +24,7 @@ from torch_gan_zoo.utils.io import atomic_write_bytes
 __all__ = [
     "DTYPES",
     "WeightsFileError",
+    "canonical_safetensors_bytes",
     "check_tensors",
     "read_safetensors",
     "read_safetensors_header",
@@ -46,7 +47,9 @@ class WeightsFileError(ValueError):
 def write_safetensors(path, tensors: Mapping[str, torch.Tensor], metadata: Mapping[str, str] | None = None):
     """Write ``tensors`` (name -> tensor, any device) and string ``metadata`` to ``path`` atomically.
 
-    Tensors are copied to contiguous CPU memory first (safetensors refuses shared storage).
+    Tensors are copied to contiguous CPU memory first (safetensors refuses shared storage). The header is
+    written in a canonical form (:func:`canonical_safetensors_bytes`), so the same tensors and metadata
+    always give the same bytes and the same SHA-256.
     """
     from safetensors.torch import save
 
@@ -54,8 +57,24 @@ def write_safetensors(path, tensors: Mapping[str, torch.Tensor], metadata: Mappi
     bad = {k: type(v).__name__ for k, v in (metadata or {}).items() if not isinstance(v, str)}
     if bad:
         raise TypeError(f"safetensors metadata values must be strings; not: {bad}")
-    atomic_write_bytes(path, save(plain, metadata=dict(metadata or {})))
+    atomic_write_bytes(path, canonical_safetensors_bytes(save(plain, metadata=dict(metadata or {}))))
     return os.fspath(path)
+
+
+def canonical_safetensors_bytes(blob: bytes) -> bytes:
+    """``blob`` (a safetensors file's bytes) with its JSON header re-written with sorted keys and no spaces,
+    padded with spaces to a multiple of 8 bytes; the data part is unchanged (its offsets are relative to it).
+
+    The safetensors library keeps ``__metadata__`` in a hash map whose order changes from one call to the
+    next, so two exports of the same weights had different bytes (and SHA-256) without this.
+    """
+    if len(blob) < 8:
+        raise WeightsFileError(f"not a safetensors file: {len(blob)} bytes")
+    n = int.from_bytes(blob[:8], "little")
+    header = json.loads(blob[8:8 + n].decode("utf-8"))
+    text = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    return len(text).to_bytes(8, "little") + text + blob[8 + n:]
 
 
 def _fail(path, message):
