@@ -15,14 +15,13 @@ import math
 import os
 import re
 import shutil
-import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import torch
 import torch.nn as nn
 
-from torch_gan_zoo.training.checkpoint import CheckpointManager
+from torch_gan_zoo.training.checkpoint import CheckpointManager, WarningQueue
 from torch_gan_zoo.utils.io import CheckpointError, atomic_write_json, fsync_dir, is_temp_file
 
 __all__ = ["BestCheckpoint", "improves", "check_record", "best_of", "BEST_MODES"]
@@ -89,7 +88,7 @@ def check_record(record: Any, where: str) -> dict[str, Any]:
     return {"step": step, "metric": metric, "value": float(value), "mode": mode}
 
 
-class BestCheckpoint:
+class BestCheckpoint(WarningQueue):
     """Writes, finds and loads the best checkpoint of the run in ``log_dir`` (``log_dir/checkpoints/best``).
 
     Its files are those of :class:`~torch_gan_zoo.training.checkpoint.CheckpointManager` (a manager
@@ -106,11 +105,6 @@ class BestCheckpoint:
         self.pointer_path = os.path.join(self.root, POINTER_NAME)
         #: Warnings since the last :meth:`pop_messages` (the Trainer copies them into ``train.log``).
         self.messages: list[str] = []
-
-    def pop_messages(self) -> list[str]:
-        """Return and forget the messages collected since the last call."""
-        messages, self.messages = self.messages, []
-        return messages
 
     def manager(self, folder: str) -> CheckpointManager:
         """The checkpoint manager of one best folder (``step_<step>_<token>``; never rotates)."""
@@ -214,7 +208,3 @@ class BestCheckpoint:
                 shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
                 removed.append(path)
         return removed
-
-    def _warn(self, message):
-        self.messages.append(message)
-        warnings.warn(message, RuntimeWarning, stacklevel=3)

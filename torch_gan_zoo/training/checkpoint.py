@@ -70,7 +70,23 @@ _RUN_FILES = re.compile(r"^(hparams\.json|metrics\.jsonl)$")
 _IMAGE_FILES = re.compile(r"^(fixed|random)_samples_step_\d+\.png$")
 
 
-class CheckpointManager:
+class WarningQueue:
+    """Warnings (``RuntimeWarning``) also kept in :attr:`messages` until :meth:`pop_messages`, so that the
+    Trainer can copy them into ``train.log``. Subclasses set ``self.messages = []``."""
+
+    messages: list[str]
+
+    def pop_messages(self) -> list[str]:
+        """Return and forget the messages collected since the last call."""
+        messages, self.messages = self.messages, []
+        return messages
+
+    def _warn(self, message):
+        self.messages.append(message)
+        warnings.warn(message, RuntimeWarning, stacklevel=3)
+
+
+class CheckpointManager(WarningQueue):
     """Saves, verifies, finds, rotates, loads and cleans up the checkpoints of one run.
 
     Args:
@@ -116,15 +132,6 @@ class CheckpointManager:
     def has_checkpoints(self) -> bool:
         """Whether any file of any part exists (complete or not)."""
         return any(self._steps(part) for part in ALL_PARTS)
-
-    def pop_messages(self) -> list[str]:
-        """Return and forget the messages collected since the last call."""
-        messages, self.messages = self.messages, []
-        return messages
-
-    def _warn(self, message):
-        self.messages.append(message)
-        warnings.warn(message, RuntimeWarning, stacklevel=3)
 
     # ------------------------------------------------------------------ saving
     def save(self, step: int, netG: nn.Module, netD: nn.Module, optG: torch.optim.Optimizer,
