@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
                                        "LOG_DIR/config.json; `--config LOG_DIR/config.json` re-runs it.")
     train.add_argument("--config", help="JSON file of config values: flat or nested keys, a run's config.json or "
                                         "hparams.json (flags and --set take precedence)")
+    train.add_argument("--preset", metavar="NAME",
+                       help="a named preset measured on one dataset (model, dataset and settings; `torch-gan-zoo "
+                            "models` lists them): --config, flags and --set override it")
     _add_config_flags(train)
 
     quick = sub.add_parser("quickstart", help="train a small DCGAN on built-in data in a few minutes",
@@ -139,12 +142,13 @@ def _train(args, layers, result=None):
     config = {}
     for layer in layers:
         config = merge(config, to_nested(layer))
-    run = build_run_config(config=config, overrides=overrides)
+    named_preset = getattr(args, "preset", None)
+    run = build_run_config(config=config, overrides=overrides, named_preset=named_preset)
     named_log_dir = "log_dir" in config.get("logging", {}) or any(
         parse_override(o)[0] == ("logging", "log_dir") for o in overrides)
-    if not named_log_dir:  # default: log/<model>_<dataset>
-        run.logging.log_dir = os.path.join("log", f"{run.model.name.replace(':', '_').replace(',', '_')}_"
-                                                  f"{run.data.dataset}")
+    if not named_log_dir:  # default: log/<named preset>, else log/<model>_<dataset>
+        default_name = f"{run.model.name.replace(':', '_').replace(',', '_')}_{run.data.dataset}"
+        run.logging.log_dir = os.path.join("log", named_preset or default_name)
     typed_model = getattr(args, "cfg:model.name", None)
     run_result = run_config(run, allow_import=typed_model is not None and typed_model == run.model.name,
                             allow_changes=args.allow_changes)
@@ -221,10 +225,17 @@ def _cmd_models(_args):
     from torch_gan_zoo import nets
     from torch_gan_zoo.config.presets import list_presets
 
+    from torch_gan_zoo.config.named_presets import get_named_preset, list_named_presets
+
     presets = set(list_presets())
     for name, resolution in nets.list_models():
         info = nets.model_info(name, resolution)
         print(f"{name:<14} {resolution:>4}px  preset={'yes' if name in presets else 'no ':<3}  {info['paper'] or ''}")
+    print("\nNamed presets (torch-gan-zoo train --preset NAME):")
+    for name in list_named_presets():
+        preset = get_named_preset(name)
+        config = preset["config"]
+        print(f"{name:<26} {config['model']} on {config['dataset']}: {preset['measured']}")
     return 0
 
 

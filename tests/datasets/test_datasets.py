@@ -1,7 +1,6 @@
 import gzip
 import os
 import pickle
-import struct
 
 import numpy as np
 import pytest
@@ -18,6 +17,7 @@ from torch_gan_zoo.datasets import (
 )
 from torch_gan_zoo.datasets.base import ImageTensorDataset, resize_uint8
 from torch_gan_zoo.datasets.idx import read_idx
+from helpers.idx import fake_mnist, write_idx
 from helpers.values import assert_refuses_bad_ints
 
 
@@ -56,34 +56,15 @@ def test_shapes_rejects_bad_arguments():
     assert len(ShapesDataset(split="test", num_images=None, resolution=8)) == 2000
 
 
-def _write_idx(path, array, gz=True):
-    codes = {np.uint8: 0x08}
-    header = bytes([0, 0, codes[array.dtype.type], array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
-    data = header + array.tobytes()
-    with (gzip.open if gz else open)(path, "wb") as f:
-        f.write(data)
-
-
-def _fake_mnist(folder, n=6, gz=True):
-    os.makedirs(folder, exist_ok=True)
-    rng = np.random.default_rng(0)
-    suffix = ".gz" if gz else ""
-    for prefix in ("train", "t10k"):  # the train and test splits
-        images = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
-        _write_idx(os.path.join(folder, f"{prefix}-images-idx3-ubyte{suffix}"), images, gz)
-        labels = rng.integers(0, 10, (n,), dtype=np.uint8)
-        _write_idx(os.path.join(folder, f"{prefix}-labels-idx1-ubyte{suffix}"), labels, gz)
-
-
 def test_mnist_from_a_folder_of_idx_files(tmp_path):
-    _fake_mnist(str(tmp_path / "FashionMNIST" / "raw"))
+    fake_mnist(str(tmp_path / "FashionMNIST" / "raw"))
     ds = load_dataset(str(tmp_path), "fashion_mnist")
     assert len(ds) == 6 and ds[0][0].shape == (1, 28, 28)
     raw = read_idx(str(tmp_path / "FashionMNIST" / "raw" / "train-images-idx3-ubyte.gz"))
     assert torch.equal(ds.images[:, 0], raw)
     rgb32 = load_dataset(str(tmp_path), "fashion-mnist", split="test", resolution=32, channels=3)
     assert rgb32[0][0].shape == (3, 32, 32) and rgb32.describe()["channels"] == 3
-    _fake_mnist(str(tmp_path / "plain"), gz=False)
+    fake_mnist(str(tmp_path / "plain"), gz=False)
     assert len(load_dataset(str(tmp_path / "plain"), "mnist")) == 6
     with pytest.raises(ValueError, match="channels"):
         load_dataset(str(tmp_path), "fashion_mnist", channels=2)
@@ -95,7 +76,7 @@ def test_idx_reader_rejects_bad_files(tmp_path):
     with pytest.raises(ValueError, match="not an IDX file"):
         read_idx(str(bad))
     good = tmp_path / "x.gz"
-    _write_idx(str(good), np.zeros((4, 2, 2), dtype=np.uint8))
+    write_idx(str(good), np.zeros((4, 2, 2), dtype=np.uint8))
     data = gzip.open(good).read()
     with gzip.open(tmp_path / "trunc.gz", "wb") as f:
         f.write(data[:-3])

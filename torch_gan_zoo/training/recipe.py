@@ -38,6 +38,7 @@ import json
 
 import torch
 
+from torch_gan_zoo.config.named_presets import get_named_preset
 from torch_gan_zoo.config.presets import get_preset
 from torch_gan_zoo.config.run import RunConfig, merge, parse_override, to_nested
 from torch_gan_zoo.datasets import load_dataset
@@ -102,20 +103,30 @@ def _peek_model(layers, overrides):
 
 
 def build_run_config(model: str | None = None, config: Mapping[str, Any] | None = None,
-                     overrides: Iterable[str] | None = None, preset: bool = True, **values: Any) -> RunConfig:
+                     overrides: Iterable[str] | None = None, preset: bool = True, named_preset: str | None = None,
+                     **values: Any) -> RunConfig:
     """A :class:`~torch_gan_zoo.config.RunConfig` from, in increasing priority: the model's paper preset,
+    the ``named_preset`` (:mod:`torch_gan_zoo.config.named_presets`, e.g. ``'dcgan_fashion_mnist_1h'``),
     ``config`` (a dict with flat or nested keys, e.g. a ``--config`` file or a run's ``config.json``),
     ``model`` and the keyword ``values`` (flat keys; ``None`` values are ignored), and ``key=value``
-    ``overrides``. The preset is the one of the model these layers end with.
+    ``overrides``. The paper preset is the one of the model these layers end with.
 
     Raises:
         ConfigError: Unknown key (closest valid name suggested) or a value of the wrong type.
-        ValueError: No model named, or a registered model without a preset (while ``preset=True``).
+        ValueError: No model named, a registered model without a preset (while ``preset=True``), an unknown
+            named preset, or a model other than the named preset's.
     """
     given = {k: v for k, v in values.items() if v is not None}
     if model is not None:
         given["model"] = model
     layers = [config or {}, given]
+    if named_preset is not None:
+        recipe = get_named_preset(named_preset)["config"]
+        chosen = _peek_model(layers, overrides)
+        if chosen is not None and chosen != recipe["model"]:
+            raise ValueError(f"named preset {named_preset!r} trains model {recipe['model']!r}, not {chosen!r}; "
+                             "drop the model setting or choose another preset (torch-gan-zoo models lists them)")
+        layers.insert(0, recipe)
     name = _peek_model(layers, overrides)
     if name is None:
         raise ValueError("no model: name one (--model NAME, or \"model\" in the config)")
@@ -124,14 +135,16 @@ def build_run_config(model: str | None = None, config: Mapping[str, Any] | None 
 
 
 def build_config(model: str | None, preset: bool = True, config: Mapping[str, Any] | None = None,
-                 overrides: Iterable[str] | None = None, **values: Any) -> dict[str, Any]:
+                 overrides: Iterable[str] | None = None, named_preset: str | None = None,
+                 **values: Any) -> dict[str, Any]:
     """Like :func:`build_run_config`, returned as the flat dict of earlier releases (``model``, ``num_steps``,
     ``optG``, ``model_kwargs``, ``trainer_kwargs``, ...), which :func:`run_config` also accepts.
 
     Raises:
         ConfigError: Unknown key (closest valid name suggested) or a value of the wrong type.
     """
-    return build_run_config(model, config=config, overrides=overrides, preset=preset, **values).to_flat()
+    return build_run_config(model, config=config, overrides=overrides, preset=preset, named_preset=named_preset,
+                            **values).to_flat()
 
 
 def build_optimizer(params: Iterable[Any], settings: Mapping[str, Any]) -> torch.optim.Optimizer:
