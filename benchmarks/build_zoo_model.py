@@ -48,12 +48,17 @@ MAX_SHIPPED_BYTES = 40 * 1024 * 1024
 EVAL_BATCH = 50
 
 
-def train_bench(recipe, out_dir, seed):
-    """Train (or resume) a recipe of ``benchmarks/fashion_mnist.py``; returns its log_dir."""
+def train_bench(recipe, out_dir, seed, time_limit=True):
+    """Train (or resume) a recipe of ``benchmarks/fashion_mnist.py``; returns its log_dir. ``time_limit=False``
+    drops the recipe's wall-clock cap, so that it runs its whole step budget on any machine (the weights of a
+    run that finished its steps inside the cap)."""
     sys.path.insert(0, os.path.join(REPO, "benchmarks"))
     import fashion_mnist
 
-    trainer, timing = fashion_mnist.train(recipe, fashion_mnist.MODELS[recipe], out_dir, seed)
+    spec = dict(fashion_mnist.MODELS[recipe])
+    if not time_limit:
+        spec["time_limit"] = None
+    trainer, timing = fashion_mnist.train(recipe, spec, out_dir, seed)
     print(f"{recipe}: {timing['steps']} steps in {timing['seconds']:.0f} s", flush=True)
     return trainer.log_dir, "fashion_mnist", fashion_mnist.DATA
 
@@ -107,6 +112,10 @@ def main(argv=None):
     source.add_argument("--quickstart", metavar="DATASET", help="torch-gan-zoo quickstart on DATASET (its defaults)")
     source.add_argument("--run", help="a finished run's log_dir")
     source.add_argument("--folder", help="an exported pretrained folder (no training, no export)")
+    parser.add_argument("--no-time-limit", action="store_true",
+                        help="with --bench: train the recipe's whole step budget, without its wall-clock cap")
+    parser.add_argument("--step", help="checkpoint step to export: a number or 'best' (the in-training "
+                                       "evaluation's best; default: the newest)")
     parser.add_argument("--dataset", help="reference dataset (default: the run's)")
     parser.add_argument("--data-root", help="dataset folder (default: the run's / the usual location)")
     parser.add_argument("--command", help="command that reproduces the weights (default: this invocation)")
@@ -135,7 +144,8 @@ def main(argv=None):
 
     dataset, data_root = args.dataset, args.data_root
     if args.bench:
-        log_dir, dataset0, root0 = train_bench(args.bench, os.path.join(args.out_dir, "runs"), args.seed)
+        log_dir, dataset0, root0 = train_bench(args.bench, os.path.join(args.out_dir, "runs"), args.seed,
+                                               time_limit=not args.no_time_limit)
     elif args.config:
         log_dir, dataset0, root0 = train_config(args.config, os.path.join(args.out_dir, "runs"))
     elif args.quickstart:
@@ -146,7 +156,8 @@ def main(argv=None):
         log_dir, dataset0, root0 = None, None, None
     folder = args.folder or os.path.join(args.out_dir, "models", args.name)
     if log_dir is not None:
-        zoo.export_run(log_dir, folder, dtype=torch.float16 if args.half else None, overwrite=args.overwrite,
+        step = args.step if args.step in (None, "best") else int(args.step)
+        zoo.export_run(log_dir, folder, step=step, dtype=torch.float16 if args.half else None, overwrite=args.overwrite,
                        include_discriminator=not args.no_discriminator,
                        card={"name": args.name, "description": args.description, "license": args.license,
                              "command": command, **({"dataset": dataset} if dataset else {})})

@@ -26,12 +26,30 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import torch_gan_zoo as tgz  # noqa: E402
 from _env import environment  # noqa: E402
 import torch_gan_zoo.metrics  # noqa: E402,F401
+import torch_gan_zoo.zoo  # noqa: E402,F401
+from torch_gan_zoo.config.named_presets import get_named_preset  # noqa: E402
 from torch_gan_zoo.training.recipe import build_config, run_config  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = "/usr/share/datasets/fashion-mnist"
 INCEPTION = os.path.join(os.environ.get("TGZ_ASSETS", os.path.expanduser("~/.cache/tgz-assets")),
                          "inception-2015-12-05-pool3.pt")
+# The same network in pytorch-fid's state-dict layout (the assets script verifies it against the TorchScript);
+# the in-training evaluation uses it, whose 10,000 test statistics are cached.
+INCEPTION_STATE_DICT = os.path.join(os.path.dirname(INCEPTION), "pt_inception-2015-12-05-pool3only.pth")
+
+
+
+def _from_named_preset(name, time_limit, inception_weights):
+    """A MODELS entry from a named preset: its flat settings (its EMA is :data:`_EMA`, which every run gets),
+    a wall-clock budget and the Inception file of its in-training evaluation."""
+    config = get_named_preset(name)["config"]
+    assert config.pop("dataset") == "fashion_mnist" and config["trainer_kwargs"] == _EMA, name
+    del config["trainer_kwargs"]
+    if "evaluation" in config:
+        config["evaluation"]["options"]["inception_weights"] = inception_weights
+    return {**config, "time_limit": time_limit}
+
 
 # Each entry: registry model, resolution, preset overrides, and a wall-clock training budget
 # (``time_limit`` seconds, at ``--threads`` CPU threads; ``num_steps`` is only an upper bound).
@@ -52,12 +70,17 @@ MODELS = {
     "dcgan_128_decay": {"model": "dcgan", "resolution": 28, "num_steps": 10000, "batch_size": 64, "n_dis": 1,
                         "lr_decay": "linear", "lr_decay_start": 5000, "model_kwargs": {"ngf": 128, "ndf": 128},
                         "time_limit": None},
+    # The ResNet variants: the one-hour budget of dcgan_128_1h (they had 12 minutes before issue 12).
     "sngan": {"model": "sngan", "resolution": 32, "num_steps": 100000, "batch_size": 64, "n_dis": 2,
-              "lr_decay": None, "model_kwargs": {"ngf": 32, "ndf": 32}, "time_limit": 720},
+              "lr_decay": None, "model_kwargs": {"ngf": 32, "ndf": 32}, "time_limit": 3600},
     "wgan_gp": {"model": "wgan_gp", "resolution": 32, "num_steps": 100000, "batch_size": 64,
-                "lr_decay": None, "model_kwargs": {"ngf": 32, "ndf": 32}, "time_limit": 720},
+                "lr_decay": None, "model_kwargs": {"ngf": 32, "ndf": 32}, "time_limit": 3600},
     "cgan_pd": {"model": "cgan_pd", "resolution": 32, "num_steps": 100000, "batch_size": 64, "n_dis": 2,
-                "lr_decay": None, "model_kwargs": {"ngf": 32, "ndf": 32}, "time_limit": 720},
+                "lr_decay": None, "model_kwargs": {"ngf": 32, "ndf": 32}, "time_limit": 3600},
+    # The named preset dcgan_fashion_mnist_1h (torch_gan_zoo/config/named_presets.py), capped at one hour, its
+    # in-training FID using the assets' Inception file (whose 10,000 test statistics are cached).
+    "dcgan_128_1h": _from_named_preset("dcgan_fashion_mnist_1h", time_limit=3600,
+                                       inception_weights=INCEPTION_STATE_DICT),
     # Class-conditional DCGAN (projection D): the dataset's labels and 10 classes come in via run_config.
     # The model zoo's class-conditional Fashion-MNIST model: a fixed step budget (no wall-clock limit), so
     # that the command reproduces the shipped weights exactly on any machine.
@@ -121,15 +144,44 @@ class ResizedGenerator(torch.nn.Module):
         return images
 
 
+def evaluation_weights():
+    """The Inception file of the 10k evaluation: the state-dict file when the assets script wrote it (the
+    same network as the TorchScript, checked by the script; the model zoo and the in-training evaluation
+    use it too, so the test statistics are computed once), else the TorchScript extractor."""
+    return INCEPTION_STATE_DICT if os.path.exists(INCEPTION_STATE_DICT) else INCEPTION
+
+
+def fid_of(netG, num_samples, seed):
+    """FID of ``num_samples`` images of ``netG`` (at 28 px) against the 10,000 test images."""
+    return tgz.metrics.compute_fid(
+        "fashion_mnist", ResizedGenerator(netG, 28), root=DATA, split="test", resolution=28,
+        num_real_samples=10000, num_fake_samples=num_samples, inception_weights=evaluation_weights(),
+        device="cpu", seed=seed, batch_size=100)
+
+
 def evaluate(name, trainer, num_samples, seed):
+    """FID of the run's final generator (EMA with standing statistics when the run keeps one)."""
     netG = trainer.netG_ema if trainer.netG_ema is not None else trainer.netG
     if trainer.netG_ema is not None:
         trainer.ema.standing_stats(num_batches=20, batch_size=100)
-    fid = tgz.metrics.compute_fid(
-        "fashion_mnist", ResizedGenerator(netG, 28), root=DATA, split="test", resolution=28,
-        num_real_samples=10000, num_fake_samples=num_samples, inception_weights=INCEPTION, device="cpu",
-        seed=seed, batch_size=100)
-    return fid
+    return fid_of(netG, num_samples, seed)
+
+
+def evaluate_best(trainer, num_samples, seed):
+    """The in-training evaluation's best checkpoint (``checkpoints/best``), when the run kept one: its record
+    (``step``, ``metric``, ``value``) and, if it is not the final step, the FID of its exported generator
+    (EMA, standing statistics: what the model zoo ships) under the same protocol."""
+    from torch_gan_zoo.training.best_checkpoint import BestCheckpoint
+
+    record = BestCheckpoint(trainer.log_dir).read()
+    if record is None:
+        return None
+    best = {key: record[key] for key in ("step", "metric", "value")}
+    if record["step"] != trainer.global_step:
+        folder = tgz.zoo.export_run(trainer.log_dir, os.path.join(trainer.log_dir, "pretrained_best"), step="best",
+                                    include_discriminator=False, overwrite=True)
+        best["fid"] = round(float(fid_of(tgz.zoo.load(folder), num_samples, seed)), 3)
+    return best
 
 
 def save_grid(name, trainer):
@@ -168,12 +220,14 @@ def main(argv=None):
         trainer, timing = train(name, MODELS[name], args.out_dir, args.seed, args.steps)
         t0 = time.perf_counter()
         fid = evaluate(name, trainer, args.num_samples, args.seed)
+        best = evaluate_best(trainer, args.num_samples, args.seed)
         results[name] = {
             "model": MODELS[name]["model"], "resolution": trainer.data.dataset.resolution,
             "steps": timing["steps"], "train_seconds": round(timing["seconds"], 1),
             "steps_per_sec": round(timing["steps"] / max(timing["seconds"], 1e-9), 3),
             "batch_size": trainer.data.batch_size, "n_dis": trainer.n_dis,
             "fid": round(float(fid), 3), "fid_details": fid.as_dict(),
+            "best_checkpoint": best,
             "eval_seconds": round(time.perf_counter() - t0, 1), "threads": torch.get_num_threads(),
             "grid": os.path.relpath(save_grid(name, trainer), REPO),
             "environment": environment(),

@@ -17,6 +17,7 @@ from torch_gan_zoo.training.best_checkpoint import BestCheckpoint, improves
 from torch_gan_zoo.training.checkpoint import CheckpointManager
 from torch_gan_zoo.utils.io import CheckpointError
 
+from helpers.benchmarks import load_benchmark
 from helpers.metrics import smooth_images
 from helpers.paths import FIXTURES, REPO, TESTS
 from helpers.training import make_trainer as _make_trainer, state_equal
@@ -334,3 +335,26 @@ def test_best_of_keeps_the_best_record_of_the_selected_metric():
     assert best_of([None, None], ("fid", "min")) == (None, [])
     with pytest.raises(CheckpointError, match="'value' must be a finite number"):
         best_of([{**fid[0], "value": math.nan}])
+
+
+def test_the_fashion_mnist_benchmark_reports_the_best_checkpoint_and_scores_it_when_not_final(tmp_path, monkeypatch):
+    bench = load_benchmark("fashion_mnist")
+    scored = []
+
+    def fake_fid(netG, num_samples, seed):
+        scored.append((netG.training, num_samples, seed))
+        return 7.0
+
+    monkeypatch.setattr(bench, "fid_of", fake_fid)
+    earlier = make_trainer(tmp_path / "earlier", num_steps=2, evaluator=ScriptedEvaluator([3.0, 5.0]))
+    earlier.train()
+    assert bench.evaluate_best(earlier, 10, 1) == {"step": 1, "metric": "fid", "value": 3.0, "fid": 7.0}
+    assert scored == [(False, 10, 1)]  # the exported best generator, in eval mode
+    assert zoo.read_config(tmp_path / "earlier" / "pretrained_best")["export"]["step"] == 1
+    final = make_trainer(tmp_path / "final", num_steps=2, evaluator=ScriptedEvaluator([5.0, 3.0]))
+    final.train()
+    assert bench.evaluate_best(final, 10, 1) == {"step": 2, "metric": "fid", "value": 3.0}  # the final step's FID
+    assert len(scored) == 1
+    plain = make_trainer(tmp_path / "plain", num_steps=1)
+    plain.train()
+    assert bench.evaluate_best(plain, 10, 1) is None
