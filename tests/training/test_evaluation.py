@@ -159,3 +159,39 @@ def test_evaluating_leaves_training_bit_identical(tmp_path, tiny_weights, fresh_
     for part in ("netG", "netD", "netG_ema"):
         assert state_equal(getattr(scored, part).state_dict(), getattr(plain, part).state_dict()), part
     assert state_equal(scored.optG.state_dict()["state"][0], plain.optG.state_dict()["state"][0])
+
+
+def test_a_missing_inception_weights_file_fails_before_the_first_step(tmp_path, monkeypatch):
+    """A mistyped weights path is refused when training starts, not at the first evaluation minutes or
+    hours later."""
+    missing = str(tmp_path / "no_such_inception.pth")
+    trainer = make_trainer(tmp_path / "run", num_steps=3, evaluator=Evaluator(smooth_images(4, seed=0), every=2,
+                                                                               num_samples=4,
+                                                                               inception_weights=missing))
+    with pytest.raises(FileNotFoundError, match="no_such_inception.pth"):
+        trainer.train()
+    assert trainer.global_step == 0 and not os.path.exists(tmp_path / "run" / "checkpoints" / "netG")
+    monkeypatch.setenv("TORCH_GAN_ZOO_INCEPTION_WEIGHTS", missing)  # the environment's file, likewise
+    from_env = make_trainer(tmp_path / "env", num_steps=3, evaluator=Evaluator(smooth_images(4, seed=0), num_samples=4))
+    with pytest.raises(FileNotFoundError, match="TORCH_GAN_ZOO_INCEPTION_WEIGHTS"):
+        from_env.train()
+    assert from_env.global_step == 0
+
+
+def test_a_failing_evaluation_checkpoints_the_steps_trained_since_the_last_save(tmp_path, tiny_weights):
+    class BrokenEvaluator(Evaluator):
+        def evaluate(self, netG, dist, device, *, standing_stats=None):
+            raise RuntimeError("out of memory (simulated)")
+
+    log_dir = tmp_path / "run"
+    evaluator = BrokenEvaluator(smooth_images(4, seed=0), every=3, num_samples=4, inception_weights=tiny_weights)
+    trainer = make_trainer(log_dir, num_steps=5, save_steps=100, evaluator=evaluator)
+    with pytest.raises(RuntimeError, match="simulated"):
+        trainer.train()
+    assert trainer.global_step == 3
+    assert os.path.exists(log_dir / "checkpoints" / "netG" / "netG_3_steps.pth")  # the 3 steps are kept
+    assert "evaluation failed at step 3 (RuntimeError: out of memory (simulated)); checkpoint saved at step 3" \
+        in (log_dir / "train.log").read_text()
+    resumed = make_trainer(log_dir, num_steps=5, save_steps=100)  # evaluation off: resumes at step 3
+    assert resumed.train()["global_step"] == 5
+    assert "resumed from step 3" in (log_dir / "train.log").read_text()

@@ -101,6 +101,21 @@ class Evaluator:
         self._real_stats = None
         self._real_features = None
 
+    def check_ready(self) -> None:
+        """Fail now rather than at the first evaluation, minutes or hours into a run: a given Inception
+        weights file (``inception_weights=`` or ``TORCH_GAN_ZOO_INCEPTION_WEIGHTS``) must exist. The Trainer
+        calls it before its first step. (The default weights are fetched at the first evaluation, as before,
+        so a subclass that scores without Inception keeps working offline; if that fetch fails, the Trainer
+        checkpoints the steps trained so far before the error propagates.)
+
+        Raises:
+            FileNotFoundError: A given weights file does not exist (the message names it).
+        """
+        from torch_gan_zoo.metrics.weights import ENV_WEIGHTS, resolve_weights_path
+
+        if self.options.get("inception_weights") or os.environ.get(ENV_WEIGHTS):
+            resolve_weights_path(self.options.get("inception_weights"))
+
     def to_config(self) -> dict[str, Any]:
         """The evaluation settings as JSON values (recorded in ``hparams.json``)."""
         real = self.real if isinstance(self.real, (str, os.PathLike)) else type(self.real).__name__

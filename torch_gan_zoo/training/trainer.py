@@ -455,6 +455,8 @@ class Trainer:
             self.ema.shadow.to(self.device, memory_format=memory_format)
         current = self.hparams()
         changes, history = self._check_identity(current)  # raises before anything is written
+        if self.evaluator is not None:  # missing Inception weights fail now, not at the first evaluation
+            self.evaluator.check_ready()
         if self.dist.is_main:  # issue 14: remove what a killed save left (temporary files, incomplete steps)
             self.checkpoints.remove_leftovers()
         self.dist.barrier()  # no rank writes before every rank has checked
@@ -723,7 +725,22 @@ class Trainer:
             if self.global_step % self.save_steps == 0:
                 paths = self.save_checkpoint()
             if self.evaluator is not None and self.global_step % self.evaluator.every == 0:
-                self.evaluate()
+                paths = self._evaluate_keeping_the_steps(paths)
+        return paths
+
+    def _evaluate_keeping_the_steps(self, paths):
+        """Evaluate now; if the evaluation fails (weights file removed, out of memory, ...), first checkpoint
+        the steps trained since the last save (single process: under DDP the ranks may not all fail), then
+        re-raise with a message saying so. Returns the paths of the newest checkpoint."""
+        try:
+            self.evaluate()
+        except Exception as exc:
+            if self.dist.enabled or self._last_saved_step == self.global_step:
+                raise
+            paths = self.save_checkpoint()
+            self.logger.info(f"evaluation failed at step {self.global_step} ({type(exc).__name__}: {exc}); "
+                             f"checkpoint saved at step {self.global_step}: fix the cause and re-run to resume")
+            raise
         return paths
 
     def _finish_run(self, paths):
