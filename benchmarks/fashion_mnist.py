@@ -44,8 +44,8 @@ def _from_named_preset(name, time_limit, inception_weights):
     """A MODELS entry from a named preset: its flat settings (its EMA is :data:`_EMA`, which every run gets),
     a wall-clock budget and the Inception file of its in-training evaluation."""
     config = get_named_preset(name)["config"]
-    assert config.pop("dataset") == "fashion_mnist" and config["trainer_kwargs"] == _EMA, name
-    del config["trainer_kwargs"]
+    if config.pop("dataset") != "fashion_mnist" or config.pop("trainer_kwargs") != _EMA:
+        raise ValueError(f"named preset {name!r} is not a Fashion-MNIST recipe with this benchmark's EMA {_EMA}")
     if "evaluation" in config:
         config["evaluation"]["options"]["inception_weights"] = inception_weights
     return {**config, "time_limit": time_limit}
