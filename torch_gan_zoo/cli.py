@@ -223,9 +223,8 @@ def _write_quickstart_grid(trainer):
 
 def _cmd_models(_args):
     from torch_gan_zoo import nets
-    from torch_gan_zoo.config.presets import list_presets
-
     from torch_gan_zoo.config.named_presets import get_named_preset, list_named_presets
+    from torch_gan_zoo.config.presets import list_presets
 
     presets = set(list_presets())
     for name, resolution in nets.list_models():

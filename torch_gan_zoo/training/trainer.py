@@ -730,8 +730,8 @@ class Trainer:
 
     def _evaluate_keeping_the_steps(self, paths):
         """Evaluate now; if the evaluation fails (weights file removed, out of memory, ...), first checkpoint
-        the steps trained since the last save (single process: under DDP the ranks may not all fail), then
-        re-raise with a message saying so. Returns the paths of the newest checkpoint."""
+        the steps trained since the last save (single process: under DDP the ranks may not all fail), log that
+        to train.log and re-raise the error unchanged. Returns the paths of the newest checkpoint."""
         try:
             self.evaluate()
         except Exception as exc:
