@@ -90,13 +90,18 @@ MODELS = {
 }
 
 
-def train(name, spec, out_dir, seed, max_steps=None):
+def train(name, spec, out_dir, seed, max_steps=None, time_limited=True):
     """Train (or resume) one model until its step budget or its wall-clock budget.
+
+    ``time_limited=False`` drops the recipe's wall-clock cap, so that the run trains its full step budget
+    whatever the machine's load (for repeats of a recipe by seed, whose FID counts but not their wall time).
 
     Returns:
         tuple: ``(trainer, {'seconds': cumulative training wall time, 'steps': global step})``."""
     spec = dict(spec)
     time_limit = spec.pop("time_limit", None)
+    if not time_limited:
+        time_limit = None
     if max_steps:
         spec["num_steps"] = max_steps
     spec.update(dataset="fashion_mnist", data_root=DATA, seed=seed, log_dir=os.path.join(out_dir, name),
@@ -184,7 +189,9 @@ def evaluate_best(trainer, num_samples, seed):
     return best
 
 
-def save_grid(name, trainer):
+def save_grid(name, trainer, seed=0):
+    """Write a 10 x 10 grid of the run's (EMA) generator to ``docs/images/fashion_mnist_<name>.png``; a seed
+    other than 0 gets its own file (``..._seed<seed>.png``), so repeats never overwrite the reported grid."""
     import torchvision.utils as vutils
 
     netG = trainer.netG_ema if trainer.netG_ema is not None else trainer.netG
@@ -196,7 +203,8 @@ def save_grid(name, trainer):
             images = netG(netG.sample_latent(100), labels)
         else:
             images = netG.generate_images(100)
-    path = os.path.join(REPO, "docs", "images", f"fashion_mnist_{name}.png")
+    suffix = f"_seed{seed}" if seed else ""
+    path = os.path.join(REPO, "docs", "images", f"fashion_mnist_{name}{suffix}.png")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     vutils.save_image(images.float(), path, nrow=10, normalize=True, value_range=(-1, 1))
     return path
@@ -210,6 +218,8 @@ def main(argv=None):
     parser.add_argument("--num-samples", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="CPU threads for training and evaluation")
+    parser.add_argument("--no-time-limit", action="store_true",
+                        help="train each model's full step budget, ignoring its wall-clock cap (for seed repeats)")
     parser.add_argument("--results", default=os.path.join(REPO, "benchmarks", "results", "fashion_mnist.json"))
     args = parser.parse_args(argv)
     if not os.path.exists(INCEPTION) or not os.path.isdir(DATA):
@@ -217,7 +227,8 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     results = json.load(open(args.results)) if os.path.exists(args.results) else {}
     for name in args.models:
-        trainer, timing = train(name, MODELS[name], args.out_dir, args.seed, args.steps)
+        trainer, timing = train(name, MODELS[name], args.out_dir, args.seed, args.steps,
+                                time_limited=not args.no_time_limit)
         t0 = time.perf_counter()
         fid = evaluate(name, trainer, args.num_samples, args.seed)
         best = evaluate_best(trainer, args.num_samples, args.seed)
@@ -229,7 +240,8 @@ def main(argv=None):
             "fid": round(float(fid), 3), "fid_details": fid.as_dict(),
             "best_checkpoint": best,
             "eval_seconds": round(time.perf_counter() - t0, 1), "threads": torch.get_num_threads(),
-            "grid": os.path.relpath(save_grid(name, trainer), REPO),
+            "seed": args.seed, "time_limit": None if args.no_time_limit else MODELS[name].get("time_limit"),
+            "grid": os.path.relpath(save_grid(name, trainer, args.seed), REPO),
             "environment": environment(),
         }
         print(json.dumps({name: results[name]}, indent=2, default=str), flush=True)
