@@ -118,7 +118,12 @@ def train(name, spec, out_dir, seed, max_steps=None, time_limited=True):
         else:
             config["trainer_kwargs"]["time_limit"] = remaining
     t0 = time.perf_counter()
-    result = run_config(config)
+    try:
+        result = run_config(config)
+    except BaseException:  # Ctrl-C (the Trainer has saved a checkpoint) or an error: the time spent still counts
+        spent = {"seconds": previous["seconds"] + time.perf_counter() - t0, "steps": previous["steps"]}
+        tgz.utils.atomic_write_json(timing_file, spent)
+        raise
     elapsed = time.perf_counter() - t0
     trained = result["global_step"] > previous["steps"]  # a finished run is only loaded (not timed)
     total = {"seconds": previous["seconds"] + (elapsed if trained else 0.0), "steps": result["global_step"]}

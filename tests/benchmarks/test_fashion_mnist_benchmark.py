@@ -38,3 +38,29 @@ def test_grids_of_other_seeds_do_not_overwrite_the_reported_grid(tmp_path, bench
     assert reported.endswith("fashion_mnist_tiny.png") and repeat.endswith("fashion_mnist_tiny_seed2.png")
     assert (tmp_path / "repo" / "docs" / "images" / "fashion_mnist_tiny.png").is_file()
     assert (tmp_path / "repo" / "docs" / "images" / "fashion_mnist_tiny_seed2.png").is_file()
+
+
+def test_an_interrupted_run_still_spends_its_wall_clock_budget(tmp_path, bench, monkeypatch):
+    """Ctrl-C and resume must not restart the one-hour cap: the interrupted segment's seconds are kept."""
+    import time
+
+    def interrupted(config):
+        time.sleep(0.2)
+        raise KeyboardInterrupt("training interrupted at step 1; checkpoint saved")
+
+    monkeypatch.setattr(bench, "run_config", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        bench.train("tiny", {**TINY, "time_limit": 100}, str(tmp_path / "runs"), seed=0)
+    spent = json.load(open(tmp_path / "runs" / "tiny" / "wall_time.json"))
+    assert spent["seconds"] >= 0.2 and spent["steps"] == 0
+    seen = {}
+
+    def resumed(config):
+        seen["time_limit"] = config["trainer_kwargs"]["time_limit"]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bench, "run_config", resumed)
+    with pytest.raises(KeyboardInterrupt):
+        bench.train("tiny", {**TINY, "time_limit": 100}, str(tmp_path / "runs"), seed=0)
+    assert seen["time_limit"] <= 100 - 0.2
+    assert json.load(open(tmp_path / "runs" / "tiny" / "wall_time.json"))["seconds"] >= 0.2
