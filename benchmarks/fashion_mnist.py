@@ -28,6 +28,7 @@ from _env import environment  # noqa: E402
 import torch_gan_zoo.metrics  # noqa: E402,F401
 import torch_gan_zoo.zoo  # noqa: E402,F401
 from torch_gan_zoo.config.named_presets import get_named_preset  # noqa: E402
+from torch_gan_zoo.training.checkpoint import CheckpointManager  # noqa: E402
 from torch_gan_zoo.training.recipe import build_config, run_config  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -121,7 +122,10 @@ def train(name, spec, out_dir, seed, max_steps=None, time_limited=True):
     try:
         result = run_config(config)
     except BaseException:  # Ctrl-C (the Trainer has saved a checkpoint) or an error: the time spent still counts
-        spent = {"seconds": previous["seconds"] + time.perf_counter() - t0, "steps": previous["steps"]}
+        # the step reached is the newest complete checkpoint (the Trainer saves one on Ctrl-C)
+        saved = CheckpointManager(config["log_dir"]).complete_steps()
+        spent = {"seconds": previous["seconds"] + time.perf_counter() - t0,
+                 "steps": max([previous["steps"], *saved])}
         tgz.utils.atomic_write_json(timing_file, spent)
         raise
     elapsed = time.perf_counter() - t0

@@ -1,5 +1,6 @@
 """The Fashion-MNIST benchmark's training loop: wall-clock caps, resumed budgets, per-seed grids."""
 import json
+import os
 
 import pytest
 
@@ -64,3 +65,23 @@ def test_an_interrupted_run_still_spends_its_wall_clock_budget(tmp_path, bench, 
         bench.train("tiny", {**TINY, "time_limit": 100}, str(tmp_path / "runs"), seed=0)
     assert seen["time_limit"] <= 100 - 0.2
     assert json.load(open(tmp_path / "runs" / "tiny" / "wall_time.json"))["seconds"] >= 0.2
+
+
+def test_an_interrupted_run_records_the_step_of_its_last_checkpoint(tmp_path, bench, monkeypatch):
+    """After Ctrl-C, wall_time.json names the step the Trainer checkpointed, not the step the segment began at
+    (stop 23: a resumed run printed "10427 new steps" for 5,840)."""
+    from torch_gan_zoo.training.checkpoint import PARTS, CheckpointManager
+
+    def interrupted(config):
+        manager = CheckpointManager(config["log_dir"])
+        for step in (2, 3):
+            for part in PARTS:
+                path = manager.path(part, step)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                open(path, "wb").close()
+        raise KeyboardInterrupt("training interrupted at step 3; checkpoint saved")
+
+    monkeypatch.setattr(bench, "run_config", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        bench.train("tiny", {**TINY, "time_limit": 100}, str(tmp_path / "runs"), seed=0)
+    assert json.load(open(tmp_path / "runs" / "tiny" / "wall_time.json"))["steps"] == 3
