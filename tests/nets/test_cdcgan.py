@@ -288,3 +288,32 @@ def test_upsample_generator_uses_resize_convolutions_and_is_rebuilt_from_its_hpa
     assert torch.nn.ConvTranspose2d in {type(m) for m in default.modules()} and default.upsample is False
     with pytest.raises(TypeError, match="upsample must be True or False, not 1"):
         CDCGANGenerator(resolution=resolution, upsample=1)
+
+
+@pytest.mark.parametrize("resolution", [28, 32, 64])
+@pytest.mark.parametrize("upsample", [True, False])
+def test_coord_conv_generator_gets_coordinates_before_every_convolution_and_round_trips(resolution, upsample):
+    from torch_gan_zoo.modules import AddCoords
+    from torch_gan_zoo.nets.dcgan import DCGANGenerator
+
+    torch.manual_seed(0)
+    netG = CDCGANGenerator(nz=8, ngf=32, nc=3, num_classes=5, resolution=resolution, upsample=upsample,
+                           coord_conv=True)
+    images = netG(torch.randn(5, 8), torch.arange(5))
+    assert images.shape == (5, 3, resolution, resolution) and images.abs().max() <= 1
+    convs = [m for m in netG.modules() if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d))]
+    assert sum(isinstance(m, AddCoords) for m in netG.modules()) == len(convs)
+    plain = CDCGANGenerator(nz=8, ngf=32, nc=3, num_classes=5, resolution=resolution, upsample=upsample)
+    assert [m.in_channels for m in convs] == [m.in_channels + 2 for m in plain.modules()
+                                              if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d))]
+    assert netG.hparams()["kwargs"]["coord_conv"] is True and plain.coord_conv is False
+    rebuilt = CDCGANGenerator(**netG.hparams()["kwargs"])
+    rebuilt.load_state_dict(netG.state_dict())
+    with torch.no_grad():
+        z, y = torch.randn(3, 8), torch.tensor([0, 2, 4])
+        assert torch.equal(rebuilt.eval()(z, y), netG.eval()(z, y))
+    unconditional = DCGANGenerator(nz=8, ngf=32, nc=3, resolution=resolution, upsample=upsample, coord_conv=True)
+    assert unconditional(torch.randn(2, 8)).shape == (2, 3, resolution, resolution)
+    for cls in (CDCGANGenerator, DCGANGenerator):
+        with pytest.raises(TypeError, match="coord_conv must be True or False, not 'false'"):
+            cls(resolution=resolution, coord_conv="false")

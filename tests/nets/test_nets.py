@@ -426,7 +426,8 @@ def test_aliases_keep_the_old_signature_positional_order_and_defaults():
                             "ortho_reg_weight", "loss_type"]
     assert [params[k].default for k in ("nz", "ngf", "attention_resolution")] == [80, 384, 16]
     assert nets.model_info("dcgan", 28)["generator_defaults"] == {"nz": 62, "ngf": 128, "bottom_width": 7, "nc": 1,
-                                                                 "loss_type": "ns", "upsample": False}
+                                                                 "loss_type": "ns", "upsample": False,
+                                                                 "coord_conv": False}
     netD = nets.dcgan.DCGANDiscriminator28(8)  # positional, as before
     assert netD.ndf == 8 and netD.hparams()["kwargs"] == {"ndf": 8, "nc": 1, "loss_type": "ns"}
     with pytest.raises(TypeError, match="resolution"):

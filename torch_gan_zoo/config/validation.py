@@ -52,6 +52,18 @@ def _check_int(name: str, value: Any, minimum: int, expected: str, allow_none: b
     return value
 
 
+def check_switches(**switches: Any) -> None:
+    """Check that every keyword's value is ``True`` or ``False`` (a layer option such as ``upsample``).
+
+    Raises:
+        TypeError: As ``"<name> must be True or False, not <value>"`` for the first that is not (``1``,
+            ``"false"`` and ``None`` are refused: a string ``"false"`` would otherwise switch the option on).
+    """
+    for name, value in switches.items():
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be True or False, not {value!r}")
+
+
 def suggest(key: str, valid: Iterable[str]) -> str:
     """``"; did you mean 'x'?"`` for the valid name closest to ``key`` (empty if none is close)."""
     close = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.6)

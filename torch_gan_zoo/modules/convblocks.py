@@ -4,6 +4,7 @@ up-sample + convolution alternative to transposed convolutions of Odena et al., 
 from __future__ import annotations
 import torch.nn as nn
 
+from torch_gan_zoo.modules.coords import AddCoords
 from torch_gan_zoo.modules.layers import maybe_spectral_norm
 
 __all__ = ["UpConvBlock", "UpsampleConvBlock", "DownConvBlock"]
@@ -12,12 +13,15 @@ __all__ = ["UpConvBlock", "UpsampleConvBlock", "DownConvBlock"]
 class UpConvBlock(nn.Sequential):
     """Transposed convolution that doubles H and W, then batch norm and ReLU.
 
-    ``ConvTranspose2d(in, out, 4, stride=2, padding=1) -> BatchNorm2d -> ReLU``.
+    ``ConvTranspose2d(in, out, 4, stride=2, padding=1) -> BatchNorm2d -> ReLU``; with ``coords``, the
+    input's pixel coordinates are appended first (:class:`~torch_gan_zoo.modules.AddCoords`).
     Input (N, in_channels, H, W) -> output (N, out_channels, 2H, 2W).
     """
 
-    def __init__(self, in_channels: int, out_channels: int, batch_norm: bool = True) -> None:
-        layers = [nn.ConvTranspose2d(in_channels, out_channels, 4, 2, 1, bias=not batch_norm)]
+    def __init__(self, in_channels: int, out_channels: int, batch_norm: bool = True, coords: bool = False) -> None:
+        layers = [AddCoords()] if coords else []
+        layers.append(nn.ConvTranspose2d(in_channels + (AddCoords.extra_channels if coords else 0), out_channels,
+                                         4, 2, 1, bias=not batch_norm))
         if batch_norm:
             layers.append(nn.BatchNorm2d(out_channels))
         layers.append(nn.ReLU(inplace=True))
@@ -30,12 +34,14 @@ class UpsampleConvBlock(nn.Sequential):
     ``Upsample(x2, nearest) -> Conv2d(in, out, 3, padding=1) -> BatchNorm2d -> ReLU``: the resize-convolution
     of Odena et al. (Deconvolution and Checkerboard Artifacts, Distill 2016). Unlike a stride-2 transposed
     convolution, every output pixel sees the same number of weights, so it cannot paint checkerboards.
-    Input (N, in_channels, H, W) -> output (N, out_channels, 2H, 2W).
+    With ``coords``, the up-sampled map's pixel coordinates are appended before the convolution
+    (:class:`~torch_gan_zoo.modules.AddCoords`). Input (N, in_channels, H, W) -> output (N, out_channels, 2H, 2W).
     """
 
-    def __init__(self, in_channels: int, out_channels: int, batch_norm: bool = True) -> None:
-        layers = [nn.Upsample(scale_factor=2, mode="nearest"),
-                  nn.Conv2d(in_channels, out_channels, 3, 1, 1, bias=not batch_norm)]
+    def __init__(self, in_channels: int, out_channels: int, batch_norm: bool = True, coords: bool = False) -> None:
+        layers = [nn.Upsample(scale_factor=2, mode="nearest")] + ([AddCoords()] if coords else [])
+        layers.append(nn.Conv2d(in_channels + (AddCoords.extra_channels if coords else 0), out_channels, 3, 1, 1,
+                                bias=not batch_norm))
         if batch_norm:
             layers.append(nn.BatchNorm2d(out_channels))
         layers.append(nn.ReLU(inplace=True))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
-from torch_gan_zoo.config.validation import check_positive_int
+from torch_gan_zoo.config.validation import check_positive_int, check_switches
 from torch_gan_zoo.modules.projection import ProjectionHead
 from torch_gan_zoo.nets.auxiliary import AuxiliaryLossGenerator
 from torch_gan_zoo.nets.cgan import BaseConditionalDiscriminator, check_forward_labels
@@ -52,6 +52,8 @@ class CDCGANGenerator(AuxiliaryLossGenerator):
         nc: Image channels. loss_type: Adversarial loss (default ``'ns'``).
         upsample: Resize-convolutions instead of transposed convolutions, as
             :class:`~torch_gan_zoo.nets.dcgan.DCGANGenerator` (default ``False``).
+        coord_conv: Pixel-coordinate channels before every convolution, as
+            :class:`~torch_gan_zoo.nets.dcgan.DCGANGenerator` (default ``False``).
         resolution: 28, 32, 48 or 64; ``FROM_TABLE`` arguments take that row of :attr:`resolution_defaults`
             (DCGAN's sizes, 10 classes, 28 px grayscale).
 
@@ -64,18 +66,18 @@ class CDCGANGenerator(AuxiliaryLossGenerator):
 
     def __init__(self, nz: int = FROM_TABLE, ngf: int = FROM_TABLE, bottom_width: int = FROM_TABLE,
                  num_classes: int = FROM_TABLE, emb_dim: int = FROM_TABLE, nc: int = FROM_TABLE,
-                 loss_type: str = "ns", upsample: bool = False, *, resolution: int | None = None):
+                 loss_type: str = "ns", upsample: bool = False, coord_conv: bool = False, *,
+                 resolution: int | None = None):
         resolution, sizes = table_defaults(self, resolution, nz=nz, ngf=ngf, bottom_width=bottom_width,
                                            num_classes=num_classes, emb_dim=emb_dim, nc=nc)
-        if not isinstance(upsample, bool):
-            raise TypeError(f"upsample must be True or False, not {upsample!r}")
+        check_switches(upsample=upsample, coord_conv=coord_conv)
         emb_dim, nc = check_positive_int("emb_dim", sizes.pop("emb_dim")), sizes.pop("nc")
         super().__init__(loss_type=loss_type, **sizes)
         self.nc, self.emb_dim, self.resolution = nc, emb_dim, resolution
         self.embed = nn.Embedding(self.num_classes, emb_dim)
-        self.upsample = upsample
+        self.upsample, self.coord_conv = upsample, coord_conv
         self.main = _stack(type(self).__name__, resolution, 0)(self.nz + emb_dim, self.ngf, self.bottom_width, nc,
-                                                                upsample=upsample)
+                                                                upsample=upsample, coord_conv=coord_conv)
         self.apply(init_dcgan_weights)  # the embedding keeps PyTorch's N(0, 1)
 
     def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

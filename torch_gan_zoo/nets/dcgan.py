@@ -23,7 +23,8 @@ import functools
 import torch
 import torch.nn as nn
 
-from torch_gan_zoo.modules import DownConvBlock, UpConvBlock, UpsampleConvBlock
+from torch_gan_zoo.config.validation import check_switches
+from torch_gan_zoo.modules import AddCoords, DownConvBlock, UpConvBlock, UpsampleConvBlock
 from torch_gan_zoo.modules.weight_init import init_dcgan_weights
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
 from torch_gan_zoo.nets.registry import register_builtin_variant
@@ -61,26 +62,37 @@ class DCGANBaseDiscriminator(BaseDiscriminator):
         return self.main(x)
 
 
-def _infogan_generator(nz, ngf, bw, nc, upsample=False):
+def _with_coords(coords, layer, in_channels, *args, **kwargs):
+    """``[layer(in_channels, ...)]``, or with ``coords`` ``[AddCoords(), layer(in_channels + 2, ...)]``."""
+    if not coords:
+        return [layer(in_channels, *args, **kwargs)]
+    return [AddCoords(), layer(in_channels + AddCoords.extra_channels, *args, **kwargs)]
+
+
+def _infogan_generator(nz, ngf, bw, nc, upsample=False, coord_conv=False):
     hidden = 8 * ngf
     head = [nn.Linear(nz, hidden), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True),
             nn.Linear(hidden, bw * bw * ngf), nn.BatchNorm1d(bw * bw * ngf), nn.ReLU(inplace=True),
             nn.Unflatten(1, (ngf, bw, bw))]
     if upsample:  # two resize-convolutions, then a 3x3 convolution to the image
-        return nn.Sequential(*head, UpsampleConvBlock(ngf, ngf // 2), UpsampleConvBlock(ngf // 2, ngf // 4),
-                             nn.Conv2d(ngf // 4, nc, 3, 1, 1), nn.Tanh())
-    return nn.Sequential(*head, UpConvBlock(ngf, ngf // 2), nn.ConvTranspose2d(ngf // 2, nc, 4, 2, 1), nn.Tanh())
+        return nn.Sequential(*head, UpsampleConvBlock(ngf, ngf // 2, coords=coord_conv),
+                             UpsampleConvBlock(ngf // 2, ngf // 4, coords=coord_conv),
+                             *_with_coords(coord_conv, nn.Conv2d, ngf // 4, nc, 3, 1, 1), nn.Tanh())
+    return nn.Sequential(*head, UpConvBlock(ngf, ngf // 2, coords=coord_conv),
+                         *_with_coords(coord_conv, nn.ConvTranspose2d, ngf // 2, nc, 4, 2, 1), nn.Tanh())
 
 
-def _upconv_generator(nz, ngf, bw, nc, upsample=False, output_layer=nn.Conv2d, **output_options):
+def _upconv_generator(nz, ngf, bw, nc, upsample=False, coord_conv=False, output_layer=nn.Conv2d, **output_options):
     """Dense -> bw x bw x ngf, BN, ReLU, three deconv-BN-ReLU (ngf/2, ngf/4, ngf/8) (resize-convolutions
     with ``upsample``), then ``output_layer(ngf // 8, nc, **output_options)`` -> tanh; with ``upsample`` a
-    stride-2 transposed output layer becomes x2 up-sampling and a 3x3 convolution."""
-    block = UpsampleConvBlock if upsample else UpConvBlock
+    stride-2 transposed output layer becomes x2 up-sampling and a 3x3 convolution. ``coord_conv`` appends
+    the pixel coordinates to the input of every layer after the dense one."""
+    block = functools.partial(UpsampleConvBlock if upsample else UpConvBlock, coords=coord_conv)
     if upsample and output_layer is nn.ConvTranspose2d:
-        output = [nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(ngf // 8, nc, 3, 1, 1)]
+        output = [nn.Upsample(scale_factor=2, mode="nearest"),
+                  *_with_coords(coord_conv, nn.Conv2d, ngf // 8, nc, 3, 1, 1)]
     else:
-        output = [output_layer(ngf // 8, nc, **output_options)]
+        output = _with_coords(coord_conv, output_layer, ngf // 8, nc, **output_options)
     return nn.Sequential(
         nn.Linear(nz, bw * bw * ngf), nn.Unflatten(1, (ngf, bw, bw)), nn.BatchNorm2d(ngf), nn.ReLU(inplace=True),
         block(ngf, ngf // 2), block(ngf // 2, ngf // 4), block(ngf // 4, ngf // 8), *output, nn.Tanh(),
@@ -154,6 +166,9 @@ class DCGANGenerator(DCGANBaseGenerator):
             this also adds a third 3x3 convolution layer (ngf/2 -> ngf/4 channels at full size). Default
             ``False``: the papers' networks. The quickstart uses it: the transposed 28 and 32 px stacks paint
             checkerboard blobs on ``shapes`` within its step budget (docs/quickstart.rst).
+        coord_conv: Append the pixel coordinates as two channels to the input of every convolution
+            (:class:`~torch_gan_zoo.modules.AddCoords`, CoordConv): one layer can then draw a straight edge
+            at any angle and place. Default ``False``: the papers' networks.
         resolution: 28, 32, 48 or 64 (see the module docstring); ``FROM_TABLE`` arguments take that row of
             :attr:`resolution_defaults` (28 px is grayscale).
     """
@@ -166,16 +181,15 @@ class DCGANGenerator(DCGANBaseGenerator):
     })
 
     def __init__(self, nz: int = FROM_TABLE, ngf: int = FROM_TABLE, bottom_width: int = FROM_TABLE,
-                 nc: int = FROM_TABLE, loss_type: str = "ns", upsample: bool = False, *,
+                 nc: int = FROM_TABLE, loss_type: str = "ns", upsample: bool = False, coord_conv: bool = False, *,
                  resolution: int | None = None):
         resolution, sizes = table_defaults(self, resolution, nz=nz, ngf=ngf, bottom_width=bottom_width, nc=nc)
-        if not isinstance(upsample, bool):
-            raise TypeError(f"upsample must be True or False, not {upsample!r}")
+        check_switches(upsample=upsample, coord_conv=coord_conv)
         super().__init__(loss_type=loss_type, **sizes)
         self.resolution = resolution
-        self.upsample = upsample
+        self.upsample, self.coord_conv = upsample, coord_conv
         self.main = _stack(type(self).__name__, resolution, 0)(self.nz, self.ngf, self.bottom_width, self.nc,
-                                                                upsample=upsample)
+                                                                upsample=upsample, coord_conv=coord_conv)
         self.apply(init_dcgan_weights)
 
 

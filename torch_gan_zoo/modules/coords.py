@@ -1,0 +1,42 @@
+"""Coordinate channels (CoordConv, Liu et al., "An intriguing failing of convolutional neural networks
+and the CoordConv solution", NeurIPS 2018).
+
+A convolution sees a window of features but not where the window is. Given the pixel coordinates as two
+extra input channels, one layer can compute ``a*x + b*y + c`` with ``a, b, c`` set by the other
+features, so a generator can draw a straight edge at any angle and position (a square is four such
+half-planes, a triangle three) instead of assembling it from local patterns.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+
+__all__ = ["AddCoords"]
+
+
+class AddCoords(nn.Module):
+    """Append the x and y coordinate of every pixel as two channels.
+
+    ``x`` grows left to right and ``y`` top to bottom, both over the pixel centres from ``-1 + 1/W`` to
+    ``1 - 1/W`` (``-1 + 1/H`` to ``1 - 1/H``), so they are symmetric about 0 at any size. No parameters.
+
+    Shapes: (N, C, H, W) float -> (N, C + 2, H, W), the same dtype, device and memory format; channel
+    ``C`` is x, channel ``C + 1`` is y.
+    """
+
+    #: Channels this layer appends (add it to the next layer's ``in_channels``).
+    extra_channels = 2
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``x`` (N, C, H, W) with its coordinate channels appended: (N, C + 2, H, W)."""
+        if x.dim() != 4:
+            raise ValueError(f"AddCoords expects (N, C, H, W) feature maps, got shape {tuple(x.shape)}")
+        n, _, h, w = x.shape
+        xs = (torch.arange(w, device=x.device, dtype=x.dtype) * 2 + 1) / w - 1
+        ys = (torch.arange(h, device=x.device, dtype=x.dtype) * 2 + 1) / h - 1
+        grid = torch.stack([xs.expand(h, w), ys[:, None].expand(h, w)]).expand(n, 2, h, w)
+        out = torch.cat([x, grid], dim=1)
+        if x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous():
+            out = out.contiguous(memory_format=torch.channels_last)
+        return out
