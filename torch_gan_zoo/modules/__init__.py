@@ -3,7 +3,7 @@ models, losses or training.
 """
 from torch_gan_zoo.modules.attention import SelfAttention
 from torch_gan_zoo.modules.conditional_bn import ConditionalBatchNorm2d
-from torch_gan_zoo.modules.coords import AddCoords
+from torch_gan_zoo.modules.coords import AddCoords, with_coords
 from torch_gan_zoo.modules.convblocks import DownConvBlock, UpConvBlock, UpsampleConvBlock
 from torch_gan_zoo.modules.diffaugment import DiffAugment, build_augment
 from torch_gan_zoo.modules.layers import SNConv2d, SNEmbedding, SNLinear, SpectralNorm, maybe_spectral_norm
@@ -14,6 +14,7 @@ from torch_gan_zoo.modules.weight_init import init_dcgan_weights, init_weight_, 
 
 __all__ = [
     "AddCoords",
+    "with_coords",
     "ConditionalBatchNorm2d",
     "DownConvBlock",
     "UpConvBlock",

@@ -4,7 +4,7 @@ up-sample + convolution alternative to transposed convolutions of Odena et al., 
 from __future__ import annotations
 import torch.nn as nn
 
-from torch_gan_zoo.modules.coords import AddCoords
+from torch_gan_zoo.modules.coords import with_coords
 from torch_gan_zoo.modules.layers import maybe_spectral_norm
 
 __all__ = ["UpConvBlock", "UpsampleConvBlock", "DownConvBlock"]
@@ -19,9 +19,7 @@ class UpConvBlock(nn.Sequential):
     """
 
     def __init__(self, in_channels: int, out_channels: int, batch_norm: bool = True, coords: bool = False) -> None:
-        layers = [AddCoords()] if coords else []
-        layers.append(nn.ConvTranspose2d(in_channels + (AddCoords.extra_channels if coords else 0), out_channels,
-                                         4, 2, 1, bias=not batch_norm))
+        layers = with_coords(coords, nn.ConvTranspose2d, in_channels, out_channels, 4, 2, 1, bias=not batch_norm)
         if batch_norm:
             layers.append(nn.BatchNorm2d(out_channels))
         layers.append(nn.ReLU(inplace=True))
@@ -39,9 +37,8 @@ class UpsampleConvBlock(nn.Sequential):
     """
 
     def __init__(self, in_channels: int, out_channels: int, batch_norm: bool = True, coords: bool = False) -> None:
-        layers = [nn.Upsample(scale_factor=2, mode="nearest")] + ([AddCoords()] if coords else [])
-        layers.append(nn.Conv2d(in_channels + (AddCoords.extra_channels if coords else 0), out_channels, 3, 1, 1,
-                                bias=not batch_norm))
+        layers = [nn.Upsample(scale_factor=2, mode="nearest"),
+                  *with_coords(coords, nn.Conv2d, in_channels, out_channels, 3, 1, 1, bias=not batch_norm)]
         if batch_norm:
             layers.append(nn.BatchNorm2d(out_channels))
         layers.append(nn.ReLU(inplace=True))

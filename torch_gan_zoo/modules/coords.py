@@ -9,10 +9,12 @@ half-planes, a triangle three) instead of assembling it from local patterns.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import torch
 import torch.nn as nn
 
-__all__ = ["AddCoords"]
+__all__ = ["AddCoords", "with_coords"]
 
 
 class AddCoords(nn.Module):
@@ -40,3 +42,16 @@ class AddCoords(nn.Module):
         if x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous():
             out = out.contiguous(memory_format=torch.channels_last)
         return out
+
+
+def with_coords(coords: bool, layer: Callable[..., nn.Module], in_channels: int, *args: Any,
+                **kwargs: Any) -> list[nn.Module]:
+    """The layers of one convolution, with or without coordinate channels before it.
+
+    Returns:
+        list: ``[layer(in_channels, *args, **kwargs)]``, or with ``coords``
+        ``[AddCoords(), layer(in_channels + 2, *args, **kwargs)]``.
+    """
+    if not coords:
+        return [layer(in_channels, *args, **kwargs)]
+    return [AddCoords(), layer(in_channels + AddCoords.extra_channels, *args, **kwargs)]

@@ -24,7 +24,8 @@ import torch
 import torch.nn as nn
 
 from torch_gan_zoo.config.validation import check_switches
-from torch_gan_zoo.modules import AddCoords, DownConvBlock, UpConvBlock, UpsampleConvBlock
+from torch_gan_zoo.modules import DownConvBlock, UpConvBlock, UpsampleConvBlock
+from torch_gan_zoo.modules.coords import with_coords
 from torch_gan_zoo.modules.weight_init import init_dcgan_weights
 from torch_gan_zoo.nets.gan import BaseDiscriminator, BaseGenerator
 from torch_gan_zoo.nets.registry import register_builtin_variant
@@ -62,13 +63,6 @@ class DCGANBaseDiscriminator(BaseDiscriminator):
         return self.main(x)
 
 
-def _with_coords(coords, layer, in_channels, *args, **kwargs):
-    """``[layer(in_channels, ...)]``, or with ``coords`` ``[AddCoords(), layer(in_channels + 2, ...)]``."""
-    if not coords:
-        return [layer(in_channels, *args, **kwargs)]
-    return [AddCoords(), layer(in_channels + AddCoords.extra_channels, *args, **kwargs)]
-
-
 def _infogan_generator(nz, ngf, bw, nc, upsample=False, coord_conv=False):
     hidden = 8 * ngf
     head = [nn.Linear(nz, hidden), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True),
@@ -77,9 +71,9 @@ def _infogan_generator(nz, ngf, bw, nc, upsample=False, coord_conv=False):
     if upsample:  # two resize-convolutions, then a 3x3 convolution to the image
         return nn.Sequential(*head, UpsampleConvBlock(ngf, ngf // 2, coords=coord_conv),
                              UpsampleConvBlock(ngf // 2, ngf // 4, coords=coord_conv),
-                             *_with_coords(coord_conv, nn.Conv2d, ngf // 4, nc, 3, 1, 1), nn.Tanh())
+                             *with_coords(coord_conv, nn.Conv2d, ngf // 4, nc, 3, 1, 1), nn.Tanh())
     return nn.Sequential(*head, UpConvBlock(ngf, ngf // 2, coords=coord_conv),
-                         *_with_coords(coord_conv, nn.ConvTranspose2d, ngf // 2, nc, 4, 2, 1), nn.Tanh())
+                         *with_coords(coord_conv, nn.ConvTranspose2d, ngf // 2, nc, 4, 2, 1), nn.Tanh())
 
 
 def _upconv_generator(nz, ngf, bw, nc, upsample=False, coord_conv=False, output_layer=nn.Conv2d, **output_options):
@@ -90,9 +84,9 @@ def _upconv_generator(nz, ngf, bw, nc, upsample=False, coord_conv=False, output_
     block = functools.partial(UpsampleConvBlock if upsample else UpConvBlock, coords=coord_conv)
     if upsample and output_layer is nn.ConvTranspose2d:
         output = [nn.Upsample(scale_factor=2, mode="nearest"),
-                  *_with_coords(coord_conv, nn.Conv2d, ngf // 8, nc, 3, 1, 1)]
+                  *with_coords(coord_conv, nn.Conv2d, ngf // 8, nc, 3, 1, 1)]
     else:
-        output = _with_coords(coord_conv, output_layer, ngf // 8, nc, **output_options)
+        output = with_coords(coord_conv, output_layer, ngf // 8, nc, **output_options)
     return nn.Sequential(
         nn.Linear(nz, bw * bw * ngf), nn.Unflatten(1, (ngf, bw, bw)), nn.BatchNorm2d(ngf), nn.ReLU(inplace=True),
         block(ngf, ngf // 2), block(ngf // 2, ngf // 4), block(ngf // 4, ngf // 8), *output, nn.Tanh(),
