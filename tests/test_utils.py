@@ -99,3 +99,25 @@ def test_jsonable_converts_to_plain_json_values_and_keeps_its_old_import_path():
 
 def test_seed_everything_rejects_bad_seeds_naming_them():
     assert_refuses_bad_ints(seed_everything, "seed", positive=False)
+
+
+def test_cpu_bf16_check_asks_onednn_and_falls_back_to_the_dispatch_level(monkeypatch):
+    from torch_gan_zoo.utils import cpu
+
+    assert isinstance(cpu.cpu_bf16_is_native(), bool)
+    assert cpu.cpu_capability() == str(torch.backends.cpu.get_cpu_capability())
+    # oneDNN's own answer wins where the (private) op exists
+    for answer in (True, False):
+        monkeypatch.setattr(torch.ops, "mkldnn", type("Ops", (), {"_is_mkldnn_bf16_supported": lambda a=answer: a}))
+        assert cpu.cpu_bf16_is_native() is answer
+    # without it, AVX-512 or AMX count as native, AVX2 does not
+
+    class NoOp:
+        def __getattr__(self, name):
+            raise AttributeError(name)
+
+    monkeypatch.setattr(torch.ops, "mkldnn", NoOp())
+    for level, native in (("AVX512", True), ("AMX", True), ("AVX2", False), ("DEFAULT", False)):
+        monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda level=level: level)
+        assert cpu.cpu_bf16_is_native() is native and cpu.cpu_capability() == level
+    assert "{capability}" in cpu.BF16_EMULATED_HINT

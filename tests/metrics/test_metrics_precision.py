@@ -16,9 +16,21 @@ from torch_gan_zoo.metrics import (
     load_inception_file,
 )
 from torch_gan_zoo.metrics.stats_cache import StatsCache, make_cache_key
+from torch_gan_zoo.metrics import weights
 from torch_gan_zoo.metrics.weights import PRECISIONS, get_inception, resolve_precision
+from torch_gan_zoo.utils.cpu import cpu_bf16_is_native
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
+
+#: The state-dict network's fused convolution needs oneDNN's native bf16 (AVX-512 or AMX).
+needs_native_bf16 = pytest.mark.skipif(not cpu_bf16_is_native(), reason="this CPU has no native bf16 (AVX2)")
+
+
+@pytest.fixture
+def bf16_offered(monkeypatch):
+    """Offer bf16 on any CPU, for the tiny TorchScript network (plain convolutions, which PyTorch emulates in bf16
+    where the CPU lacks it: slow for a real network, fine for this one)."""
+    monkeypatch.setattr(weights, "cpu_bf16_is_native", lambda: True)
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +65,7 @@ def test_features_do_not_depend_on_the_batch_size(inception, images):
     assert (one - three).abs().max() <= 1e-5 * three.abs().max()
 
 
+@needs_native_bf16
 def test_bf16_gives_finite_close_numbers_and_records_its_precision(inception, images):
     real, fake = images
     fp32 = extract_features(real, inception_weights=inception, device="cpu")
@@ -76,7 +89,7 @@ def test_bf16_gives_finite_close_numbers_and_records_its_precision(inception, im
     assert scores["is"] > 1 and scores["fid"] > 0
 
 
-def test_torchscript_network_runs_under_bf16_autocast(tiny, images):
+def test_torchscript_network_runs_under_bf16_autocast(tiny, images, bf16_offered):
     real, fake = images
     fp32 = compute_fid(real, fake, inception_weights=tiny, device="cpu")
     bf16 = compute_fid(real, fake, inception_weights=tiny, device="cpu", precision="bfloat16")
@@ -85,7 +98,7 @@ def test_torchscript_network_runs_under_bf16_autocast(tiny, images):
     assert compute_fid(real, fake, inception_weights=tiny, device="cpu", precision="fp32") == fp32
 
 
-def test_precision_is_part_of_the_statistics_cache_key(tiny, images, tmp_path):
+def test_precision_is_part_of_the_statistics_cache_key(tiny, images, bf16_offered, tmp_path):
     real, _ = images
     key = dict(protocol="tf1", quantize=True, weights_sha256="a" * 64, fast=True)
     cache = StatsCache(str(tmp_path))
@@ -106,18 +119,45 @@ def test_precision_is_part_of_the_statistics_cache_key(tiny, images, tmp_path):
     assert len(list((tmp_path / "c").iterdir())) == 2
 
 
-def test_invalid_precision_is_refused_with_a_clear_error(tiny, images):
+def test_invalid_precision_is_refused_with_a_clear_error(tiny, images, monkeypatch):
     real, fake = images
-    assert resolve_precision("BF16") == "bf16" and resolve_precision("float32") == "fp32"
+    assert resolve_precision("BF16", "cuda") == "bf16" and resolve_precision("float32") == "fp32"
     assert set(PRECISIONS) == {"fp32", "bf16", "fp16"}
     for bad in ("int8", "fp64", 16, None):
         with pytest.raises(ValueError, match="unknown precision .*choose one of fp32, bf16, fp16"):
             compute_fid(real, fake, inception_weights=tiny, device="cpu", precision=bad)
-    with pytest.raises(ValueError, match="'fp16' is offered on CUDA only.*bf16"):
+    monkeypatch.setattr(weights, "cpu_bf16_is_native", lambda: True)  # a CPU with bf16 is pointed to it
+    with pytest.raises(ValueError, match="'fp16' is offered on CUDA only.*use precision='bf16' on the CPU"):
+        compute_fid(real, fake, inception_weights=tiny, device="cpu", precision="fp16")
+    monkeypatch.setattr(weights, "cpu_bf16_is_native", lambda: False)  # then bf16 is not the advice
+    with pytest.raises(ValueError, match="'fp16' is offered on CUDA only .device cpu.; use precision='fp32'$"):
         compute_fid(real, fake, inception_weights=tiny, device="cpu", precision="fp16")
     with pytest.raises(ValueError, match="unknown precision"):
         get_inception(tiny, "cpu", precision="fp8")
     assert api.OPTIONS["precision"] == "fp32"
+
+
+def test_bf16_is_refused_on_a_cpu_without_native_bf16(tiny, inception, images, monkeypatch):
+    # on an AVX2 CPU oneDNN's fused convolution refused bf16 deep inside a worker thread, and emulated bf16 ran
+    # many times slower than fp32: the option must fail at once, saying why and what to use instead
+    from torch_gan_zoo.training.evaluation import Evaluator
+
+    real, fake = images
+    monkeypatch.setattr(weights, "cpu_bf16_is_native", lambda: False)
+    monkeypatch.setattr(weights, "cpu_capability", lambda: "AVX2")
+    message = r"precision 'bf16' is not offered on this CPU: .*capability AVX2.*use precision='fp32'"
+    for net in (tiny, inception):
+        with pytest.raises(ValueError, match=message):
+            compute_fid(real, fake, inception_weights=net, device="cpu", precision="bf16")
+    with pytest.raises(ValueError, match=message):
+        get_inception(inception, "cpu", precision="bfloat16")
+    assert resolve_precision("bf16", "cuda") == "bf16"  # the GPU is not this CPU
+    assert resolve_precision("fp32", "cpu") == "fp32"
+    evaluator = Evaluator(real, num_samples=4, batch_size=4, inception_weights=tiny, precision="bf16")
+    evaluator.check_ready()
+    evaluator.check_device("cuda")
+    with pytest.raises(ValueError, match=message):  # the Trainer calls this before its first step
+        evaluator.check_device("cpu")
 
 
 def test_metrics_come_from_the_registry():
@@ -129,7 +169,7 @@ def test_metrics_come_from_the_registry():
         api._normalise_metrics("lpips")
 
 
-def test_evaluator_passes_its_precision_to_the_metrics(tiny, images, monkeypatch):
+def test_evaluator_passes_its_precision_to_the_metrics(tiny, images, monkeypatch, bf16_offered):
     from torch_gan_zoo.training.evaluation import Evaluator
 
     real, _ = images

@@ -178,6 +178,19 @@ def test_a_missing_inception_weights_file_fails_before_the_first_step(tmp_path, 
     assert from_env.global_step == 0
 
 
+def test_a_bf16_evaluation_on_a_cpu_without_native_bf16_fails_before_the_first_step(tmp_path, tiny_weights,
+                                                                                     monkeypatch):
+    """On an AVX2 CPU the bf16 Inception crashed in oneDNN at the first evaluation; now the run refuses at once."""
+    from torch_gan_zoo.metrics import weights
+
+    monkeypatch.setattr(weights, "cpu_bf16_is_native", lambda: False)
+    trainer = make_trainer(tmp_path / "run", num_steps=3, device="cpu", evaluator=Evaluator(
+        smooth_images(4, seed=0), every=2, num_samples=4, inception_weights=tiny_weights, precision="bf16"))
+    with pytest.raises(ValueError, match="precision 'bf16' is not offered on this CPU"):
+        trainer.train()
+    assert trainer.global_step == 0 and not os.path.exists(tmp_path / "run" / "checkpoints" / "netG")
+
+
 def test_a_failing_evaluation_checkpoints_the_steps_trained_since_the_last_save(tmp_path, tiny_weights):
     class BrokenEvaluator(Evaluator):
         def evaluate(self, netG, dist, device, *, standing_stats=None):

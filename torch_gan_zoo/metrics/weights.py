@@ -24,6 +24,7 @@ import torch
 
 from torch_gan_zoo import hub
 from torch_gan_zoo.metrics.inception import FIDInceptionV3, load_inception_file
+from torch_gan_zoo.utils.cpu import BF16_EMULATED_HINT, cpu_bf16_is_native, cpu_capability
 
 __all__ = ["DEFAULT_WEIGHTS_URL", "DEFAULT_WEIGHTS_FILENAME", "DEFAULT_WEIGHTS_SHA256", "ENV_WEIGHTS",
            "PRECISIONS", "resolve_precision", "resolve_weights_path", "InceptionHandle", "get_inception"]
@@ -54,15 +55,23 @@ def resolve_precision(precision: str, device="cpu") -> str:
     """Canonical precision name (``'fp32'``, ``'bf16'`` or ``'fp16'``) for running on ``device``.
 
     Raises:
-        ValueError: Unknown name, or ``'fp16'`` on a CPU (use ``'bf16'`` there).
+        ValueError: Unknown name, ``'fp16'`` on a CPU (use ``'bf16'`` there), or ``'bf16'`` on a CPU
+            without native bf16 (see :func:`torch_gan_zoo.utils.cpu.cpu_bf16_is_native`): oneDNN's fused
+            convolution refuses it there, and an emulated path would be many times slower than ``'fp32'``,
+            the opposite of what the option is for.
     """
     key = precision.strip().lower() if isinstance(precision, str) else precision
     if key not in _PRECISION_ALIASES:
         raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
     name = _PRECISION_ALIASES[key]
-    if name == "fp16" and torch.device(device).type != "cuda":
-        raise ValueError(f"precision 'fp16' is offered on CUDA only (device {device}); use precision='bf16' on the "
-                         f"CPU, or 'fp32'")
+    kind = torch.device(device).type
+    if name == "fp16" and kind != "cuda":
+        bf16 = kind == "cpu" and cpu_bf16_is_native()
+        advice = "precision='bf16' on the CPU, or 'fp32'" if bf16 else "precision='fp32'"
+        raise ValueError(f"precision 'fp16' is offered on CUDA only (device {device}); use {advice}")
+    if name == "bf16" and kind == "cpu" and not cpu_bf16_is_native():
+        raise ValueError(f"precision 'bf16' is not offered on this CPU: "
+                         f"{BF16_EMULATED_HINT.format(capability=cpu_capability())}; use precision='fp32'")
     return name
 
 

@@ -116,6 +116,18 @@ class Evaluator:
         if self.options.get("inception_weights") or os.environ.get(ENV_WEIGHTS):
             resolve_weights_path(self.options.get("inception_weights"))
 
+    def check_device(self, device: str | torch.device) -> None:
+        """Fail before the first step if the precision cannot run on ``device``, the one the Trainer evaluates
+        on: ``'fp16'`` needs CUDA, ``'bf16'`` on a CPU needs native bf16
+        (:func:`torch_gan_zoo.utils.cpu.cpu_bf16_is_native`). The Trainer calls it after :meth:`check_ready`.
+
+        Raises:
+            ValueError: The precision cannot run on ``device`` (the message says why).
+        """
+        from torch_gan_zoo.metrics.weights import resolve_precision
+
+        resolve_precision(self.precision, device)
+
     def to_config(self) -> dict[str, Any]:
         """The evaluation settings as JSON values (recorded in ``hparams.json``)."""
         real = self.real if isinstance(self.real, (str, os.PathLike)) else type(self.real).__name__

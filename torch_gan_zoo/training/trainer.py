@@ -48,6 +48,7 @@ from torch_gan_zoo.training.logger import Logger
 from torch_gan_zoo.training.metric_log import MetricLog, NonFiniteLossError
 from torch_gan_zoo.training.run_lock import RunLock
 from torch_gan_zoo.training.schedules import make_lr_scheduler
+from torch_gan_zoo.utils.cpu import BF16_EMULATED_HINT, cpu_bf16_is_native, cpu_capability
 from torch_gan_zoo.utils.io import CheckpointError, atomic_write_json
 from torch_gan_zoo.utils.rng import get_rng_state, seed_everything, set_rng_state
 
@@ -169,7 +170,8 @@ class Trainer:
         num_vis_images (int): Images per sample grid.
         netG_ckpt_file, netD_ckpt_file (str, optional): Start from these checkpoints (Mimicry's
             arguments) instead of the run's own; RNG and data position then start fresh.
-        amp (bool): Mixed precision: fp16 with a GradScaler per optimiser on CUDA, bf16 on CPU.
+        amp (bool): Mixed precision: fp16 with a GradScaler per optimiser on CUDA, bf16 on CPU (a
+            ``RuntimeWarning`` where the CPU has no native bf16: there it is many times slower than float32).
         amp_dtype (str or torch.dtype, optional): Force ``'float16'`` or ``'bfloat16'``.
         batch_size (int, optional): Needed when ``dataloader`` is a Dataset.
         num_workers (int): Loader workers when ``dataloader`` is a Dataset.
@@ -311,10 +313,15 @@ class Trainer:
                 raise ValueError("amp_dtype is set but amp=False; pass amp=True to use mixed precision")
             return None
         if amp_dtype is None:
-            return torch.float16 if self.device.type == "cuda" else torch.bfloat16
-        dtype = _AMP_DTYPES.get(amp_dtype, amp_dtype) if isinstance(amp_dtype, str) else amp_dtype
+            dtype = torch.float16 if self.device.type == "cuda" else torch.bfloat16
+        else:
+            dtype = _AMP_DTYPES.get(amp_dtype, amp_dtype) if isinstance(amp_dtype, str) else amp_dtype
         if dtype not in (torch.float16, torch.bfloat16):
             raise ValueError(f"amp_dtype must be 'float16' or 'bfloat16', got {amp_dtype!r}")
+        if dtype == torch.bfloat16 and self.device.type == "cpu" and not cpu_bf16_is_native():
+            warnings.warn(f"amp=True trains in bfloat16 on the CPU, but "
+                          f"{BF16_EMULATED_HINT.format(capability=cpu_capability())}; train without amp",
+                          RuntimeWarning, stacklevel=3)
         return dtype
 
     def _make_scalers(self):
@@ -457,6 +464,8 @@ class Trainer:
         changes, history = self._check_identity(current)  # raises before anything is written
         if self.evaluator is not None:  # missing Inception weights fail now, not at the first evaluation
             self.evaluator.check_ready()
+            if hasattr(self.evaluator, "check_device"):  # so does a precision this device cannot run
+                self.evaluator.check_device(self.device)
         if self.dist.is_main:  # issue 14: remove what a killed save left (temporary files, incomplete steps)
             self.checkpoints.remove_leftovers()
         self.dist.barrier()  # no rank writes before every rank has checked

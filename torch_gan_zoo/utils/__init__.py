@@ -1,4 +1,5 @@
-"""Small helpers with no knowledge of GANs: atomic file writes, safe checkpoint I/O, RNG state."""
+"""Small helpers with no knowledge of GANs: atomic file writes, safe checkpoint I/O, RNG state, CPU features."""
+from torch_gan_zoo.utils.cpu import cpu_bf16_is_native, cpu_capability
 from torch_gan_zoo.utils.io import (
     CheckpointError,
     DiskFullError,
@@ -21,4 +22,6 @@ __all__ = [
     "get_rng_state",
     "set_rng_state",
     "seed_everything",
+    "cpu_bf16_is_native",
+    "cpu_capability",
 ]
