@@ -76,12 +76,14 @@ def train_config(path, out_dir):
 
 
 def train_quickstart(dataset, out_dir):
-    """Train (or resume) ``torch-gan-zoo quickstart --dataset DATASET`` with its defaults; returns its log_dir."""
+    """Train (or resume) ``torch-gan-zoo quickstart --dataset DATASET`` with its defaults, all its steps (without
+    the quickstart's wall-clock cap, so that the weights do not depend on the machine); returns its log_dir."""
     from torch_gan_zoo import cli
 
     log_dir = os.path.join(out_dir, f"quickstart_{dataset}")
     code = cli.main(["quickstart", "--dataset", dataset, "--log-dir", log_dir,
-                     "--set", "trainer_kwargs.progress=false"])
+                     "--set", "trainer_kwargs.progress=false",
+                     "--set", "trainer.time_limit=null"])  # every step, whatever the machine: reproducible weights
     if code:
         sys.exit(f"the quickstart failed with exit code {code}")
     return log_dir, dataset, None

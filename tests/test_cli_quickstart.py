@@ -21,8 +21,46 @@ def test_shapes_quickstart_recipe_is_the_measured_one():
         "optG": {"name": "adam", "lr": 2e-4, "betas": [0.5, 0.999]},
         "optD": {"name": "adam", "lr": 4e-4, "betas": [0.5, 0.999]},
         "regularizers": [{"name": "mode_seeking", "weight": 1.0}],
-        "num_steps": 2200, "batch_size": 32, "lr_decay": None, "trainer_kwargs": {"ema_decay": 0.995}}
+        "num_steps": 2200, "batch_size": 32, "lr_decay": None,
+        "trainer_kwargs": {"ema_decay": 0.995, "time_limit": cli.QUICKSTART_TIME_LIMIT}}
     assert cli.QUICKSTART["shapes"]["optG"] is not cli.QUICKSTART["shapes"]["optD"]
+    # five minutes in all: training is capped, leaving 40 s for start-up and the final grid (20 s on a Zen 3)
+    assert cli.QUICKSTART_TIME_LIMIT == 260
+
+
+def _tiny_quickstart(log_dir, *extra):
+    return ["quickstart", "--batch-size", "4", "--log-dir", str(log_dir), "--set", "model_kwargs.ngf=8",
+            "--set", "model_kwargs.ndf=8", "--set", "dataset_kwargs.num_images=16",
+            "--set", "trainer_kwargs.progress=false", *extra]
+
+
+def test_the_quickstart_stops_at_its_time_cap_says_so_and_the_same_command_continues(tmp_path, capsys, monkeypatch):
+    # a slow CPU (2-core AVX2 EPYC: 440 s for the 2,200 steps) must still finish in five minutes
+    import torch_gan_zoo.training.trainer as trainer_module
+
+    clock = {"now": 1000.0}
+
+    def fake_monotonic():  # every reading of the clock is one simulated second later
+        clock["now"] += 1.0
+        return clock["now"]
+
+    monkeypatch.setattr(cli, "QUICKSTART", copy.deepcopy(cli.QUICKSTART))
+    cli.QUICKSTART["shapes"]["trainer_kwargs"]["time_limit"] = 5
+    monkeypatch.setattr(trainer_module.time, "monotonic", fake_monotonic)
+    log_dir = tmp_path / "qs"
+    assert cli.main(_tiny_quickstart(log_dir, "--steps", "40")) == 0
+    out = capsys.readouterr().out
+    config = json.loads((log_dir / "config.json").read_text())
+    assert config["trainer"]["time_limit"] == 5
+    step = int(out.split("Stopped by the time limit of 5 s at step ")[1].split()[0])
+    assert 0 < step < 40 and "of 40 (checkpoint saved): run the same command again to continue" in out
+    assert "--set trainer.time_limit=null" in out and "Done:" not in out
+    assert (log_dir / "images" / cli.QUICKSTART_GRID).is_file()  # the final grid is written all the same
+    # the same command continues from the checkpoint; without the cap it trains every step
+    assert cli.main(_tiny_quickstart(log_dir, "--steps", "40", "--set", "trainer.time_limit=null")) == 0
+    out = capsys.readouterr().out
+    assert "Done: 40 steps." in out
+    assert json.loads((log_dir / "config.json").read_text())["trainer"]["time_limit"] is None
 
 
 def test_quickstart_trains_with_the_recipe_and_writes_the_ema_grid(tmp_path, capsys):
@@ -90,7 +128,8 @@ def test_final_grid_of_a_class_conditional_generator_has_one_row_per_class_with_
 
 def test_other_quickstart_datasets_keep_their_own_recipe():
     fashion = cli.QUICKSTART["fashion_mnist"]
-    assert fashion["resolution"] == 28 and fashion["trainer_kwargs"] == {} and fashion["lr_decay"] is None
+    assert fashion["resolution"] == 28 and fashion["lr_decay"] is None
+    assert fashion["trainer_kwargs"] == {"time_limit": cli.QUICKSTART_TIME_LIMIT}
     assert fashion["trainer_kwargs"] is not cli.QUICKSTART["shapes"]["trainer_kwargs"]
 
 
@@ -143,3 +182,4 @@ def test_the_benchmarks_before_recipe_is_the_old_unconditional_32px_dcgan(tmp_pa
     assert config["model"]["kwargs"] == {"ngf": 128, "ndf": 128}
     assert config["trainer"]["ema_decay"] is None and config["regularizers"] is None
     assert config["optG"]["lr"] == config["optD"]["lr"] == 2e-4
+    assert config["trainer"]["time_limit"] is None  # it trained all its 1,500 steps, as it did then

@@ -23,6 +23,13 @@ import sys
 
 __all__ = ["main", "build_parser"]
 
+#: Seconds of training after which a quickstart stops (checkpoint saved; the same command continues it), so
+#: that the command ends within five minutes on a slower CPU too: start-up and the final grid took 20 s more on
+#: a 2-core AMD EPYC Zen 3 (AVX2), whose 2,200 shapes steps need about 440 s; on the 2-core Zen 4 where the
+#: recipe was measured they take about 245 s and the cap does not bind. ``--set trainer.time_limit=null`` trains
+#: every step in one go (what reproduces the zoo's ``shapes_quickstart`` exactly on any machine).
+QUICKSTART_TIME_LIMIT = 260
+
 #: The quickstart recipes (flat run-configuration keys; flags and --set override them). An ``ema_decay`` in
 #: ``trainer_kwargs`` makes the final grid come from the EMA generator (standing batch-norm statistics).
 #: Measured in benchmarks/quickstart_quality.py; see docs/quickstart.rst.
@@ -37,9 +44,11 @@ QUICKSTART = {
                "optG": {"name": "adam", "lr": 2e-4, "betas": [0.5, 0.999]},
                "optD": {"name": "adam", "lr": 4e-4, "betas": [0.5, 0.999]},
                "regularizers": [{"name": "mode_seeking", "weight": 1.0}],
-               "num_steps": 2200, "batch_size": 32, "lr_decay": None, "trainer_kwargs": {"ema_decay": 0.995}},
+               "num_steps": 2200, "batch_size": 32, "lr_decay": None,
+               "trainer_kwargs": {"ema_decay": 0.995, "time_limit": QUICKSTART_TIME_LIMIT}},
     "fashion_mnist": {"model": "dcgan", "resolution": 28, "model_kwargs": {"ngf": 64, "ndf": 64},
-                      "num_steps": 1500, "batch_size": 64, "lr_decay": None, "trainer_kwargs": {}},
+                      "num_steps": 1500, "batch_size": 64, "lr_decay": None,
+                      "trainer_kwargs": {"time_limit": QUICKSTART_TIME_LIMIT}},
 }
 
 #: File (under ``log_dir/images``) of the quickstart's final grid: the EMA generator's samples of the fixed noise.
@@ -155,7 +164,12 @@ def _train(args, layers, result=None):
     if result is not None:
         result.update(run_result)
     log_dir = run_result["log_dir"]
-    print(f"\nDone: {run_result['global_step']} steps.")
+    if run_result.get("stopped") == "time_limit":
+        print(f"\nStopped by the time limit of {run.trainer.time_limit:g} s at step {run_result['global_step']} of "
+              f"{run.schedule.num_steps} (checkpoint saved): run the same command again to continue, or add "
+              f"--set trainer.time_limit=null to train every step in one go.")
+    else:
+        print(f"\nDone: {run_result['global_step']} steps.")
     print(f"  samples:      {os.path.join(log_dir, 'images')}")
     print(f"  tensorboard:  tensorboard --logdir {os.path.join(log_dir, 'tensorboard')}")
     print(f"  checkpoint:   {run_result['checkpoint']['netG']}")
