@@ -116,6 +116,19 @@ PRESETS: dict[str, dict[str, Any]] = {
         "model_kwargs": {}, "trainer_kwargs": {},
         "regularizers": [{"name": "mode_seeking", "weight": 1.0}],
     },
+    "cppn": {
+        "paper": "The quickstart's recipe (no paper trains this pair): the cdcgan preset's non-saturating loss and "
+                 "Adam betas (0.5, 0.999) with TTUR at twice its rates (G 4e-4, D 8e-4), n_dis=1, batch 32, "
+                 "no decay; the auxiliary classifier at weight 1 (ACGAN, Odena et al., ICML 2017) and the "
+                 "mode-seeking regulariser of Mao et al., CVPR 2019 (MSGAN, weight 1), without which the "
+                 "quickstart's conditional models collapse to one image per class",
+        "loss_type": "ns",
+        "optG": {"name": "adam", "lr": 4e-4, "betas": [0.5, 0.999]},
+        "optD": {"name": "adam", "lr": 8e-4, "betas": [0.5, 0.999]},
+        "n_dis": 1, "batch_size": 32, "num_steps": 20000, "lr_decay": None,
+        "model_kwargs": {}, "trainer_kwargs": {},
+        "regularizers": [{"name": "mode_seeking", "weight": 1.0}],
+    },
     "acgan": {
         "paper": "Odena et al., ICML 2017 (class loss on real and fake images, weight 1); optimisation of "
                  "StudioGAN's CIFAR-10 ACGAN-Mod: hinge, n_dis=5, Adam(2e-4, 0.5, 0.999, eps 1e-6), batch 64, "

@@ -14,7 +14,7 @@ from typing import Any, Callable
 import torch
 import torch.nn as nn
 
-__all__ = ["AddCoords", "with_coords"]
+__all__ = ["AddCoords", "with_coords", "pixel_coordinates"]
 
 
 class AddCoords(nn.Module):
@@ -55,3 +55,19 @@ def with_coords(coords: bool, layer: Callable[..., nn.Module], in_channels: int,
     if not coords:
         return [layer(in_channels, *args, **kwargs)]
     return [AddCoords(), layer(in_channels + AddCoords.extra_channels, *args, **kwargs)]
+
+
+def pixel_coordinates(resolution: int, radial: bool = False) -> torch.Tensor:
+    """The coordinates of every pixel of a ``resolution`` x ``resolution`` image, one row per pixel in
+    row-major order: (R*R, 2) ``(x, y)``, or (R*R, 3) ``(x, y, x^2 + y^2)`` with ``radial``.
+
+    ``x`` and ``y`` are the pixel centres from ``-1 + 1/R`` to ``1 - 1/R``, as in :class:`AddCoords`; float32.
+    """
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 1:
+        raise ValueError(f"resolution must be a positive int, got {resolution!r}")
+    t = (torch.arange(resolution, dtype=torch.float32) * 2 + 1) / resolution - 1
+    ys, xs = torch.meshgrid(t, t, indexing="ij")
+    columns = [xs.flatten(), ys.flatten()]
+    if radial:
+        columns.append(columns[0] ** 2 + columns[1] ** 2)
+    return torch.stack(columns, dim=1)

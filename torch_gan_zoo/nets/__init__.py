@@ -12,6 +12,7 @@ from torch_gan_zoo.nets import (
     cdcgan,
     cgan_pd,
     contragan,
+    cppn,
     dcgan,
     infomax_gan,
     lsgan,
@@ -43,5 +44,5 @@ __all__ = [
     "GANPair", "create_model", "get_model_classes", "list_models", "model_info",
     "register_generator", "register_discriminator", "register_variant",
     "dcgan", "sngan", "wgan_gp", "lsgan", "ssgan", "infomax_gan", "sagan",
-    "cgan_pd", "cdcgan", "acgan", "biggan", "contragan", "reacgan",
+    "cgan_pd", "cdcgan", "cppn", "acgan", "biggan", "contragan", "reacgan",
 ]

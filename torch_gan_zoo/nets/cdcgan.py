@@ -35,7 +35,7 @@ PAPER = ("Mirza & Osindero, Conditional Generative Adversarial Nets, 2014 (gener
          "concatenation); Miyato & Koyama, cGANs with Projection Discriminator, ICLR 2018; DCGAN layers "
          "(Radford et al., ICLR 2016)")
 
-__all__ = ["CDCGANGenerator", "CDCGANDiscriminator", "PAPER"]
+__all__ = ["CDCGANGenerator", "CDCGANDiscriminator", "projection_dcgan_trunk", "PAPER"]
 
 #: Classes by default (MNIST, Fashion-MNIST, CIFAR-10, STL-10); a dataset with labels sets its own.
 NUM_CLASSES = 10
@@ -88,6 +88,18 @@ class CDCGANGenerator(AuxiliaryLossGenerator):
         return self.main(torch.cat([z, self.embed(y).to(z.dtype)], dim=1))
 
 
+def projection_dcgan_trunk(ndf: int, num_classes: int, nc: int, resolution: int) -> tuple[nn.Sequential,
+                                                                                        ProjectionHead]:
+    """The DCGAN discriminator trunk of ``resolution`` px (images (N, nc, R, R) -> features (N, F)) and a
+    projection head on its features (without spectral norm), initialised as DCGAN: ``(trunk, head)``."""
+    trunk, features = dcgan_discriminator_trunk(ndf, nc, resolution)
+    head = ProjectionHead(features, num_classes, spectral_norm=False)
+    trunk.apply(init_dcgan_weights)
+    init_dcgan_weights(head.linear)
+    nn.init.normal_(head.embed.weight, 0.0, 0.02)
+    return trunk, head
+
+
 class CDCGANDiscriminator(BaseConditionalDiscriminator):
     """Projection discriminator on the DCGAN trunk: ``logit = w^T phi(x) + b + <embed(y), phi(x)>``.
 
@@ -107,11 +119,7 @@ class CDCGANDiscriminator(BaseConditionalDiscriminator):
         nc = sizes.pop("nc")
         super().__init__(loss_type=loss_type, **sizes)
         self.nc, self.resolution = nc, resolution
-        self.trunk, features = dcgan_discriminator_trunk(self.ndf, nc, resolution)
-        self.head = ProjectionHead(features, self.num_classes, spectral_norm=False)
-        self.trunk.apply(init_dcgan_weights)
-        init_dcgan_weights(self.head.linear)
-        nn.init.normal_(self.head.embed.weight, 0.0, 0.02)
+        self.trunk, self.head = projection_dcgan_trunk(self.ndf, self.num_classes, nc, resolution)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """The last hidden features phi(x) (N, F) of images ``x`` (N, nc, H, W)."""

@@ -16,7 +16,7 @@ import torch.nn as nn
 
 from torch_gan_zoo.config.validation import check_non_negative_int
 
-__all__ = ["ExponentialMovingAverage", "standing_stats", "STANDING_STATS"]
+__all__ = ["ExponentialMovingAverage", "standing_stats", "has_batch_norm", "STANDING_STATS"]
 
 #: Standing-statistics settings of the evaluated and exported EMA generator: the in-training
 #: :class:`~torch_gan_zoo.training.Evaluator`, :func:`torch_gan_zoo.zoo.export_run` and the Fashion-MNIST
@@ -79,6 +79,15 @@ class ExponentialMovingAverage:
         return standing_stats(self.shadow, num_batches=num_batches, batch_size=batch_size, seed=seed)
 
 
+def _batch_norms(net: nn.Module) -> list[nn.Module]:
+    return [m for m in net.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+
+
+def has_batch_norm(net: nn.Module) -> bool:
+    """Whether ``net`` has a batch-norm layer (whose statistics :func:`standing_stats` would re-estimate)."""
+    return bool(_batch_norms(net))
+
+
 @torch.no_grad()
 def standing_stats(netG: nn.Module, num_batches: int = 16, batch_size: int = 64, seed: int = 0) -> nn.Module:
     """Re-estimate a generator's batch-norm statistics ("standing statistics", Brock et al., 2019).
@@ -96,7 +105,7 @@ def standing_stats(netG: nn.Module, num_batches: int = 16, batch_size: int = 64,
     Returns:
         nn.Module: ``netG``.
     """
-    norms = [m for m in netG.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    norms = _batch_norms(netG)
     if not norms:
         return netG.eval()
     momenta = [m.momentum for m in norms]

@@ -17,7 +17,7 @@ import torch
 from torch_gan_zoo.config.run import EXPORT_OPTIONS
 from torch_gan_zoo.training.best_checkpoint import BestCheckpoint
 from torch_gan_zoo.training.checkpoint import CheckpointManager
-from torch_gan_zoo.training.ema import STANDING_STATS, standing_stats
+from torch_gan_zoo.training.ema import STANDING_STATS, has_batch_norm, standing_stats
 from torch_gan_zoo.utils.io import CheckpointError
 from torch_gan_zoo.zoo.checkpoints import load_checkpoint_model
 from torch_gan_zoo.zoo.pretrained import WEIGHTS_NAME, read_config, save_pretrained
@@ -105,7 +105,10 @@ def export_run(log_dir, out_folder=None, step: int | str | None = None, use_ema:
         unknown = sorted(set(settings) - set(STANDING_STATS))
         if unknown:
             raise ValueError(f"unknown standing-statistics setting(s) {unknown}; use {sorted(STANDING_STATS)}")
-        standing_stats(netG, **settings)
+        if has_batch_norm(netG):
+            standing_stats(netG, **settings)
+        else:  # nothing to re-estimate (e.g. the CPPN generator): the record says so
+            settings = None
     netG = netG.cpu()
     netD = _rebuild(manager.path("netD", step), "netD", name, res)[2] if include_discriminator else None
     card = dict(card or {})
