@@ -25,9 +25,9 @@ def test_quickstart_leaves_samples_logs_checkpoint_and_hparams(tmp_path, capsys)
     out = capsys.readouterr().out
     assert "samples:" in out and "tensorboard --logdir" in out and "netG_2_steps.pth" in out
     hparams = json.loads((log_dir / "hparams.json").read_text())
-    # the 28 px class-conditional quickstart, five shape classes
-    assert hparams["netG"]["class"].endswith("CDCGANGenerator28") and hparams["seed"] == 0
-    assert hparams["netG"]["kwargs"]["num_classes"] == 5 and hparams["netG"]["kwargs"]["upsample"] is True
+    # the 28 px class-conditional quickstart (the CPPN GAN), five shape classes, RGB
+    assert hparams["netG"]["class"].endswith("CPPNGenerator28") and hparams["seed"] == 0
+    assert hparams["netG"]["kwargs"]["num_classes"] == 5 and hparams["netG"]["kwargs"]["nc"] == 3
     assert os.listdir(log_dir / "images") and os.listdir(log_dir / "tensorboard")
 
 

@@ -16,10 +16,10 @@ from torch_gan_zoo.zoo.export import STANDING_STATS
 def test_shapes_quickstart_recipe_is_the_measured_one():
     # docs/quickstart.rst and benchmarks/results/quickstart.json report this recipe: change them together.
     assert cli.QUICKSTART["shapes"] == {
-        "model": "cdcgan", "resolution": 28,
-        "model_kwargs": {"nz": 64, "ngf": 64, "ndf": 128, "nc": 3, "upsample": True},
-        "optG": {"name": "adam", "lr": 2e-4, "betas": [0.5, 0.999]},
-        "optD": {"name": "adam", "lr": 4e-4, "betas": [0.5, 0.999]},
+        "model": "cppn", "resolution": 28,
+        "model_kwargs": {"nz": 64, "ndf": 128, "nc": 3},
+        "optG": {"name": "adam", "lr": 4e-4, "betas": [0.5, 0.999]},
+        "optD": {"name": "adam", "lr": 8e-4, "betas": [0.5, 0.999]},
         "regularizers": [{"name": "mode_seeking", "weight": 1.0}],
         "num_steps": 2200, "batch_size": 32, "lr_decay": None,
         "trainer_kwargs": {"ema_decay": 0.995, "time_limit": cli.QUICKSTART_TIME_LIMIT}}
@@ -29,7 +29,7 @@ def test_shapes_quickstart_recipe_is_the_measured_one():
 
 
 def _tiny_quickstart(log_dir, *extra):
-    return ["quickstart", "--batch-size", "4", "--log-dir", str(log_dir), "--set", "model_kwargs.ngf=8",
+    return ["quickstart", "--batch-size", "4", "--log-dir", str(log_dir), "--set", "model_kwargs.hidden=8",
             "--set", "model_kwargs.ndf=8", "--set", "dataset_kwargs.num_images=16",
             "--set", "trainer_kwargs.progress=false", *extra]
 
@@ -66,7 +66,7 @@ def test_the_quickstart_stops_at_its_time_cap_says_so_and_the_same_command_conti
 def test_quickstart_trains_with_the_recipe_and_writes_the_ema_grid(tmp_path, capsys):
     log_dir = tmp_path / "qs"
     argv = ["quickstart", "--steps", "2", "--batch-size", "8", "--log-dir", str(log_dir),
-            "--set", "model_kwargs.ngf=16", "--set", "model_kwargs.ndf=16", "--set", "dataset_kwargs.num_images=32",
+            "--set", "model_kwargs.hidden=16", "--set", "model_kwargs.ndf=16", "--set", "dataset_kwargs.num_images=32",
             "--set", "trainer_kwargs.progress=false", "--set", "trainer.ema_decay=0.999",
             "--set", "trainer.ema_start=200",
             "--set", "lr_decay=linear", "--set", "lr_decay_start=750"]
@@ -78,9 +78,9 @@ def test_quickstart_trains_with_the_recipe_and_writes_the_ema_grid(tmp_path, cap
     assert config["trainer"]["ema_decay"] == 0.999 and config["trainer"]["ema_start"] == 200
     assert config["schedule"]["lr_decay"] == "linear" and config["schedule"]["lr_decay_start"] == 750
     # --set overrides the table's entries and keeps the others
-    assert config["model"]["kwargs"] == {"nz": 64, "ngf": 16, "ndf": 16, "nc": 3, "upsample": True}
-    assert config["model"]["name"] == "cdcgan" and config["model"]["resolution"] == 28
-    assert config["optG"]["lr"] == 2e-4 and config["optD"]["lr"] == 4e-4
+    assert config["model"]["kwargs"] == {"nz": 64, "hidden": 16, "ndf": 16, "nc": 3}
+    assert config["model"]["name"] == "cppn" and config["model"]["resolution"] == 28
+    assert config["optG"]["lr"] == 4e-4 and config["optD"]["lr"] == 8e-4
     assert config["regularizers"] == [{"name": "mode_seeking", "weight": 1.0}]
     assert config["schedule"]["num_steps"] == 2 and config["trainer"]["batch_size"] == 8
     assert (log_dir / "checkpoints" / "netG_ema").is_dir()
@@ -91,7 +91,8 @@ def test_quickstart_trains_with_the_recipe_and_writes_the_ema_grid(tmp_path, cap
 def test_quickstart_grid_without_ema_comes_from_the_generator(tmp_path, capsys):
     log_dir = tmp_path / "qs"
     assert cli.main(["quickstart", "--steps", "1", "--batch-size", "4", "--log-dir", str(log_dir),
-                     "--set", "model_kwargs.ngf=16", "--set", "model_kwargs.ndf=16", "--set", "trainer.ema_decay=null",
+                     "--set", "model_kwargs.hidden=16", "--set", "model_kwargs.ndf=16",
+                     "--set", "trainer.ema_decay=null",
                      "--set", "dataset_kwargs.num_images=16", "--set", "trainer_kwargs.progress=false"]) == 0
     config = json.loads((log_dir / "config.json").read_text())
     assert config["trainer"]["ema_decay"] is None and config["schedule"]["lr_decay"] is None

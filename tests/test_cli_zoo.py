@@ -88,15 +88,17 @@ def test_eval_prints_a_table_and_writes_the_protocol(folder, tmp_path, tiny, cap
 def test_export_and_pretrained_listing(tmp_path, capsys, monkeypatch):
     log_dir = tmp_path / "run"
     assert cli.main(["quickstart", "--steps", "1", "--batch-size", "4", "--log-dir", str(log_dir),
-                     "--set", "model_kwargs.ngf=8", "--set", "model_kwargs.ndf=8",
+                     "--set", "model_kwargs.hidden=8", "--set", "model_kwargs.ndf=8",
                      "--set", "trainer_kwargs.progress=false"]) == 0
     capsys.readouterr()
     out = tmp_path / "exported"
     assert cli.main(["export", "--run", str(log_dir), "--out", str(out), "--half", "--name", "quick",
                      "--command", "torch-gan-zoo quickstart --steps 1"]) == 0
     exported = capsys.readouterr().out  # the quickstart keeps an EMA generator: that is what is exported
-    assert "exported netG_ema of step 1" in exported and "standing batch-norm statistics re-estimated" in exported
+    # its CPPN generator has no batch norm: nothing re-estimated, and neither the line nor the record claims it
+    assert "exported netG_ema of step 1" in exported and "standing batch-norm statistics" not in exported
     config = zoo.read_config(str(out))
+    assert config["export"]["source"] == "netG_ema" and config["export"]["standing_stats"] is None
     assert config["architecture"]["dtype"] == "float16" and config["card"]["name"] == "quick"
     assert "torch-gan-zoo quickstart --steps 1" in (out / "README.md").read_text()
     assert cli.main(["export", "--run", str(log_dir), "--out", str(out)]) == 2
@@ -127,3 +129,17 @@ def test_sample_from_a_checkpoint_never_imports_a_module_it_names(tmp_path, monk
     assert cli.main(["sample", "--checkpoint", path, "--out", str(tmp_path / "s.png")]) == 2
     assert "only registered classes are rebuilt" in capsys.readouterr().err
     assert not marker.exists()
+
+
+def test_export_says_when_it_re_estimated_batch_norm_statistics(tmp_path, capsys):
+    log_dir = tmp_path / "run"  # the cDCGAN generator has batch norm, so its EMA copy's statistics are re-estimated
+    assert cli.main(["quickstart", "--steps", "1", "--batch-size", "4", "--log-dir", str(log_dir),
+                     "--set", "model=cdcgan", "--set", 'model.kwargs={"ngf": 8, "ndf": 8, "nc": 3}',
+                     "--set", "dataset_kwargs.num_images=16", "--set", "trainer_kwargs.progress=false"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "exported"
+    assert cli.main(["export", "--run", str(log_dir), "--out", str(out)]) == 0
+    exported = capsys.readouterr().out
+    assert "exported netG_ema of step 1" in exported and "(standing batch-norm statistics re-estimated)" in exported
+    config = zoo.read_config(str(out))
+    assert config["export"]["standing_stats"] is not None

@@ -162,3 +162,20 @@ def test_a_few_steps_train_deterministically_and_resume(tmp_path):
         assert all(torch.isfinite(v).all() for v in a.state_dict().values() if v.is_floating_point())
     assert {"errG_cond", "errD_cond", "mode_seeking"} <= set(first["metrics"])
     assert _train(tmp_path / "a", steps=4)["global_step"] == 4
+
+
+def test_a_resolution_without_a_table_row_gets_a_clear_error():
+    with pytest.raises(ValueError, match=r"'cppn' has no 40px version; available: \[28, 32, 48, 64\]"):
+        nets.create_model("cppn", 40)
+    with pytest.raises(ValueError, match="no table default"):
+        CPPNGenerator(resolution=40)
+    netG = CPPNGenerator(nz=8, num_classes=3, emb_dim=4, style_dim=8, hidden=8, num_layers=1, nc=3, resolution=20)
+    assert netG(torch.randn(2, 8), torch.tensor([0, 2])).shape == (2, 3, 20, 20)  # explicit sizes: any size
+
+
+def test_nan_noise_gives_nan_images_not_an_exception():  # the Trainer's NaN guard reports it, naming the step
+    netG, _ = make()
+    z = noise(netG)
+    z[1] = float("nan")
+    images = netG(z, torch.tensor([0, 1, 2, 3]))
+    assert torch.isnan(images[1]).all() and torch.isfinite(images[[0, 2, 3]]).all()

@@ -167,19 +167,20 @@ PRETRAINED_MODELS: tuple[PretrainedEntry, ...] = (
                     "ngf=ndf=64), Fashion-MNIST 28 px grayscale, EMA generator with standing batch-norm "
                     "statistics, float16 weights"),
     PretrainedEntry(
-        name="shapes_quickstart", model="cdcgan", resolution=28, dataset="shapes",
-        sha256="303d1d7fe7c5bfb4e1032314b04cf6ee6ca4a18e2ebdd5bd55d39c6de88d5570",
-        fid=FIDRecord(value=158.3029, num_fake=10000, num_real=2000, reference=_SHAPES_TEST, protocol="tf1",
+        name="shapes_quickstart", model="cppn", resolution=28, dataset="shapes",
+        sha256="ce445eec22b32e4ddf0ba54a45a75aa1aebd66f65a206eb05ba1520aa5a86ded",
+        fid=FIDRecord(value=78.1236, num_fake=10000, num_real=2000, reference=_SHAPES_TEST, protocol="tf1",
                       inception_sha256=_REAL_INCEPTION, seed=0),
-        parameters=1681187, file_size=3380118, license="MIT",
+        parameters=146963, file_size=296526, license="MIT",
         command="python benchmarks/build_zoo_model.py --name shapes_quickstart --quickstart shapes --half "
                 "--no-discriminator --threads 2",
         folder="shapes_quickstart", num_classes=5,
-        description="The quickstart's model (torch-gan-zoo quickstart): class-conditional DCGAN 28 px (cdcgan) "
-                    "with a resize-convolution generator (ngf=64, ndf=128, TTUR, mode seeking, batch 32, 2,200 "
-                    "steps), shapes RGB, 5 classes, EMA generator with standing batch-norm statistics, float16 "
-                    "weights. Circles and rings clear; squares, triangles and crosses not yet crisp (the floor, "
-                    "2,000 vs 2,000 real images, is 4.57)"),
+        description="The quickstart's model (torch-gan-zoo quickstart): class-conditional CPPN GAN 28 px (cppn: a "
+                    "per-pixel coordinate MLP generator whose first layer draws per-image half-planes and discs; the "
+                    "cDCGAN projection discriminator, ndf=128, with an auxiliary classifier; TTUR 4e-4/8e-4, mode "
+                    "seeking, batch 32, 2,200 steps), shapes RGB, 5 classes, EMA generator, float16 weights. All five "
+                    "kinds recognisable (a shape classifier: 86.3 % of samples, 88.8 % of real images); the floor, "
+                    "2,000 vs 2,000 real images, is 4.57"),
 )
 
 
