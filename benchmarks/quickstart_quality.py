@@ -114,6 +114,15 @@ def train(args):
         "note": "wall time on a shared machine; cpu_s is the process CPU time (user + system)"}, args.out)
 
 
+def exported_generator(log_dir):
+    """The run's generator exactly as the zoo export writes it (the EMA one, with standing statistics where it
+    has batch norm), in eval mode, and which weights it is (``'netG_ema'`` or ``'netG'``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = zoo.export_run(log_dir, os.path.join(folder, "pretrained"))
+        source = zoo.read_config(out).get("export", {}).get("source", "unknown")
+        return zoo.load(out).eval(), source
+
+
 def fid(args):
     """FID of 2,000 samples (or 2,000 train images: the floor) vs 2,000 shapes test images, at the resolution the
     model was trained at (the floor: ``--resolution``)."""
@@ -127,11 +136,7 @@ def fid(args):
         resolution, netG = args.resolution, None
         source = f"shapes train split, first {num} images, {resolution} px"
     else:
-        with tempfile.TemporaryDirectory() as folder:  # the generator exactly as the zoo export writes it
-            out = zoo.export_run(args.log_dir, os.path.join(folder, "pretrained"))
-            with open(os.path.join(out, "config.json"), encoding="utf-8") as f:
-                source = json.load(f).get("export", {}).get("source", "unknown")
-            netG = zoo.load(out).eval()
+        netG, source = exported_generator(args.log_dir)
         resolution = netG.resolution
     # The reference statistics of a resolution (shared by before/after and the floor) are computed once and kept.
     real = os.path.join(os.path.expanduser("~/.cache/torch_gan_zoo"),
@@ -208,8 +213,7 @@ def classify(args):
     net, ceiling = shape_classifier()
     record = {"classifier_real_test_accuracy": round(ceiling, 4), "classifier": os.path.basename(CLASSIFIER)}
     if args.which != "floor":
-        with tempfile.TemporaryDirectory() as folder:  # the generator exactly as the zoo export writes it
-            netG = zoo.load(zoo.export_run(args.log_dir, os.path.join(folder, "pretrained"))).eval()
+        netG, _ = exported_generator(args.log_dir)
         if netG.resolution != 28 or not getattr(netG, "num_classes", None):
             raise SystemExit("the classifier judges class-conditional 28 px generators")
         labels = torch.arange(1000) % 5

@@ -17,6 +17,11 @@ import torch.nn as nn
 __all__ = ["AddCoords", "with_coords", "pixel_coordinates"]
 
 
+def _pixel_centres(size: int, device: Any = None, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    """The centres of ``size`` pixels on [-1, 1]: ``-1 + 1/size`` to ``1 - 1/size`` (size,)."""
+    return (torch.arange(size, device=device, dtype=dtype) * 2 + 1) / size - 1
+
+
 class AddCoords(nn.Module):
     """Append the x and y coordinate of every pixel as two channels.
 
@@ -35,8 +40,7 @@ class AddCoords(nn.Module):
         if x.dim() != 4:
             raise ValueError(f"AddCoords expects (N, C, H, W) feature maps, got shape {tuple(x.shape)}")
         n, _, h, w = x.shape
-        xs = (torch.arange(w, device=x.device, dtype=x.dtype) * 2 + 1) / w - 1
-        ys = (torch.arange(h, device=x.device, dtype=x.dtype) * 2 + 1) / h - 1
+        xs, ys = _pixel_centres(w, x.device, x.dtype), _pixel_centres(h, x.device, x.dtype)
         grid = torch.stack([xs.expand(h, w), ys[:, None].expand(h, w)]).expand(n, 2, h, w)
         out = torch.cat([x, grid], dim=1)
         if x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous():
@@ -65,7 +69,7 @@ def pixel_coordinates(resolution: int, radial: bool = False) -> torch.Tensor:
     """
     if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 1:
         raise ValueError(f"resolution must be a positive int, got {resolution!r}")
-    t = (torch.arange(resolution, dtype=torch.float32) * 2 + 1) / resolution - 1
+    t = _pixel_centres(resolution)
     ys, xs = torch.meshgrid(t, t, indexing="ij")
     columns = [xs.flatten(), ys.flatten()]
     if radial:
