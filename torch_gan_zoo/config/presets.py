@@ -118,7 +118,8 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
     "cppn": {
         "paper": "The quickstart's recipe (no paper trains this pair): the cdcgan preset's non-saturating loss and "
-                 "Adam betas (0.5, 0.999) with TTUR at twice its rates (G 4e-4, D 8e-4), n_dis=1, batch 32, "
+                 "Adam betas (0.5, 0.999) with TTUR (G 4e-4, D 8e-4: twice the earlier cDCGAN quickstart's), n_dis=1, "
+                 "batch 32, "
                  "no decay; the auxiliary classifier at weight 1 (ACGAN, Odena et al., ICML 2017) and the "
                  "mode-seeking regulariser of Mao et al., CVPR 2019 (MSGAN, weight 1), without which the "
                  "quickstart's conditional models collapse to one image per class",
