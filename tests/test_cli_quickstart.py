@@ -17,7 +17,7 @@ def test_shapes_quickstart_recipe_is_the_measured_one():
     # docs/quickstart.rst and benchmarks/results/quickstart.json report this recipe: change them together.
     assert cli.QUICKSTART["shapes"] == {
         "model": "cppn", "resolution": 28,
-        "model_kwargs": {"nz": 64, "ndf": 128, "nc": 3},
+        "model_kwargs": {"nz": 64, "ndf": 48, "nc": 3},
         "optG": {"name": "adam", "lr": 4e-4, "betas": [0.5, 0.999]},
         "optD": {"name": "adam", "lr": 8e-4, "betas": [0.5, 0.999]},
         "regularizers": [{"name": "mode_seeking", "weight": 1.0}],
@@ -61,6 +61,29 @@ def test_the_quickstart_stops_at_its_time_cap_says_so_and_the_same_command_conti
     out = capsys.readouterr().out
     assert "Done: 40 steps." in out
     assert json.loads((log_dir / "config.json").read_text())["trainer"]["time_limit"] is None
+
+
+def test_a_run_of_the_earlier_recipe_is_refused_and_continues_with_its_discriminator_width(tmp_path, capsys,
+                                                                                          monkeypatch):
+    # docs/quickstart.rst, "On a slower CPU": a capped run left by stop 25's recipe (ndf 128) is not continued
+    # by today's command (ndf 48), which names the key and keeps the run; --set model_kwargs.ndf=128 continues it
+    earlier = copy.deepcopy(cli.QUICKSTART)
+    earlier["shapes"]["model_kwargs"]["ndf"] = 128
+    monkeypatch.setattr(cli, "QUICKSTART", earlier)
+    log_dir = tmp_path / "qs"
+    small = ["--batch-size", "4", "--log-dir", str(log_dir), "--set", "model_kwargs.hidden=8",
+             "--set", "dataset_kwargs.num_images=16", "--set", "trainer_kwargs.progress=false"]
+    assert cli.main(["quickstart", "--steps", "1", *small]) == 0
+    saved = sorted(p.name for p in (log_dir / "checkpoints" / "netD").iterdir())
+    monkeypatch.undo()
+    assert cli.QUICKSTART["shapes"]["model_kwargs"]["ndf"] == 48
+    capsys.readouterr()
+    assert cli.main(["quickstart", "--steps", "2", *small]) == 2
+    err = capsys.readouterr().err
+    assert "netD" in err and "ndf: saved 128, now 48" in err and "log_dir" in err
+    assert sorted(p.name for p in (log_dir / "checkpoints" / "netD").iterdir()) == saved
+    assert cli.main(["quickstart", "--steps", "2", *small, "--set", "model_kwargs.ndf=128"]) == 0
+    assert "Done: 2 steps." in capsys.readouterr().out
 
 
 def test_quickstart_trains_with_the_recipe_and_writes_the_ema_grid(tmp_path, capsys):

@@ -25,7 +25,7 @@ __all__ = ["main", "build_parser"]
 
 #: Seconds of training after which a quickstart stops (checkpoint saved; the same command continues it), so
 #: that the command ends within five minutes on a slower CPU too: start-up and the final grid took 20 s more on
-#: a 2-core AMD EPYC Zen 3 (AVX2), where the shapes recipe (cppn) reaches step 1,154 of 2,200 in the 260 s (the
+#: a 2-core AMD EPYC Zen 3 (AVX2), where the shapes recipe (cppn) reaches step 2,156 of 2,200 in the 260 s (the
 #: cDCGAN of earlier releases did all its steps in about 245 s on a 2-core Zen 4). ``--set trainer.time_limit=null``
 #: trains every step in one go (what reproduces the zoo's ``shapes_quickstart`` exactly on any machine).
 QUICKSTART_TIME_LIMIT = 260
@@ -36,11 +36,11 @@ QUICKSTART_TIME_LIMIT = 260
 QUICKSTART = {
     # 28 px class-conditional CPPN GAN (cppn: a per-pixel MLP on the pixel coordinates, whose first layer draws
     # per-image half-planes and discs, so straight edges and corners come within the budget; the cDCGAN's
-    # projection discriminator with ndf=128 plus an auxiliary classifier, which makes each row the kind asked
-    # for), TTUR (G 4e-4, D 8e-4), batch 32, the mode-seeking term against collapse and an EMA generator
-    # (docs/quickstart.rst has the recipes measured).
+    # projection discriminator with ndf=48, which leaves the steps to the generator, plus an auxiliary
+    # classifier, which makes each row the kind asked for), TTUR (G 4e-4, D 8e-4), batch 32, the mode-seeking
+    # term against collapse and an EMA generator (docs/quickstart.rst has the recipes measured).
     "shapes": {"model": "cppn", "resolution": 28,
-               "model_kwargs": {"nz": 64, "ndf": 128, "nc": 3},
+               "model_kwargs": {"nz": 64, "ndf": 48, "nc": 3},
                "optG": {"name": "adam", "lr": 4e-4, "betas": [0.5, 0.999]},
                "optD": {"name": "adam", "lr": 8e-4, "betas": [0.5, 0.999]},
                "regularizers": [{"name": "mode_seeking", "weight": 1.0}],
