@@ -25,7 +25,7 @@ __all__ = ["main", "build_parser"]
 
 #: Seconds of training after which a quickstart stops (checkpoint saved; the same command continues it), so
 #: that the command ends within five minutes on a slower CPU too: start-up and the final grid took 20 s more on
-#: a 2-core AMD EPYC Zen 3 (AVX2), where the shapes recipe (cppn) reaches step 2,156 of 2,200 in the 260 s (the
+#: a 2-core AMD EPYC Zen 3 (AVX2), where the shapes recipe (cppn) reaches step 2,156 to 2,200 in the 260 s (the
 #: cDCGAN of earlier releases did all its steps in about 245 s on a 2-core Zen 4). ``--set trainer.time_limit=null``
 #: trains every step in one go (what reproduces the zoo's ``shapes_quickstart`` exactly on any machine).
 QUICKSTART_TIME_LIMIT = 260
