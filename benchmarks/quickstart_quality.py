@@ -37,7 +37,7 @@ sys.path.insert(0, ROOT)
 
 import torch_gan_zoo as tgz
 from torch_gan_zoo import zoo
-from torch_gan_zoo.datasets.shapes import ShapesDataset
+from torch_gan_zoo.datasets.shapes import SHAPE_CLASSES, ShapesDataset, render_shapes
 from torch_gan_zoo.training.checkpoint import CheckpointManager
 from torch_gan_zoo.utils.io import atomic_write
 
@@ -178,7 +178,6 @@ def shape_classifier():
     accuracy is the ceiling of the measure, since some small, rotated shapes are ambiguous at 28 px; most of
     all squares, which pass for circles when small (real test squares score about 0.62)."""
     import torch.nn.functional as F
-    from torch_gan_zoo.datasets.shapes import render_shapes
 
     net = _classifier_net()
     if os.path.isfile(CLASSIFIER):
@@ -208,7 +207,6 @@ def shape_classifier():
 
 def _per_kind(predicted, labels):
     """``{kind name: fraction of the images of that kind classified as it}``."""
-    from torch_gan_zoo.datasets.shapes import SHAPE_CLASSES
     return {name: round(float((predicted[labels == k] == k).float().mean()), 4) for k, name in enumerate(SHAPE_CLASSES)}
 
 
