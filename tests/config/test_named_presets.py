@@ -2,8 +2,10 @@
 import json
 
 import pytest
+import torch
 
 from torch_gan_zoo import cli
+from torch_gan_zoo.nets import create_model
 from torch_gan_zoo.config import NAMED_PRESETS, get_named_preset, list_named_presets
 from torch_gan_zoo.training.recipe import build_config, build_run_config
 from helpers.benchmarks import load_benchmark
@@ -51,14 +53,27 @@ def test_a_model_other_than_the_presets_is_refused():
         build_run_config(named_preset=NAME, overrides=["model=sngan"])
 
 
-def test_the_benchmark_trains_exactly_the_named_preset():
+@pytest.mark.parametrize("recipe, preset", [("dcgan_128_1h", NAME),
+                                            ("dcgan_upsample_1h", "dcgan_upsample_fashion_mnist_1h")])
+def test_the_benchmark_trains_exactly_the_named_preset(recipe, preset):
     bench = load_benchmark("fashion_mnist")
-    spec = dict(bench.MODELS["dcgan_128_1h"])
+    spec = json.loads(json.dumps(bench.MODELS[recipe]))
     assert spec.pop("time_limit") == 3600
-    assert spec["evaluation"]["options"].pop("inception_weights") == bench.INCEPTION_STATE_DICT
+    if "evaluation" in spec:
+        assert spec["evaluation"]["options"].pop("inception_weights") == bench.INCEPTION_STATE_DICT
     model = spec.pop("model")
     benchmark = build_config(model, config={**spec, "dataset": "fashion_mnist", "trainer_kwargs": bench._EMA})
-    assert benchmark == build_config(None, named_preset=NAME)
+    assert benchmark == build_config(None, named_preset=preset)
+
+
+def test_the_upsampling_preset_builds_resize_convolutions_in_the_generator():
+    run = build_run_config(named_preset="dcgan_upsample_fashion_mnist_1h")
+    assert run.model.kwargs == {"ngf": 128, "ndf": 128, "upsample": True} and run.evaluation.metrics == []
+    assert (run.schedule.num_steps, run.schedule.lr_decay, run.schedule.lr_decay_start) == (6000, "linear", 3000)
+    flat = build_config(None, named_preset="dcgan_upsample_fashion_mnist_1h")
+    netG, _ = create_model(flat["model"], flat["resolution"], **flat["model_kwargs"])
+    assert any(isinstance(layer, torch.nn.Upsample) for layer in netG.modules())
+    assert not any(isinstance(layer, torch.nn.ConvTranspose2d) for layer in netG.modules())
 
 
 def test_train_preset_runs_by_name_and_models_lists_it(tmp_path, tiny, capsys):
