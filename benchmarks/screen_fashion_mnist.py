@@ -61,6 +61,10 @@ def main(argv=None):
     parser.add_argument("--out-dir", default=os.path.join(REPO, "runs", "screens"))
     parser.add_argument("--results", default=os.path.join(REPO, "runs", "screens", "screens.jsonl"))
     args = parser.parse_args(argv)
+    if not args.cap > 0:  # fashion_mnist.train would read a spent cap as "load the last checkpoint"
+        parser.error(f"--cap must be a positive number of seconds, got {args.cap}")
+    if args.num_samples < 2:  # refused by the FID only after the whole training
+        parser.error(f"--num-samples must be at least 2, got {args.num_samples}")
     spec = screen_spec(args.preset, args.overrides, args.cap, args.keep_evaluation)  # bad input: before any work
     torch.set_num_threads(args.threads)
     trainer, timing = fashion_mnist.train(args.name, spec, args.out_dir, args.seed)

@@ -43,6 +43,12 @@ def test_bad_overrides_and_presets_are_refused_before_any_work(screen, monkeypat
         screen.main(["--name", "x", "--preset", "nope", "--out-dir", str(tmp_path)])
     with pytest.raises(ValueError, match="not_a_key"):
         screen.main(["--name", "x", "--set", "not_a_key=1", "--out-dir", str(tmp_path)])
+    with pytest.raises(ValueError, match="is not a Fashion-MNIST recipe"):
+        screen.main(["--name", "x", "--set", "dataset=shapes", "--out-dir", str(tmp_path)])
+    for bad in (["--cap", "0"], ["--cap", "-5"], ["--cap", "nan"], ["--num-samples", "1"]):
+        with pytest.raises(SystemExit):
+            screen.main(["--name", "x", *bad, "--out-dir", str(tmp_path)])
+    assert not (tmp_path / "x").exists()
 
 
 def test_a_screen_appends_its_record(screen, monkeypatch, tmp_path):
