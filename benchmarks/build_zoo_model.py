@@ -6,7 +6,8 @@ real Inception (``shared/tools/get-real-assets.sh``), through :func:`torch_gan_z
 which is what ``torch-gan-zoo eval`` runs; the printed command reproduces the number from a fresh install.
 
     # a recipe of benchmarks/fashion_mnist.py (trains, resumable), exported and measured:
-    python benchmarks/build_zoo_model.py --name dcgan_fashion_mnist --bench dcgan_128_decay --threads 2
+    python benchmarks/build_zoo_model.py --name dcgan_upsample_fashion_mnist_1h --bench dcgan_upsample_1h \
+        --no-time-limit --half --no-discriminator --threads 2
     # a run config (JSON, as `torch-gan-zoo train --config` takes it):
     python benchmarks/build_zoo_model.py --name shapes_quickstart --config quickstart.json
     # the quickstart's model (torch-gan-zoo quickstart with its defaults):

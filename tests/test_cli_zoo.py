@@ -106,7 +106,7 @@ def test_export_and_pretrained_listing(tmp_path, capsys, monkeypatch):
     assert cli.main(["export", "--run", str(tmp_path / "none")]) == 2
     assert cli.main(["pretrained"]) == 0
     listing = capsys.readouterr().out  # the shipped models
-    assert "dcgan_fashion_mnist" in listing and "shapes_quickstart" in listing
+    assert "dcgan_upsample_fashion_mnist_1h" in listing and "shapes_quickstart" in listing
     monkeypatch.setattr(registry, "PRETRAINED_MODELS", ())
     assert cli.main(["pretrained"]) == 0
     assert "no pretrained model is registered" in capsys.readouterr().out

@@ -203,6 +203,18 @@ def test_shipped_entries_point_at_files_that_exist_with_their_sha256():
             assert sum(p.numel() for p in netG.parameters()) == entry.parameters
 
 
+def test_a_withdrawn_name_is_an_error_that_says_what_to_use_instead():
+    assert not set(registry.WITHDRAWN) & {e.name for e in registry.PRETRAINED_MODELS}
+    for name in registry.WITHDRAWN:
+        with pytest.raises(zoo.UnknownPretrainedError, match=f"{name!r} is no longer shipped") as info:
+            zoo.load(name)
+        # what it names instead is registered, and the rebuild command names its own recipe
+        assert any(e.name in str(info.value) for e in registry.PRETRAINED_MODELS)
+        assert f"--name {name} " in str(info.value)
+    with pytest.raises(zoo.UnknownPretrainedError, match="no longer shipped"):
+        nets.create_model("dcgan", 28, pretrained="dcgan_fashion_mnist")
+
+
 def test_registered_entry_loads_by_name_and_is_verified(saved, tmp_path, monkeypatch):
     netG, _, folder = saved
     entry = register(monkeypatch, tmp_path)
