@@ -66,8 +66,8 @@ MODELS = {
     "dcgan_96_decay": {"model": "dcgan", "resolution": 28, "num_steps": 19000, "batch_size": 64, "n_dis": 1,
                        "lr_decay": "linear", "lr_decay_start": 9500, "model_kwargs": {"ngf": 96, "ndf": 96},
                        "time_limit": 3300},
-    # The model zoo's former dcgan_fashion_mnist (withdrawn, see zoo.registry.WITHDRAWN): a step budget only (10,000 steps took 2,578 s on one thread here), so
-    # that the command reproduces the shipped weights on any machine.
+    # The model zoo's former dcgan_fashion_mnist (withdrawn: zoo.registry.WITHDRAWN): a step budget only (10,000
+    # steps took 2,578 s on one thread here), so that the command reproduces those weights on any machine.
     "dcgan_128_decay": {"model": "dcgan", "resolution": 28, "num_steps": 10000, "batch_size": 64, "n_dis": 1,
                         "lr_decay": "linear", "lr_decay_start": 5000, "model_kwargs": {"ngf": 128, "ndf": 128},
                         "time_limit": None},
