@@ -162,9 +162,10 @@ def test_an_old_run_directory_still_resumes(tmp_path):
     assert "run_config" not in old and "history" not in old  # written before the typed configuration
     assert train(run, steps=2) == 0
     new = json.loads((run / "hparams.json").read_text())
-    # the generator's record gains upsample=False and coord_conv=False, the arguments added later at the
-    # meaning old runs had
-    assert new["netG"] == {**old["netG"], "kwargs": {**old["netG"]["kwargs"], "upsample": False, "coord_conv": False}}
+    # the generator's record gains upsample=False, coord_conv=False and conv_width=1, the arguments added later
+    # at the meaning old runs had
+    assert new["netG"] == {**old["netG"], "kwargs": {**old["netG"]["kwargs"], "upsample": False, "coord_conv": False,
+                                                     "conv_width": 1}}
     assert new["num_steps"] == 2 and new["netD"] == old["netD"] and new["optG"] == old["optG"]
     assert "resumed from step 1" in (run / "train.log").read_text()
     assert os.path.exists(run / "checkpoints" / "netG" / "netG_2_steps.pth")

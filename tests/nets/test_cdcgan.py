@@ -288,6 +288,13 @@ def test_upsample_generator_uses_resize_convolutions_and_is_rebuilt_from_its_hpa
     assert torch.nn.ConvTranspose2d in {type(m) for m in default.modules()} and default.upsample is False
     with pytest.raises(TypeError, match="upsample must be True or False, not 1"):
         CDCGANGenerator(resolution=resolution, upsample=1)
+    wide = CDCGANGenerator(nz=8, ngf=32, nc=3, num_classes=5, resolution=resolution, upsample=True, conv_width=2)
+    assert wide(torch.randn(5, 8), torch.arange(5)).shape == images.shape
+    widths = [[m.out_channels for m in net.modules() if isinstance(m, torch.nn.Conv2d)] for net in (netG, wide)]
+    assert widths[1] == [2 * c for c in widths[0][:-1]] + [3]
+    assert CDCGANGenerator(**wide.hparams()["kwargs"]).conv_width == 2
+    with pytest.raises(ValueError, match="conv_width must be a positive int"):
+        CDCGANGenerator(resolution=resolution, conv_width=0)
 
 
 @pytest.mark.parametrize("resolution", [28, 32, 64])

@@ -427,7 +427,7 @@ def test_aliases_keep_the_old_signature_positional_order_and_defaults():
     assert [params[k].default for k in ("nz", "ngf", "attention_resolution")] == [80, 384, 16]
     assert nets.model_info("dcgan", 28)["generator_defaults"] == {"nz": 62, "ngf": 128, "bottom_width": 7, "nc": 1,
                                                                  "loss_type": "ns", "upsample": False,
-                                                                 "coord_conv": False}
+                                                                 "coord_conv": False, "conv_width": 1}
     netD = nets.dcgan.DCGANDiscriminator28(8)  # positional, as before
     assert netD.ndf == 8 and netD.hparams()["kwargs"] == {"ndf": 8, "nc": 1, "loss_type": "ns"}
     with pytest.raises(TypeError, match="resolution"):

@@ -126,6 +126,37 @@ def test_dcgan_upsample_is_checked_and_reaches_the_model_through_the_config():
     assert netG.upsample is True
 
 
+def _conv_channels(net):
+    """Output channels of every convolution of ``net``, in order."""
+    return [m.out_channels for m in net.modules() if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d))]
+
+
+@pytest.mark.parametrize("upsample", [True, False])
+@pytest.mark.parametrize("resolution", [28, 32, 48, 64])
+def test_dcgan_conv_width_multiplies_the_convolutions_and_leaves_the_dense_layers(resolution, upsample):
+    torch.manual_seed(0)
+    plain = nets.dcgan.DCGANGenerator(nz=8, ngf=32, resolution=resolution, upsample=upsample)
+    wide = nets.dcgan.DCGANGenerator(nz=8, ngf=32, resolution=resolution, upsample=upsample, conv_width=2)
+    images = wide(torch.randn(3, 8))
+    assert images.shape == (3, wide.nc, resolution, resolution) and images.abs().max() <= 1
+    # every convolution but the one that paints the image is twice as wide; the dense layers are the same
+    assert _conv_channels(wide) == [2 * c for c in _conv_channels(plain)[:-1]] + [wide.nc]
+    dense = [[tuple(m.weight.shape) for m in net.modules() if isinstance(m, torch.nn.Linear)] for net in (plain, wide)]
+    assert dense[0] == dense[1] and dense[0]
+    assert wide.conv_width == 2 and plain.conv_width == 1 and wide.hparams()["kwargs"]["conv_width"] == 2
+    rebuilt = nets.dcgan.DCGANGenerator(**wide.hparams()["kwargs"])
+    assert [p.shape for p in rebuilt.parameters()] == [p.shape for p in wide.parameters()]
+
+
+def test_dcgan_conv_width_is_checked_and_reaches_the_model_through_the_config():
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="conv_width must be a positive int"):
+            nets.dcgan.DCGANGenerator(resolution=28, conv_width=bad)
+    netG, netD = nets.create_model("dcgan", 28, ngf=16, ndf=16, upsample=True, conv_width=2)
+    assert netG.conv_width == 2 and "conv_width" not in netD.hparams()["kwargs"]
+    assert _conv_channels(netG) == [16, 8, 1]
+
+
 def test_wgan_gp_critic_has_no_normalisation_mean_pooling_and_the_penalty_attached():
     _, netD = tiny("wgan_gp")
     assert netD.loss_type == "wasserstein" and netD.backbone.pooling == "mean"

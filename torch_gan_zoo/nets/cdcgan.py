@@ -54,6 +54,8 @@ class CDCGANGenerator(AuxiliaryLossGenerator):
             :class:`~torch_gan_zoo.nets.dcgan.DCGANGenerator` (default ``False``).
         coord_conv: Pixel-coordinate channels before every convolution, as
             :class:`~torch_gan_zoo.nets.dcgan.DCGANGenerator` (default ``False``).
+        conv_width: Multiplier of the convolutions' channels, as
+            :class:`~torch_gan_zoo.nets.dcgan.DCGANGenerator` (default 1).
         resolution: 28, 32, 48 or 64; ``FROM_TABLE`` arguments take that row of :attr:`resolution_defaults`
             (DCGAN's sizes, 10 classes, 28 px grayscale).
 
@@ -66,18 +68,20 @@ class CDCGANGenerator(AuxiliaryLossGenerator):
 
     def __init__(self, nz: int = FROM_TABLE, ngf: int = FROM_TABLE, bottom_width: int = FROM_TABLE,
                  num_classes: int = FROM_TABLE, emb_dim: int = FROM_TABLE, nc: int = FROM_TABLE,
-                 loss_type: str = "ns", upsample: bool = False, coord_conv: bool = False, *,
+                 loss_type: str = "ns", upsample: bool = False, coord_conv: bool = False, conv_width: int = 1, *,
                  resolution: int | None = None):
         resolution, sizes = table_defaults(self, resolution, nz=nz, ngf=ngf, bottom_width=bottom_width,
                                            num_classes=num_classes, emb_dim=emb_dim, nc=nc)
         check_switches(upsample=upsample, coord_conv=coord_conv)
+        conv_width = check_positive_int("conv_width", conv_width)
         emb_dim, nc = check_positive_int("emb_dim", sizes.pop("emb_dim")), sizes.pop("nc")
         super().__init__(loss_type=loss_type, **sizes)
         self.nc, self.emb_dim, self.resolution = nc, emb_dim, resolution
         self.embed = nn.Embedding(self.num_classes, emb_dim)
-        self.upsample, self.coord_conv = upsample, coord_conv
+        self.upsample, self.coord_conv, self.conv_width = upsample, coord_conv, conv_width
         self.main = _stack(type(self).__name__, resolution, 0)(self.nz + emb_dim, self.ngf, self.bottom_width, nc,
-                                                                upsample=upsample, coord_conv=coord_conv)
+                                                                upsample=upsample, coord_conv=coord_conv,
+                                                                conv_width=conv_width)
         self.apply(init_dcgan_weights)  # the embedding keeps PyTorch's N(0, 1)
 
     def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

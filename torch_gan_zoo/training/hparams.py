@@ -47,9 +47,10 @@ MUTABLE_KEYS = ("num_steps", "logging", "versions", "runtime", "run_config", "hi
 ADDED_KEYS = {"lr_decay_start": 0}
 
 #: Network constructor arguments added after the first release, with the value that older snapshots implied
-#: (``DCGANGenerator(upsample=False, coord_conv=False)``: the papers' transposed convolutions, no coordinate
-#: channels). A saved network record (``netG``/``netD``) without one of them is read as if it held this value.
-ADDED_MODEL_KWARGS = {"upsample": False, "coord_conv": False}
+#: (``DCGANGenerator(upsample=False, coord_conv=False, conv_width=1)``: the papers' transposed convolutions, no
+#: coordinate channels, the papers' widths). A saved network record (``netG``/``netD``) without one of them is read
+#: as if it held this value.
+ADDED_MODEL_KWARGS = {"upsample": False, "coord_conv": False, "conv_width": 1}
 
 # Optimiser options that choose an implementation, not the mathematics.
 _IMPLEMENTATION_OPTIONS = {"params", "initial_lr", "foreach", "fused", "capturable", "differentiable"}
