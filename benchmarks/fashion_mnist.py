@@ -12,6 +12,10 @@ under the library's default protocol. Reports steps, wall time, steps/s and FID,
 
 Runs resume: re-running continues each model from its last checkpoint up to its step budget (a
 finished run is only re-evaluated).
+
+Seed repeats (``--seed N``, usually with ``--no-time-limit``) train in their own folder and are recorded as
+``<model>_seed<N>``, beside the reported seed-0 run; once a recipe has two seeds, the run-to-run spread of its
+FID (mean and range) is printed.
 """
 import argparse
 import json
@@ -95,6 +99,26 @@ MODELS = {
 }
 
 
+def result_key(name, seed):
+    """The name of a run of recipe ``name`` with ``seed``: its results entry and its run folder under ``--out-dir``.
+
+    Seed 0 is the reported run (``name``); another seed is a repeat (``<name>_seed<seed>``), so that a repeat
+    never overwrites the reported result nor tries to resume the seed-0 run (whose seed differs)."""
+    return name if seed == 0 else f"{name}_seed{seed}"
+
+
+def seed_spread(results, name):
+    """The run-to-run spread of recipe ``name`` in a results dict: ``{'seeds', 'fids', 'mean', 'min', 'max',
+    'range'}`` over its reported run and its seed repeats (:func:`result_key`), or ``None`` below two seeds."""
+    runs = sorted((entry["seed"], entry["fid"]) for key, entry in results.items()
+                  if key == name or key.startswith(f"{name}_seed"))
+    if len(runs) < 2:
+        return None
+    fids = [fid for _, fid in runs]
+    return {"seeds": [seed for seed, _ in runs], "fids": fids, "mean": round(sum(fids) / len(fids), 3),
+            "min": min(fids), "max": max(fids), "range": round(max(fids) - min(fids), 3)}
+
+
 def train(name, spec, out_dir, seed, max_steps=None, time_limited=True):
     """Train (or resume) one model until its step budget or its wall-clock budget.
 
@@ -109,8 +133,8 @@ def train(name, spec, out_dir, seed, max_steps=None, time_limited=True):
         time_limit = None
     if max_steps:
         spec["num_steps"] = max_steps
-    spec.update(dataset="fashion_mnist", data_root=DATA, seed=seed, log_dir=os.path.join(out_dir, name),
-                device="cpu")
+    spec.update(dataset="fashion_mnist", data_root=DATA, seed=seed,
+                log_dir=os.path.join(out_dir, result_key(name, seed)), device="cpu")
     config = build_config(spec.pop("model"), config=spec)
     config["trainer_kwargs"] = {"log_steps": 200, "vis_steps": 2000, "save_steps": 1000, "progress": False,
                                 **_EMA, **config.get("trainer_kwargs", {})}
@@ -245,8 +269,9 @@ def main(argv=None):
         t0 = time.perf_counter()
         fid = evaluate(name, trainer, args.num_samples, args.seed)
         best = evaluate_best(trainer, args.num_samples, args.seed)
-        results[name] = {
-            "model": MODELS[name]["model"], "resolution": trainer.data.dataset.resolution,
+        key = result_key(name, args.seed)
+        results[key] = {
+            "recipe": name, "model": MODELS[name]["model"], "resolution": trainer.data.dataset.resolution,
             "steps": timing["steps"], "train_seconds": round(timing["seconds"], 1),
             "steps_per_sec": round(timing["steps"] / max(timing["seconds"], 1e-9), 3),
             "batch_size": trainer.data.batch_size, "n_dis": trainer.n_dis,
@@ -257,7 +282,11 @@ def main(argv=None):
             "grid": os.path.relpath(save_grid(name, trainer, args.seed), REPO),
             "environment": environment(),
         }
-        print(json.dumps({name: results[name]}, indent=2, default=str), flush=True)
+        print(json.dumps({key: results[key]}, indent=2, default=str), flush=True)
+        spread = seed_spread(results, name)
+        if spread is not None:
+            print(f"{name}: FID over seeds {spread['seeds']}: mean {spread['mean']}, range {spread['min']} to "
+                  f"{spread['max']} ({spread['range']})", flush=True)
         os.makedirs(os.path.dirname(args.results), exist_ok=True)
         tgz.utils.atomic_write_json(args.results, json.loads(json.dumps(results, default=str)))
 

@@ -85,3 +85,43 @@ def test_an_interrupted_run_records_the_step_of_its_last_checkpoint(tmp_path, be
     with pytest.raises(KeyboardInterrupt):
         bench.train("tiny", {**TINY, "time_limit": 100}, str(tmp_path / "runs"), seed=0)
     assert json.load(open(tmp_path / "runs" / "tiny" / "wall_time.json"))["steps"] == 3
+
+
+def test_a_seed_repeat_gets_its_own_results_entry_and_run_folder(tmp_path, bench, monkeypatch):
+    """``--seed 1`` must neither overwrite the reported (seed 0) result nor try to resume the seed-0 run."""
+    import torch
+
+    class Score(float):
+        def as_dict(self):
+            return {"fid": float(self)}
+
+    inception = tmp_path / "inception.pt"
+    inception.write_bytes(b"")
+    monkeypatch.setattr(bench, "MODELS", {"tiny": TINY})
+    monkeypatch.setattr(bench, "INCEPTION", str(inception))
+    monkeypatch.setattr(bench, "evaluate", lambda name, trainer, num_samples, seed: Score(10.0 + seed))
+    monkeypatch.setattr(bench, "evaluate_best", lambda trainer, num_samples, seed: None)
+    results = tmp_path / "results.json"
+    for seed in (0, 1):
+        bench.main(["--models", "tiny", "--seed", str(seed), "--steps", "1", "--out-dir", str(tmp_path / "runs"),
+                    "--results", str(results), "--threads", str(torch.get_num_threads())])
+    saved = json.load(open(results))
+    assert set(saved) == {"tiny", "tiny_seed1"}
+    assert (saved["tiny"]["fid"], saved["tiny"]["seed"]) == (10.0, 0)
+    assert (saved["tiny_seed1"]["fid"], saved["tiny_seed1"]["seed"], saved["tiny_seed1"]["recipe"]) == (11.0, 1, "tiny")
+    assert saved["tiny_seed1"]["grid"].endswith("fashion_mnist_tiny_seed1.png")
+    for run in ("tiny", "tiny_seed1"):
+        assert json.load(open(tmp_path / "runs" / run / "wall_time.json"))["steps"] == 1
+    assert bench.seed_spread(saved, "tiny") == {"seeds": [0, 1], "fids": [10.0, 11.0], "mean": 10.5, "min": 10.0,
+                                                "max": 11.0, "range": 1.0}
+
+
+def test_the_seed_spread_needs_two_seeds_of_the_same_recipe(bench):
+    results = {"tiny": {"seed": 0, "fid": 16.0}, "tiny_2": {"seed": 0, "fid": 1.0},
+               "other_seed1": {"seed": 1, "fid": 2.0}}
+    assert bench.seed_spread(results, "tiny") is None
+    results["tiny_seed2"] = {"seed": 2, "fid": 17.0}
+    results["tiny_seed1"] = {"seed": 1, "fid": 15.5}
+    spread = bench.seed_spread(results, "tiny")
+    assert spread["seeds"] == [0, 1, 2] and spread["fids"] == [16.0, 15.5, 17.0]
+    assert (spread["mean"], spread["min"], spread["max"], spread["range"]) == (16.167, 15.5, 17.0, 1.5)
