@@ -240,8 +240,7 @@ def save_grid(name, trainer, seed=0):
             images = netG(netG.sample_latent(100), labels)
         else:
             images = netG.generate_images(100)
-    suffix = f"_seed{seed}" if seed else ""
-    path = os.path.join(REPO, "docs", "images", f"fashion_mnist_{name}{suffix}.png")
+    path = os.path.join(REPO, "docs", "images", f"fashion_mnist_{result_key(name, seed)}.png")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     vutils.save_image(images.float(), path, nrow=10, normalize=True, value_range=(-1, 1))
     return path
