@@ -49,7 +49,8 @@ NAMED_PRESETS: dict[str, dict[str, Any]] = {
                        "evaluation (the final step is the run's result)",
         "measured": "FID 15.28 (10,000 EMA samples vs the 10,000 test images, real Inception) after 6,000 steps "
                     "in 56.7 minutes on 2 CPU threads of a 2-core AMD EPYC Zen 3 (benchmarks/fashion_mnist.py, "
-                    "dcgan_upsample_1h); seed 1 of the same recipe scored 16.71 (mean 16.00 over two seeds)",
+                    "dcgan_upsample_1h); seeds 1 and 2 of the same recipe scored 16.71 and 15.14 (mean 15.71 "
+                    "over three seeds)",
         "config": {
             "model": "dcgan", "resolution": 28, "dataset": "fashion_mnist",
             "model_kwargs": {"ngf": 128, "ndf": 128, "upsample": True},
