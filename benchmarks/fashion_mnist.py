@@ -113,11 +113,22 @@ def result_key(name, seed):
     return name if seed == 0 else f"{name}_seed{seed}"
 
 
+def seed_of(key, name):
+    """The seed of results entry ``key`` of recipe ``name`` by the naming rule of :func:`result_key` (``name``: seed
+    0, ``<name>_seed<N>``: seed N), or ``None`` if ``key`` is not a run of that recipe. Older entries lack a
+    ``seed`` field, so the key is what says which seed an entry is."""
+    if key == name:
+        return 0
+    suffix = key[len(f"{name}_seed"):] if key.startswith(f"{name}_seed") else ""
+    return int(suffix) if suffix.isdigit() else None
+
+
 def seed_spread(results, name):
     """The run-to-run spread of recipe ``name`` in a results dict: ``{'seeds', 'fids', 'mean', 'min', 'max',
-    'range'}`` over its reported run and its seed repeats (:func:`result_key`), or ``None`` below two seeds."""
-    runs = sorted((entry["seed"], entry["fid"]) for key, entry in results.items()
-                  if key == name or key.startswith(f"{name}_seed"))
+    'range'}`` over its reported run and its seed repeats (:func:`result_key`), or ``None`` below two seeds.
+    Entries without a numeric ``fid`` (a run not evaluated) are left out."""
+    runs = sorted((seed, entry["fid"]) for key, entry in results.items()
+                  if (seed := seed_of(key, name)) is not None and isinstance(entry.get("fid"), (int, float)))
     if len(runs) < 2:
         return None
     fids = [fid for _, fid in runs]
@@ -264,6 +275,15 @@ def main(argv=None):
                         help="train each model's full step budget, ignoring its wall-clock cap (for seed repeats)")
     parser.add_argument("--results", default=os.path.join(REPO, "benchmarks", "results", "fashion_mnist.json"))
     args = parser.parse_args(argv)
+    # Refused here, not by the FID or the Trainer after an hour of training.
+    if args.num_samples < 2:
+        parser.error(f"--num-samples must be at least 2 (a covariance needs two samples), got {args.num_samples}")
+    if args.threads < 1:
+        parser.error(f"--threads must be at least 1, got {args.threads}")
+    if args.steps is not None and args.steps < 1:
+        parser.error(f"--steps must be at least 1, got {args.steps}")
+    if args.seed < 0:
+        parser.error(f"--seed must be a non-negative integer, got {args.seed}")
     if not os.path.exists(INCEPTION) or not os.path.isdir(DATA):
         sys.exit("run ../shared/tools/get-real-assets.sh first (Fashion-MNIST and the real Inception)")
     torch.set_num_threads(args.threads)
@@ -288,12 +308,12 @@ def main(argv=None):
             "environment": environment(),
         }
         print(json.dumps({key: results[key]}, indent=2, default=str), flush=True)
-        spread = seed_spread(results, name)
+        os.makedirs(os.path.dirname(args.results), exist_ok=True)
+        tgz.utils.atomic_write_json(args.results, json.loads(json.dumps(results, default=str)))
+        spread = seed_spread(results, name)  # after the result is saved: nothing here may lose an hour's run
         if spread is not None:
             print(f"{name}: FID over seeds {spread['seeds']}: mean {spread['mean']}, range {spread['min']} to "
                   f"{spread['max']} ({spread['range']})", flush=True)
-        os.makedirs(os.path.dirname(args.results), exist_ok=True)
-        tgz.utils.atomic_write_json(args.results, json.loads(json.dumps(results, default=str)))
 
 
 if __name__ == "__main__":

@@ -87,8 +87,10 @@ def test_an_interrupted_run_records_the_step_of_its_last_checkpoint(tmp_path, be
     assert json.load(open(tmp_path / "runs" / "tiny" / "wall_time.json"))["steps"] == 3
 
 
-def test_a_seed_repeat_gets_its_own_results_entry_and_run_folder(tmp_path, bench, monkeypatch):
-    """``--seed 1`` must neither overwrite the reported (seed 0) result nor try to resume the seed-0 run."""
+@pytest.fixture
+def run_main(tmp_path, bench, monkeypatch):
+    """``run_main(seed)``: the benchmark's ``main()`` on recipe ``tiny`` for one step, its FID faked as
+    ``10 + seed``, into ``tmp_path/results.json`` and ``tmp_path/runs``."""
     import torch
 
     class Score(float):
@@ -101,11 +103,18 @@ def test_a_seed_repeat_gets_its_own_results_entry_and_run_folder(tmp_path, bench
     monkeypatch.setattr(bench, "INCEPTION", str(inception))
     monkeypatch.setattr(bench, "evaluate", lambda name, trainer, num_samples, seed: Score(10.0 + seed))
     monkeypatch.setattr(bench, "evaluate_best", lambda trainer, num_samples, seed: None)
-    results = tmp_path / "results.json"
-    for seed in (0, 1):
+
+    def run(seed):
         bench.main(["--models", "tiny", "--seed", str(seed), "--steps", "1", "--out-dir", str(tmp_path / "runs"),
-                    "--results", str(results), "--threads", str(torch.get_num_threads())])
-    saved = json.load(open(results))
+                    "--results", str(tmp_path / "results.json"), "--threads", str(torch.get_num_threads())])
+    return run
+
+
+def test_a_seed_repeat_gets_its_own_results_entry_and_run_folder(tmp_path, bench, run_main):
+    """``--seed 1`` must neither overwrite the reported (seed 0) result nor try to resume the seed-0 run."""
+    for seed in (0, 1):
+        run_main(seed)
+    saved = json.load(open(tmp_path / "results.json"))
     assert set(saved) == {"tiny", "tiny_seed1"}
     assert (saved["tiny"]["fid"], saved["tiny"]["seed"]) == (10.0, 0)
     assert (saved["tiny_seed1"]["fid"], saved["tiny_seed1"]["seed"], saved["tiny_seed1"]["recipe"]) == (11.0, 1, "tiny")
@@ -125,3 +134,37 @@ def test_the_seed_spread_needs_two_seeds_of_the_same_recipe(bench):
     spread = bench.seed_spread(results, "tiny")
     assert spread["seeds"] == [0, 1, 2] and spread["fids"] == [16.0, 15.5, 17.0]
     assert (spread["mean"], spread["min"], spread["max"], spread["range"]) == (16.167, 15.5, 17.0, 1.5)
+
+
+def test_the_seed_spread_reads_seeds_from_the_keys_of_entries_that_predate_the_seed_field(bench):
+    """dcgan_128_1h's reported entry has no "seed" field: a repeat of that recipe once crashed (KeyError) after
+    its hour of training and its evaluation, before its result was written."""
+    results = {"tiny": {"fid": 16.0}, "tiny_seed1": {"fid": 15.5}, "tiny_seed2": {"seed": 2, "fid": 17.0},
+               "tiny_seedx": {"fid": 1.0}, "tiny_seed3": {"seed": 3, "fid": None}}
+    spread = bench.seed_spread(results, "tiny")
+    assert spread["seeds"] == [0, 1, 2] and spread["fids"] == [16.0, 15.5, 17.0]
+    assert [bench.seed_of(key, "tiny") for key in ("tiny", "tiny_seed12", "tiny_seedx", "tiny_2", "tin")] == \
+        [0, 12, None, None, None]
+
+
+def test_a_failing_spread_report_does_not_lose_the_run_s_result(tmp_path, bench, run_main, monkeypatch):
+    """The result is written before anything else runs on it (here the seed spread, made to fail)."""
+    def broken(results, name):
+        raise KeyError("seed")
+
+    monkeypatch.setattr(bench, "seed_spread", broken)
+    with pytest.raises(KeyError):
+        run_main(1)
+    assert json.load(open(tmp_path / "results.json"))["tiny_seed1"]["fid"] == 11.0
+
+
+@pytest.mark.parametrize("argv, named", [(["--num-samples", "1"], "--num-samples"), (["--threads", "0"], "--threads"),
+                                         (["--steps", "0"], "--steps"), (["--seed", "-1"], "--seed")])
+def test_bad_arguments_are_refused_before_any_training(bench, monkeypatch, capsys, argv, named):
+    def must_not_train(*args, **kwargs):
+        raise AssertionError("trained despite a bad argument")
+
+    monkeypatch.setattr(bench, "train", must_not_train)
+    with pytest.raises(SystemExit) as exit_info:
+        bench.main(["--models", "dcgan_upsample_1h", *argv])
+    assert exit_info.value.code == 2 and named in capsys.readouterr().err
