@@ -263,27 +263,32 @@ def save_grid(name, trainer, seed=0):
     return path
 
 
+def int_at_least(minimum):
+    """An argparse ``type``: an integer of at least ``minimum``, so that a bad count is refused when the arguments
+    are parsed, not by the FID or the Trainer after an hour of training (argparse exits with code 2)."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+    return parse
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
     parser.add_argument("--out-dir", default=os.path.join(REPO, "runs", "fashion_mnist"))
-    parser.add_argument("--steps", type=int, help="override every model's step budget")
-    parser.add_argument("--num-samples", type=int, default=10000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=1, help="CPU threads for training and evaluation")
+    parser.add_argument("--steps", type=int_at_least(1), help="override every model's step budget")
+    parser.add_argument("--num-samples", type=int_at_least(2), default=10000)  # a covariance needs 2
+    parser.add_argument("--seed", type=int_at_least(0), default=0)
+    parser.add_argument("--threads", type=int_at_least(1), default=1, help="CPU threads for training and evaluation")
     parser.add_argument("--no-time-limit", action="store_true",
                         help="train each model's full step budget, ignoring its wall-clock cap (for seed repeats)")
     parser.add_argument("--results", default=os.path.join(REPO, "benchmarks", "results", "fashion_mnist.json"))
     args = parser.parse_args(argv)
-    # Refused here, not by the FID or the Trainer after an hour of training.
-    if args.num_samples < 2:
-        parser.error(f"--num-samples must be at least 2 (a covariance needs two samples), got {args.num_samples}")
-    if args.threads < 1:
-        parser.error(f"--threads must be at least 1, got {args.threads}")
-    if args.steps is not None and args.steps < 1:
-        parser.error(f"--steps must be at least 1, got {args.steps}")
-    if args.seed < 0:
-        parser.error(f"--seed must be a non-negative integer, got {args.seed}")
     if not os.path.exists(INCEPTION) or not os.path.isdir(DATA):
         sys.exit("run ../shared/tools/get-real-assets.sh first (Fashion-MNIST and the real Inception)")
     torch.set_num_threads(args.threads)

@@ -53,7 +53,7 @@ def main(argv=None):
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                         help="a change to the preset (repeatable), e.g. model_kwargs.upsample=true")
     parser.add_argument("--cap", type=float, default=480, help="wall-clock training budget in seconds")
-    parser.add_argument("--num-samples", type=int, default=2000)
+    parser.add_argument("--num-samples", type=fashion_mnist.int_at_least(2), default=2000)
     parser.add_argument("--keep-evaluation", action="store_true", help="keep the preset's in-training evaluation")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
@@ -62,8 +62,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not args.cap > 0:  # fashion_mnist.train would read a spent cap as "load the last checkpoint"
         parser.error(f"--cap must be a positive number of seconds, got {args.cap}")
-    if args.num_samples < 2:  # refused by the FID only after the whole training
-        parser.error(f"--num-samples must be at least 2, got {args.num_samples}")
     spec = screen_spec(args.preset, args.overrides, args.cap, args.keep_evaluation)  # bad input: before any work
     torch.set_num_threads(args.threads)
     trainer, timing = fashion_mnist.train(args.name, spec, args.out_dir, args.seed)

@@ -159,7 +159,8 @@ def test_a_failing_spread_report_does_not_lose_the_run_s_result(tmp_path, bench,
 
 
 @pytest.mark.parametrize("argv, named", [(["--num-samples", "1"], "--num-samples"), (["--threads", "0"], "--threads"),
-                                         (["--steps", "0"], "--steps"), (["--seed", "-1"], "--seed")])
+                                         (["--steps", "0"], "--steps"), (["--seed", "-1"], "--seed"),
+                                         (["--threads", "two"], "--threads")])
 def test_bad_arguments_are_refused_before_any_training(bench, monkeypatch, capsys, argv, named):
     def must_not_train(*args, **kwargs):
         raise AssertionError("trained despite a bad argument")
