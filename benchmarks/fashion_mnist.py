@@ -18,6 +18,7 @@ Seed repeats (``--seed N``, usually with ``--no-time-limit``) train in their own
 FID (mean and range) is printed.
 """
 import argparse
+import fcntl
 import json
 import os
 import sys
@@ -263,6 +264,43 @@ def save_grid(name, trainer, seed=0):
     return path
 
 
+def read_results(path):
+    """The results JSON at ``path`` as a dict (``{}`` if there is none yet).
+
+    Raises:
+        SystemExit: The file is not a JSON object (truncated, hand-edited): said before any training, since the
+            run's result could not be added to it afterwards."""
+    if not os.path.exists(path):
+        return {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            results = json.load(f)
+    except (OSError, ValueError) as error:
+        sys.exit(f"the results file {path} cannot be read as JSON ({error}); mend or move it, then run again")
+    if not isinstance(results, dict):
+        sys.exit(f"the results file {path} holds a {type(results).__name__}, not a JSON object of results")
+    return results
+
+
+def record_result(path, key, entry):
+    """Add ``entry`` under ``key`` to the results JSON at ``path`` and return the whole file's results.
+
+    The file is read again under an exclusive lock on its folder and written atomically, so that two benchmark
+    processes sharing one results file (say two seeds at once) each add their entry: neither overwrites the
+    other's with the copy it read an hour earlier."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        results = read_results(path)
+        results[key] = json.loads(json.dumps(entry, default=str))
+        tgz.utils.atomic_write_json(path, results)
+    finally:
+        os.close(fd)  # closing releases the lock
+    return results
+
+
 def int_at_least(minimum):
     """An argparse ``type``: an integer of at least ``minimum``, so that a bad count is refused when the arguments
     are parsed, not by the FID or the Trainer after an hour of training (argparse exits with code 2)."""
@@ -292,7 +330,7 @@ def main(argv=None):
     if not os.path.exists(INCEPTION) or not os.path.isdir(DATA):
         sys.exit("run ../shared/tools/get-real-assets.sh first (Fashion-MNIST and the real Inception)")
     torch.set_num_threads(args.threads)
-    results = json.load(open(args.results)) if os.path.exists(args.results) else {}
+    read_results(args.results)  # a corrupt results file is refused now, not after the training
     for name in args.models:
         trainer, timing = train(name, MODELS[name], args.out_dir, args.seed, args.steps,
                                 time_limited=not args.no_time_limit)
@@ -300,7 +338,7 @@ def main(argv=None):
         fid = evaluate(name, trainer, args.num_samples, args.seed)
         best = evaluate_best(trainer, args.num_samples, args.seed)
         key = result_key(name, args.seed)
-        results[key] = {
+        entry = {
             "recipe": name, "model": MODELS[name]["model"], "resolution": trainer.data.dataset.resolution,
             "steps": timing["steps"], "train_seconds": round(timing["seconds"], 1),
             "steps_per_sec": round(timing["steps"] / max(timing["seconds"], 1e-9), 3),
@@ -312,9 +350,8 @@ def main(argv=None):
             "grid": os.path.relpath(save_grid(name, trainer, args.seed), REPO),
             "environment": environment(),
         }
-        print(json.dumps({key: results[key]}, indent=2, default=str), flush=True)
-        os.makedirs(os.path.dirname(args.results), exist_ok=True)
-        tgz.utils.atomic_write_json(args.results, json.loads(json.dumps(results, default=str)))
+        print(json.dumps({key: entry}, indent=2, default=str), flush=True)
+        results = record_result(args.results, key, entry)
         spread = seed_spread(results, name)  # after the result is saved: nothing here may lose an hour's run
         if spread is not None:
             print(f"{name}: FID over seeds {spread['seeds']}: mean {spread['mean']}, range {spread['min']} to "

@@ -169,3 +169,37 @@ def test_bad_arguments_are_refused_before_any_training(bench, monkeypatch, capsy
     with pytest.raises(SystemExit) as exit_info:
         bench.main(["--models", "dcgan_upsample_1h", *argv])
     assert exit_info.value.code == 2 and named in capsys.readouterr().err
+
+
+def test_two_runs_sharing_a_results_file_keep_each_other_s_entry(tmp_path, bench, run_main, monkeypatch):
+    """A run reads the results file again when it records: an entry another process added during its hour of
+    training (here: while it evaluates) is kept, not overwritten with the copy read at start-up."""
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps({"old": {"fid": 30.0}}))
+    faked = bench.evaluate
+
+    def evaluate_while_another_run_records(name, trainer, num_samples, seed):
+        bench.record_result(str(results), "other_seed5", {"seed": 5, "fid": 20.0})
+        return faked(name, trainer, num_samples, seed)
+
+    monkeypatch.setattr(bench, "evaluate", evaluate_while_another_run_records)
+    run_main(1)
+    saved = json.load(open(results))
+    assert set(saved) == {"old", "other_seed5", "tiny_seed1"}
+    assert (saved["old"]["fid"], saved["other_seed5"]["fid"], saved["tiny_seed1"]["fid"]) == (30.0, 20.0, 11.0)
+
+
+@pytest.mark.parametrize("content, named", [('{"tiny": {"fid": 1', "cannot be read as JSON"),
+                                            ("[1, 2]", "holds a list")])
+def test_a_corrupt_results_file_is_refused_before_any_training(tmp_path, bench, run_main, monkeypatch, content,
+                                                                named):
+    results = tmp_path / "results.json"
+    results.write_text(content)
+
+    def must_not_train(*args, **kwargs):
+        raise AssertionError("trained although the result could not be recorded")
+
+    monkeypatch.setattr(bench, "train", must_not_train)
+    with pytest.raises(SystemExit, match=named):
+        run_main(0)
+    assert results.read_text() == content  # left as it was, for the user to mend
